@@ -1,0 +1,21 @@
+/** Kafka header names used across the platform. Values are UTF-8 strings. */
+export const Headers = {
+  /** Unique id of this message (command id, CloudEvents id); consumers deduplicate on it. */
+  messageId: 'message-id',
+  correlationId: 'correlation-id',
+  tenantId: 'tenant-id',
+  /** Set on command records: the gateway instance waiting for the reply. */
+  replyTo: 'reply-to',
+  contentType: 'content-type',
+  // Dead-letter records carry the original coordinates and the error.
+  dltOriginalTopic: 'dlt-original-topic',
+  dltOriginalPartition: 'dlt-original-partition',
+  dltOriginalOffset: 'dlt-original-offset',
+  dltConsumerGroup: 'dlt-consumer-group',
+  dltError: 'dlt-error',
+  dltErrorKind: 'dlt-error-kind',
+  dltAttempts: 'dlt-attempts',
+  dltFailedAt: 'dlt-failed-at',
+} as const;
+
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json; charset=UTF-8';

@@ -1,0 +1,256 @@
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { deadLetterTopicOf, Headers } from '@app/contracts';
+import { ComponentLogger, runWithCorrelation } from '@app/observability';
+import { TopicNames } from '../topic-names';
+import { NonRetryableError } from './errors';
+import { headersOf, InboundMessage, KafkaBatchContext } from './inbound-message';
+import { RecordValidator } from './record-validator';
+
+export interface KafkaBatchTransportOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: TopicNames;
+  logger: ComponentLogger;
+  /** Attempts per record before it is dead-lettered (the first try included). */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt. */
+  retryBackoffMs?: number;
+  partitionsConsumedConcurrently?: number;
+  /** JSON Schemas for topics the contracts do not declare (tests use their own topics). */
+  extraSchemas?: Record<string, object>;
+  /**
+   * Called after a batch's handlers returned and before its offsets are committed. Fault
+   * injection for crash tests; production code leaves it unset.
+   */
+  beforeCommit?: (messages: InboundMessage[]) => void;
+}
+
+/** `@EventPattern(topic, { batch: true })`: the handler takes InboundMessage[] of one partition. */
+export interface BatchHandlerExtras {
+  batch?: boolean;
+}
+
+type Outcome = { ok: true } | { ok: false; error: Error; attempts: number };
+
+/**
+ * A Nest microservice transport over kafkajs `eachBatch` with manual offset commits.
+ * Handlers stay `@EventPattern(topic)` methods (patterns are logical topic names).
+ * - Each record is parsed and validated against its topic's JSON Schema; a bad one is
+ *   dead-lettered at once.
+ * - A failing handler is retried with backoff, `maxAttempts` times in all; then the record goes
+ *   to `<topic>.dlt` with the error and its original key, value and headers, and the partition
+ *   moves on. Batch handlers that fail are retried record by record, so one poison record
+ *   cannot hold back its neighbours.
+ * - Offsets are committed after the batch's effects; handlers must be idempotent (at-least-once).
+ * - close() lets the batch in flight finish and commit before leaving the group.
+ */
+export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private dltProducer?: Producer;
+  private readonly validator: RecordValidator;
+  private readonly maxAttempts: number;
+  private readonly retryBackoffMs: number;
+
+  constructor(private readonly options: KafkaBatchTransportOptions) {
+    super();
+    this.validator = new RecordValidator(options.extraSchemas);
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
+    this.retryBackoffMs = options.retryBackoffMs ?? 200;
+  }
+
+  async listen(callback: (err?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  private async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    this.dltProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await this.dltProducer.connect();
+    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
+    await this.consumer.connect();
+    const subscribed = [...this.messageHandlers.keys()];
+    if (subscribed.length > 0) {
+      await this.consumer.subscribe({ topics: subscribed.map((t) => topics.physical(t)), fromBeginning: true });
+    }
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.options.logger.info('consuming', { groupId, topics: subscribed });
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const logical = this.options.topics.logical(batch.topic);
+    const handler = this.getHandlerByPattern(logical);
+    if (!handler) throw new Error(`no handler for topic ${logical}`);
+
+    const valid: InboundMessage[] = [];
+    for (const raw of batch.messages) {
+      const decoded = this.decode(logical, batch.partition, raw);
+      if (decoded.ok) valid.push(decoded.message);
+      else await this.deadLetter(batch.topic, batch.partition, raw, decoded.error, 0);
+    }
+
+    const isBatch = (handler.extras as BatchHandlerExtras | undefined)?.batch === true;
+    if (isBatch && valid.length > 0) {
+      const whole = await this.attempt(() => this.invoke(handler, valid, true), 1);
+      if (!whole.ok) {
+        this.options.logger.warn('batch failed; retrying its records one by one', {
+          topic: logical,
+          partition: batch.partition,
+          error: whole.error.message,
+        });
+        await this.eachRecord(valid, (m) => this.invoke(handler, [m], true), heartbeat, isStale);
+      }
+    } else {
+      await this.eachRecord(valid, (m) => this.invoke(handler, m, false), heartbeat, isStale);
+    }
+    if (isStale()) return; // partition was revoked mid-batch; its new owner reprocesses (idempotently).
+
+    this.options.beforeCommit?.(valid);
+    const last = batch.messages[batch.messages.length - 1];
+    resolveOffset(last.offset);
+    await this.consumer!.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+    ]);
+    await heartbeat();
+  }
+
+  private async eachRecord(
+    messages: InboundMessage[],
+    run: (m: InboundMessage) => Promise<void>,
+    heartbeat: () => Promise<void>,
+    isStale: () => boolean,
+  ): Promise<void> {
+    for (const m of messages) {
+      if (isStale()) return;
+      const outcome = await this.attempt(() => run(m), this.maxAttempts);
+      if (!outcome.ok) {
+        await this.deadLetter(this.options.topics.physical(m.topic), m.partition, m.raw, outcome.error, outcome.attempts);
+      }
+      await heartbeat();
+    }
+  }
+
+  private async attempt(fn: () => Promise<void>, maxAttempts: number): Promise<Outcome> {
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      try {
+        await fn();
+        return { ok: true };
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(describeError(err));
+        if (error instanceof NonRetryableError || attempts >= maxAttempts) return { ok: false, error, attempts };
+        await sleep(this.retryBackoffMs * 2 ** (attempts - 1));
+      }
+    }
+  }
+
+  private async invoke(handler: MessageHandler, arg: InboundMessage | InboundMessage[], isBatch: boolean): Promise<void> {
+    const first = Array.isArray(arg) ? arg[0] : arg;
+    const correlationId = first.correlationId ?? first.messageId;
+    await runWithCorrelation({ correlationId, tenantId: first.headers[Headers.tenantId] }, async () => {
+      const result = isBatch
+        ? await handler(arg)
+        : await handler((arg as InboundMessage).value, new KafkaBatchContext([arg as InboundMessage]));
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    });
+  }
+
+  private decode(
+    topic: string,
+    partition: number,
+    raw: KafkaMessage,
+  ): { ok: true; message: InboundMessage } | { ok: false; error: Error } {
+    try {
+      const value = this.validator.parse(topic, raw.value);
+      const headers = headersOf(raw);
+      return {
+        ok: true,
+        message: {
+          topic,
+          partition,
+          offset: raw.offset,
+          key: raw.key ? raw.key.toString('utf8') : null,
+          headers,
+          value,
+          messageId: headers[Headers.messageId] ?? `${topic}/${partition}/${raw.offset}`,
+          correlationId: headers[Headers.correlationId],
+          raw,
+        },
+      };
+    } catch (err) {
+      return { ok: false, error: err as Error };
+    }
+  }
+
+  /** Publishes the original record, untouched, with the failure described in dlt-* headers. */
+  private async deadLetter(topic: string, partition: number, raw: KafkaMessage, error: Error, attempts: number): Promise<void> {
+    const logical = this.options.topics.logical(topic);
+    this.options.logger.error('record dead-lettered', {
+      topic: logical,
+      partition,
+      offset: raw.offset,
+      attempts,
+      error: error.message,
+    });
+    await this.dltProducer!.send({
+      topic: this.options.topics.physical(deadLetterTopicOf(logical)),
+      acks: -1,
+      messages: [
+        {
+          key: raw.key,
+          value: raw.value,
+          headers: {
+            ...(raw.headers ?? {}),
+            [Headers.dltOriginalTopic]: logical,
+            [Headers.dltOriginalPartition]: String(partition),
+            [Headers.dltOriginalOffset]: raw.offset,
+            [Headers.dltConsumerGroup]: this.options.groupId,
+            [Headers.dltError]: error.message.slice(0, 4000),
+            [Headers.dltErrorKind]: error instanceof NonRetryableError ? 'non-retryable' : 'retries-exhausted',
+            [Headers.dltAttempts]: String(attempts),
+            [Headers.dltFailedAt]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+  }
+
+  /** Stops fetching, waits for the batch in flight to finish and commit, then leaves the group. */
+  async close(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.dltProducer?.disconnect();
+    this.consumer = undefined;
+    this.dltProducer = undefined;
+  }
+
+  on(): never {
+    throw new Error('KafkaBatchTransport does not expose events');
+  }
+
+  unwrap<T>(): T {
+    if (!this.consumer) throw new Error('not listening');
+    return this.consumer as T;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function describeError(err: unknown): string {
+  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  return String(err);
+}

@@ -1,0 +1,229 @@
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { Topics } from '@app/contracts';
+import type { ComponentLogger } from '@app/observability';
+import { TopicNames } from '../topic-names';
+import { OUTBOX_LOCK_NAMESPACE, OUTBOX_NOTIFY_CHANNEL, OUTBOX_RELAY_LEADER_LOCK } from './outbox-writer';
+
+export interface OutboxRelayOptions {
+  dataSource: DataSource;
+  /** Connection string for the relay's own session (leader lock and LISTEN). */
+  databaseUrl: string;
+  kafka: Kafka;
+  topics: TopicNames;
+  /** Names the relay's transactional id and checkpoint; the same for every instance of a service. */
+  relayId: string;
+  logger: ComponentLogger;
+  batchSize?: number;
+  /** Longest wait between looks at the outbox when no notification arrives. */
+  pollIntervalMs?: number;
+  /** Published rows older than this are deleted. */
+  retentionMs?: number;
+  /** Fault injection for crash tests: called after the Kafka commit, before rows are marked. */
+  afterPublish?: (ids: string[]) => void;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+/**
+ * Publishes the outbox to Kafka, exactly once as read_committed consumers see it.
+ *
+ * - One leader per database: the instance holding a session advisory lock publishes; others
+ *   wait and take over when its session ends (crash included).
+ * - Each batch is one Kafka transaction that carries the events and, through `sendOffsets`, a
+ *   checkpoint "every outbox id up to N is published" (the committed offset of a consumer group
+ *   that exists only for this). The rows are marked afterwards. If the process dies between the
+ *   commit and the marking, the next leader reads the checkpoint and marks those rows instead of
+ *   publishing them again. A transaction cut short is aborted by the next leader's
+ *   initTransactions (same transactional id), which also fences a stalled old leader.
+ * - Ids are in commit order (appendToOutbox), so the checkpoint never covers an unpublished row.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly retentionMs: number;
+  private readonly checkpointGroup: string;
+  private readonly transactionalId: string;
+  private session?: Client;
+  private producer?: Producer;
+  private admin?: Admin;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private lastCleanup = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.retentionMs = options.retentionMs ?? 24 * 3_600_000;
+    this.checkpointGroup = options.topics.physical(`outbox-relay.${options.relayId}`);
+    this.transactionalId = this.checkpointGroup;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, releases leadership and disconnects. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.resign();
+  }
+
+  get isLeader(): boolean {
+    return this.producer !== undefined;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        if (!this.isLeader && !(await this.tryLead())) {
+          await this.idle(1000);
+          continue;
+        }
+        const published = await this.publishBatch();
+        failures = 0;
+        await this.cleanupIfDue();
+        if (published < this.batchSize) await this.idle(this.pollIntervalMs);
+      } catch (err) {
+        failures += 1;
+        this.options.logger.error('outbox relay failed; resigning and retrying', { error: err as Error, failures });
+        await this.resign();
+        await this.idle(Math.min(10_000, 250 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private async tryLead(): Promise<boolean> {
+    const session = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.relayId}-outbox-relay` });
+    session.on('error', () => undefined); // a dropped session surfaces on the next query
+    await session.connect();
+    const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
+      OUTBOX_LOCK_NAMESPACE,
+      OUTBOX_RELAY_LEADER_LOCK,
+    ]);
+    if (!rows[0].locked) {
+      await session.end();
+      return false;
+    }
+    this.session = session;
+    await session.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    session.on('notification', () => this.wake?.());
+
+    const producer = this.options.kafka.producer({
+      transactionalId: this.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect(); // InitProducerId: aborts a predecessor's open transaction and fences it
+    this.admin = this.options.kafka.admin();
+    await this.admin.connect();
+    this.producer = producer;
+    await this.recover();
+    this.options.logger.info('outbox relay leads', { transactionalId: this.transactionalId });
+    return true;
+  }
+
+  /** Marks rows a previous leader published but did not live to mark. */
+  private async recover(): Promise<void> {
+    const checkpoint = await this.readCheckpoint();
+    if (checkpoint === null) return;
+    const marked = await this.options.dataSource.query(
+      'UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND id <= $1',
+      [checkpoint],
+    );
+    const count = Array.isArray(marked) ? (marked[1] ?? 0) : 0;
+    if (count > 0) this.options.logger.warn('marked rows published by a previous leader', { count, checkpoint });
+  }
+
+  private async readCheckpoint(): Promise<string | null> {
+    const topic = this.options.topics.physical(Topics.outboxCheckpoints);
+    const offsets = await this.admin!.fetchOffsets({ groupId: this.checkpointGroup, topics: [topic] });
+    const p0 = offsets[0]?.partitions.find((p) => p.partition === 0);
+    return p0 && Number(p0.offset) >= 0 ? p0.offset : null;
+  }
+
+  private async publishBatch(): Promise<number> {
+    const rows: OutboxRow[] = await this.options.dataSource.query(
+      'SELECT id, topic, key, headers, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
+      [this.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    const transaction = await this.producer!.transaction();
+    try {
+      await transaction.sendBatch({ acks: -1, topicMessages: groupByTopic(rows, this.options.topics) });
+      await transaction.sendOffsets({
+        consumerGroupId: this.checkpointGroup,
+        topics: [
+          {
+            topic: this.options.topics.physical(Topics.outboxCheckpoints),
+            partitions: [{ partition: 0, offset: ids[ids.length - 1] }],
+          },
+        ],
+      });
+      await transaction.commit();
+    } catch (err) {
+      await transaction.abort().catch(() => undefined);
+      throw err;
+    }
+    this.options.afterPublish?.(ids);
+    await this.options.dataSource.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+    return rows.length;
+  }
+
+  private async cleanupIfDue(): Promise<void> {
+    if (Date.now() - this.lastCleanup < 60_000) return;
+    this.lastCleanup = Date.now();
+    await this.options.dataSource.query(
+      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - ($1::bigint * interval '1 millisecond')`,
+      [this.retentionMs],
+    );
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async resign(): Promise<void> {
+    const producer = this.producer;
+    this.producer = undefined;
+    await producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    this.admin = undefined;
+    // Ending the session releases the advisory lock.
+    await this.session?.end().catch(() => undefined);
+    this.session = undefined;
+  }
+}
+
+function groupByTopic(rows: OutboxRow[], topics: TopicNames): Array<{ topic: string; messages: Message[] }> {
+  const byTopic = new Map<string, Message[]>();
+  for (const row of rows) {
+    const topic = topics.physical(row.topic);
+    const messages = byTopic.get(topic) ?? [];
+    messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: row.headers });
+    byTopic.set(topic, messages);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}

@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+import { Headers, PayloadTopic, TopicPayload } from '@app/contracts';
+import { currentCorrelation } from '@app/observability';
+
+/** Advisory lock keys (per database): writers serialise their outbox inserts, one relay leads. */
+export const OUTBOX_LOCK_NAMESPACE = 7468;
+export const OUTBOX_WRITE_LOCK = 1;
+export const OUTBOX_RELAY_LEADER_LOCK = 2;
+export const OUTBOX_NOTIFY_CHANNEL = 'outbox_pending';
+
+export interface OutboxEntry<P> {
+  key: string;
+  value: P;
+  /** Unique id of the message (for events, the CloudEvents id); consumers deduplicate on it. */
+  messageId: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Appends events to the outbox inside the caller's transaction, so they exist if and only if the
+ * state change commits. Takes a transaction-scoped lock first so that outbox ids are handed out
+ * in commit order: the relay's checkpoint ("every id up to N is on Kafka") depends on it. The
+ * lock is held only from here to commit, which ends the transaction anyway.
+ */
+export async function appendToOutbox<T extends PayloadTopic>(
+  manager: EntityManager,
+  topic: T,
+  entries: OutboxEntry<TopicPayload<T>>[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [OUTBOX_LOCK_NAMESPACE, OUTBOX_WRITE_LOCK]);
+  const correlationId = currentCorrelation()?.correlationId;
+  const headers = entries.map((e) =>
+    JSON.stringify({
+      [Headers.messageId]: e.messageId,
+      ...(correlationId ? { [Headers.correlationId]: correlationId } : {}),
+      ...e.headers,
+    }),
+  );
+  await manager.query(
+    `INSERT INTO outbox (topic, key, headers, payload)
+     SELECT $1, k, h::jsonb, p::jsonb FROM unnest($2::varchar[], $3::text[], $4::text[]) AS t(k, h, p)`,
+    [topic, entries.map((e) => e.key), headers, entries.map((e) => JSON.stringify(e.value))],
+  );
+  // Delivered at commit, and only if the transaction commits: wakes the relay without polling.
+  await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, '']);
+}

@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/** What travels with one unit of work: an HTTP request, or a Kafka message being handled. */
+export interface CorrelationContext {
+  correlationId: string;
+  tenantId?: string;
+}
+
+const storage = new AsyncLocalStorage<CorrelationContext>();
+
+/** Header names used on HTTP requests and Kafka records alike. */
+export const CORRELATION_HEADER = 'x-correlation-id';
+export const KAFKA_CORRELATION_HEADER = 'correlation-id';
+
+export function runWithCorrelation<T>(context: CorrelationContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+export function currentCorrelation(): CorrelationContext | undefined {
+  return storage.getStore();
+}
+
+export function newCorrelationId(): string {
+  return randomUUID();
+}

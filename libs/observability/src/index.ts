@@ -1,0 +1,5 @@
+export * from './correlation';
+export * from './json-logger';
+export * from './config';
+export * from './service-config';
+export * from './health';

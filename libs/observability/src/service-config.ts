@@ -1,0 +1,43 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+
+const BROKER_LIST = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[A-Za-z0-9_]+(\?.*)?$/;
+
+/**
+ * Variables every service reads. A service's own configuration class extends this one; property
+ * names are the environment variable names.
+ */
+export class ServiceBaseConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HTTP_PORT = 0;
+
+  @IsString()
+  @IsNotEmpty()
+  HTTP_HOST = '127.0.0.1';
+
+  /** Comma-separated host:port list, e.g. `127.0.0.1:9092`. */
+  @Matches(BROKER_LIST, { message: 'must be a comma-separated list of host:port' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  /** The service's own database, e.g. `postgres://postgres@127.0.0.1:5432/scim_user_service`; created if missing. */
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL that names a database' })
+  DATABASE_URL: string;
+
+  @IsIn(['debug', 'info', 'warn', 'error'])
+  LOG_LEVEL = 'info';
+
+  /** How long a SIGTERM may take to finish the batch in flight and flush the outbox. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 15000;
+
+  /** Prefix for every topic name; empty in production, unique per run in tests. */
+  @Transform(({ value }) => value ?? '')
+  @Matches(/^[A-Za-z0-9._-]*$/, { message: 'may only contain letters, digits, ".", "_" and "-"' })
+  TOPIC_PREFIX = '';
+}

@@ -1,0 +1,4 @@
+export * from './database-url';
+export * from './data-source';
+export * from './database.health';
+export * from './postgres-server';
