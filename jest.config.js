@@ -5,13 +5,15 @@ const { compilerOptions } = require('./tsconfig.json');
 
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testEnvironment: 'node',
   rootDir: __dirname,
 };
 
 module.exports = {
+  // Medium tests start real service processes and wait on Kafka; small ones finish far sooner.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'small', testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.spec.ts'] },
     {
@@ -20,7 +22,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/medium/**/*.test.ts'],
       globalSetup: '<rootDir>/test/medium/global-setup.ts',
       globalTeardown: '<rootDir>/test/medium/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

@@ -15,12 +15,25 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       if (!options.logger) return;
-      const { message, ...fields } = entry.log;
-      const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
-      options.logger.write(level, `kafkajs: ${message}`, { component: `kafkajs.${entry.namespace}`, ...fields });
+      const { message, timestamp: _t, logger: _l, ...fields } = entry.log;
+      // Producers keep bounded retries on purpose: a send that keeps failing must surface to the
+      // relay, which retries with its own backoff and transactional recovery.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
+      options.logger.write(levelOf(entry), `kafkajs: ${message}`, { component: `kafkajs.${entry.namespace}`, kafka: fields });
     },
     retry: { initialRetryTime: 100, retries: 8 },
   });
+}
+
+/**
+ * kafkajs logs every retriable broker answer (coordinator loading, concurrent transactions) as an
+ * error from its Connection layer; those are retried and, if they persist, surface as errors
+ * from the calls that made them. They are debug lines here.
+ */
+function levelOf(entry: LogEntry): string {
+  if (entry.namespace === 'Connection') return 'debug';
+  if (entry.level === logLevel.ERROR || entry.level === logLevel.NOTHING) return 'error';
+  return entry.level === logLevel.WARN ? 'warn' : 'debug';
 }
 
 export function parseBrokers(list: string): string[] {

@@ -35,21 +35,3 @@ function describe(error: ValidationError, env: NodeJS.ProcessEnv): string[] {
   const reasons = Object.values(error.constraints ?? {}).join('; ');
   return [`${error.property}: ${reasons} (${shown})`];
 }
-
-/**
- * Loads the configuration or stops the process: prints every bad variable on stderr and exits
- * with status 78 (EX_CONFIG), before anything else starts.
- */
-export function loadConfigOrExit<T extends object>(cls: ConfigClass<T>, service: string): T {
-  try {
-    return loadConfig(cls);
-  } catch (err) {
-    if (err instanceof ConfigurationError) {
-      process.stderr.write(
-        JSON.stringify({ time: new Date().toISOString(), level: 'fatal', service, message: err.message, problems: err.problems }) + '\n',
-      );
-      process.exit(78);
-    }
-    throw err;
-  }
-}

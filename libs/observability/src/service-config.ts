@@ -23,6 +23,16 @@ export class ServiceBaseConfig {
   @Matches(BROKER_LIST, { message: 'must be a comma-separated list of host:port' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
+  /**
+   * How long the group waits for a silent consumer before handing its partitions to others.
+   * Kafka's broker bounds it (group.min/max.session.timeout.ms: 6 s to 30 min by default).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(6000)
+  @Max(300000)
+  KAFKA_SESSION_TIMEOUT_MS = 30000;
+
   /** The service's own database, e.g. `postgres://postgres@127.0.0.1:5432/scim_user_service`; created if missing. */
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL that names a database' })
   DATABASE_URL: string;

@@ -1,4 +1,5 @@
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { ADVISORY_LOCK_NAMESPACE, AdvisoryLocks } from './advisory-locks';
 import { ensureDatabase } from './database-url';
 
 export interface DatabaseOptions {
@@ -41,12 +42,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await ensureDatabase(options.url);
   const dataSource = createDataSource(options);
   await dataSource.initialize();
+  // Instances starting together take turns: the first migrates, the others find nothing pending.
+  const lock = dataSource.createQueryRunner();
   try {
+    await lock.query('SELECT pg_advisory_lock($1, $2)', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.migrations]);
     await dataSource.runMigrations({ transaction: 'each' });
   } catch (err) {
+    await lock.release();
     await dataSource.destroy();
     throw err;
   }
+  await lock.query('SELECT pg_advisory_unlock($1, $2)', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.migrations]);
+  await lock.release();
   return dataSource;
 }
 

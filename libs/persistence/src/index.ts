@@ -1,3 +1,4 @@
+export * from './advisory-locks';
 export * from './database-url';
 export * from './data-source';
 export * from './database.health';

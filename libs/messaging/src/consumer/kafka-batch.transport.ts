@@ -1,5 +1,5 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterTopicOf, Headers } from '@app/contracts';
 import { ComponentLogger, runWithCorrelation } from '@app/observability';
@@ -18,6 +18,7 @@ export interface KafkaBatchTransportOptions {
   /** First retry delay; doubles per attempt. */
   retryBackoffMs?: number;
   partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
   /** JSON Schemas for topics the contracts do not declare (tests use their own topics). */
   extraSchemas?: Record<string, object>;
   /**
@@ -71,14 +72,26 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   private async start(): Promise<void> {
     const { kafka, groupId, topics } = this.options;
-    this.dltProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await this.dltProducer.connect();
-    this.consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
-    await this.consumer.connect();
     const subscribed = [...this.messageHandlers.keys()];
-    if (subscribed.length > 0) {
-      await this.consumer.subscribe({ topics: subscribed.map((t) => topics.physical(t)), fromBeginning: true });
+    if (subscribed.length === 0) {
+      this.options.logger.info('no @EventPattern handlers; not joining a consumer group', { groupId });
+      return;
     }
+    this.dltProducer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await this.dltProducer.connect();
+    this.consumer = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: 2000,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: subscribed.map((t) => topics.physical(t)), fromBeginning: true });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -88,7 +101,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     this.options.logger.info('consuming', { groupId, topics: subscribed });
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch({ batch, resolveOffset, heartbeat, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const logical = this.options.topics.logical(batch.topic);
     const handler = this.getHandlerByPattern(logical);
@@ -120,9 +133,11 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     this.options.beforeCommit?.(valid);
     const last = batch.messages[batch.messages.length - 1];
     resolveOffset(last.offset);
-    await this.consumer!.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-    ]);
+    // Through the batch's own commit (not consumer.commitOffsets, which kafkajs skips once the
+    // consumer is stopping), so that a batch finished during shutdown is committed too.
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+    });
     await heartbeat();
   }
 

@@ -1,10 +1,11 @@
-import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
 import type { ComponentLogger } from '@app/observability';
 import { TopicNames } from '../topic-names';
-import { OUTBOX_LOCK_NAMESPACE, OUTBOX_NOTIFY_CHANNEL, OUTBOX_RELAY_LEADER_LOCK } from './outbox-writer';
+import { ADVISORY_LOCK_NAMESPACE, AdvisoryLocks } from '@app/persistence';
+import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -111,8 +112,8 @@ export class OutboxRelay {
     session.on('error', () => undefined); // a dropped session surfaces on the next query
     await session.connect();
     const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
-      OUTBOX_LOCK_NAMESPACE,
-      OUTBOX_RELAY_LEADER_LOCK,
+      ADVISORY_LOCK_NAMESPACE,
+      AdvisoryLocks.outboxRelayLeader,
     ]);
     if (!rows[0].locked) {
       await session.end();
@@ -127,6 +128,7 @@ export class OutboxRelay {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect(); // InitProducerId: aborts a predecessor's open transaction and fences it
     this.admin = this.options.kafka.admin();

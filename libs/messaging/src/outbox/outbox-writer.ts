@@ -1,11 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Headers, PayloadTopic, TopicPayload } from '@app/contracts';
 import { currentCorrelation } from '@app/observability';
+import { ADVISORY_LOCK_NAMESPACE, AdvisoryLocks } from '@app/persistence';
 
-/** Advisory lock keys (per database): writers serialise their outbox inserts, one relay leads. */
-export const OUTBOX_LOCK_NAMESPACE = 7468;
-export const OUTBOX_WRITE_LOCK = 1;
-export const OUTBOX_RELAY_LEADER_LOCK = 2;
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_pending';
 
 export interface OutboxEntry<P> {
@@ -28,7 +25,7 @@ export async function appendToOutbox<T extends PayloadTopic>(
   entries: OutboxEntry<TopicPayload<T>>[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [OUTBOX_LOCK_NAMESPACE, OUTBOX_WRITE_LOCK]);
+  await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.outboxWrite]);
   const correlationId = currentCorrelation()?.correlationId;
   const headers = entries.map((e) =>
     JSON.stringify({

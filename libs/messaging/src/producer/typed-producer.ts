@@ -1,4 +1,4 @@
-import type { Kafka, Producer, IHeaders } from 'kafkajs';
+import { IHeaders, Kafka, Partitioners, Producer } from 'kafkajs';
 import { Headers, PayloadTopic, TopicPayload } from '@app/contracts';
 import { currentCorrelation } from '@app/observability';
 import { TopicNames } from '../topic-names';
@@ -20,7 +20,12 @@ export class TypedProducer {
     kafka: Kafka,
     private readonly topics: TopicNames,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   connect(): Promise<void> {

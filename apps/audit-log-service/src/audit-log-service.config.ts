@@ -1,0 +1,5 @@
+import { ServiceBaseConfig } from '@app/observability';
+
+export class AuditLogServiceConfig extends ServiceBaseConfig {
+  override HTTP_PORT = 3103;
+}

@@ -1,0 +1,21 @@
+import { ServiceDefinition } from '@app/runtime';
+import { ProcessedMessage } from '@app/messaging';
+import { loadConfig } from '@app/observability';
+import { AuditLogServiceConfig } from './audit-log-service.config';
+import { AuditLogServiceModule } from './audit-log-service.module';
+import { CreateProcessedMessages1763840000000 } from './migrations/1763840000000-create-processed-messages';
+
+export const AUDIT_SERVICE_ENTITIES = [ProcessedMessage];
+export const AUDIT_SERVICE_MIGRATIONS = [CreateProcessedMessages1763840000000];
+
+export function auditLogServiceDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<AuditLogServiceConfig> {
+  const config = loadConfig(AuditLogServiceConfig, env);
+  return {
+    name: 'audit-log-service',
+    config,
+    entities: AUDIT_SERVICE_ENTITIES,
+    migrations: AUDIT_SERVICE_MIGRATIONS,
+    module: () => AuditLogServiceModule,
+    consumer: { groupId: `${config.TOPIC_PREFIX}audit-log-service` },
+  };
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+import { runServiceProcess } from '@app/runtime';
+import { auditLogServiceDefinition } from './audit-log-service.definition';
+
+runServiceProcess(() => auditLogServiceDefinition());

@@ -1,0 +1,13 @@
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min } from 'class-validator';
+import { ServiceBaseConfig } from '@app/observability';
+
+export class GroupMembershipServiceConfig extends ServiceBaseConfig {
+  override HTTP_PORT = 3102;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+}

@@ -1,0 +1,21 @@
+import { ServiceDefinition } from '@app/runtime';
+import { loadConfig } from '@app/observability';
+import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
+import { ScimGatewayConfig } from './scim-gateway.config';
+import { ScimGatewayModule } from './scim-gateway.module';
+import { TenantToken } from './tenants/tenant-token.entity';
+import { Tenant } from './tenants/tenant.entity';
+
+export const GATEWAY_ENTITIES = [Tenant, TenantToken];
+export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000];
+
+export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<ScimGatewayConfig> {
+  const config = loadConfig(ScimGatewayConfig, env);
+  return {
+    name: 'scim-gateway',
+    config,
+    entities: GATEWAY_ENTITIES,
+    migrations: GATEWAY_MIGRATIONS,
+    module: () => ScimGatewayModule,
+  };
+}

@@ -1,0 +1,97 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { allTopicSpecs } from '@app/contracts';
+import { createKafka, ensureTopics, parseBrokers } from '@app/messaging';
+import { withDatabase } from '@app/persistence';
+
+/** The four services of the stack: where their built entry point is, their port and database. */
+export interface StackService {
+  name: 'scim-gateway' | 'user-service' | 'group-membership-service' | 'audit-log-service';
+  port: number;
+  database: string;
+}
+
+export const STACK_SERVICES: readonly StackService[] = [
+  { name: 'user-service', port: 3101, database: 'scim_user_service' },
+  { name: 'group-membership-service', port: 3102, database: 'scim_group_membership_service' },
+  { name: 'audit-log-service', port: 3103, database: 'scim_audit_log_service' },
+  { name: 'scim-gateway', port: 3100, database: 'scim_gateway' },
+];
+
+/** The directory holding the project's package.json, whether this file runs as source or built. */
+export const PROJECT_ROOT = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
+
+export function builtEntryPoint(service: StackService['name']): string {
+  return join(PROJECT_ROOT, 'dist', 'apps', service, 'src', 'main.js');
+}
+
+export interface StackSettings {
+  /** URL of the Postgres server (any database on it); each service gets its own database. */
+  postgresUrl: string;
+  kafkaBrokers: string;
+  topicPrefix?: string;
+  /** Prepended to database names, so test runs get databases of their own. */
+  databasePrefix?: string;
+  /** 0 lets the OS choose (tests); otherwise the service's default port. */
+  portOverride?: number;
+  logLevel?: string;
+  extraEnv?: Record<string, string>;
+}
+
+/** The environment a service process is started with: every variable its config class reads. */
+export function serviceEnvironment(service: StackService, settings: StackSettings): Record<string, string> {
+  return {
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(settings.portOverride ?? service.port),
+    KAFKA_BROKERS: settings.kafkaBrokers,
+    DATABASE_URL: withDatabase(settings.postgresUrl, `${settings.databasePrefix ?? ''}${service.database}`),
+    TOPIC_PREFIX: settings.topicPrefix ?? '',
+    LOG_LEVEL: settings.logLevel ?? 'info',
+    ...settings.extraEnv,
+  };
+}
+
+/** Starts a built service as a detached process with its output in `logFile`. */
+export function spawnService(service: StackService, settings: StackSettings, logFile: string, detached: boolean): ChildProcess {
+  const out = openSync(logFile, 'a');
+  return spawn(process.execPath, ['-r', 'tsconfig-paths/register', builtEntryPoint(service.name)], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...serviceEnvironment(service, settings), TS_NODE_BASEURL: join(PROJECT_ROOT, 'dist') },
+    stdio: ['ignore', out, out],
+    detached,
+  });
+}
+
+/** Creates every topic the contracts declare (and their dead-letter topics), with a prefix if given. */
+export async function provisionTopics(brokers: string, prefix = ''): Promise<string[]> {
+  const admin = createKafka({ brokers: parseBrokers(brokers), clientId: 'provision' }).admin();
+  await admin.connect();
+  try {
+    return await ensureTopics(admin, allTopicSpecs(prefix));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Polls `/health/ready` until it answers 200. */
+export async function waitUntilReady(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (!isAlive()) throw new Error(`process exited before ${url} was ready`);
+    try {
+      const res = await fetch(`${url}/health/ready`);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready within ${timeoutMs} ms: ${last}`);
+}

@@ -1,0 +1,141 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EntitySchema, MixedList } from 'typeorm';
+import { createKafka, KafkaBatchTransport, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, parseBrokers, TopicNames, TypedProducer } from '@app/messaging';
+import { ConfigurationError, JsonLogger, newCorrelationId, runWithCorrelation, ServiceBaseConfig } from '@app/observability';
+import { openDatabase, redactUrl } from '@app/persistence';
+import { RuntimeDeps, RuntimeModule } from './runtime.module';
+
+export interface ServiceDefinition<C extends ServiceBaseConfig> {
+  name: string;
+  config: C;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** The service's own module; it may read RuntimeDeps to configure itself. */
+  module: (deps: RuntimeDeps<C>) => Type | DynamicModule;
+  /** When set, `@EventPattern` handlers consume through a KafkaBatchTransport in this group. */
+  consumer?: { groupId: string } & Partial<Pick<KafkaBatchTransportOptions, 'maxAttempts' | 'retryBackoffMs' | 'partitionsConsumedConcurrently' | 'extraSchemas' | 'beforeCommit'>>;
+  /** When set, an outbox relay publishes the service's outbox. */
+  relay?: Partial<Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'afterPublish'>>;
+  poolSize?: number;
+  /** Largest request body the HTTP server reads (Fastify's default is 1 MiB). */
+  bodyLimitBytes?: number;
+}
+
+/** Root of every service's module tree; its imports are set per service in bootstrapService. */
+class ServiceRootModule {}
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  url: string;
+  /** Graceful stop: finish the batch in flight, commit, flush the relay, close connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a service: database (created and migrated), Kafka client and producer, the Nest app on
+ * Fastify with the service's module, the consumer transport and the outbox relay. Logs go out as
+ * JSON lines. Nothing here knows the service's domain.
+ */
+export async function bootstrapService<C extends ServiceBaseConfig>(def: ServiceDefinition<C>): Promise<RunningService> {
+  const { config } = def;
+  const logger = new JsonLogger(def.name, config.LOG_LEVEL);
+  const log = logger.child('bootstrap');
+  return runWithCorrelation({ correlationId: newCorrelationId() }, async () => {
+    log.info('starting', { database: redactUrl(config.DATABASE_URL), kafka: config.KAFKA_BROKERS, topicPrefix: config.TOPIC_PREFIX });
+    const dataSource = await openDatabase({
+      url: config.DATABASE_URL,
+      entities: def.entities,
+      migrations: def.migrations,
+      poolSize: def.poolSize,
+      applicationName: def.name,
+    });
+    const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: def.name, logger });
+    const topics = new TopicNames(config.TOPIC_PREFIX);
+    const producer = new TypedProducer(kafka, topics);
+    await producer.connect();
+    const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer };
+
+    const root: DynamicModule = { module: ServiceRootModule, imports: [RuntimeModule.forRoot(deps), def.module(deps)] };
+    const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter({ bodyLimit: def.bodyLimitBytes }), {
+      logger,
+      bufferLogs: false,
+    });
+    if (def.consumer) {
+      const transport = new KafkaBatchTransport({
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        ...def.consumer,
+        kafka,
+        topics,
+        logger: logger.child('consumer'),
+      });
+      app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false });
+    }
+    const relay = def.relay
+      ? new OutboxRelay({ ...def.relay, dataSource, databaseUrl: config.DATABASE_URL, kafka, topics, relayId: def.name, logger: logger.child('outbox-relay') })
+      : undefined;
+
+    await app.startAllMicroservices();
+    relay?.start();
+    await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+    const url = await app.getUrl();
+    log.info('ready', { url });
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        log.info('stopping');
+        await app.close(); // microservice transport first (finishes and commits its batch), then HTTP
+        await relay?.stop();
+        await producer.disconnect().catch(() => undefined);
+        await dataSource.destroy();
+        log.info('stopped');
+      })());
+    return { app, url: url.replace('[::1]', '127.0.0.1'), close };
+  });
+}
+
+/**
+ * Runs a service as a process: starts it, stops it gracefully on SIGTERM or SIGINT within
+ * SHUTDOWN_TIMEOUT_MS, and exits non-zero when start-up fails.
+ */
+export function runServiceProcess<C extends ServiceBaseConfig>(def: () => ServiceDefinition<C>): void {
+  let definition: ServiceDefinition<C>;
+  try {
+    definition = def();
+  } catch (err) {
+    // A bad configuration stops the process before anything starts, naming every bad variable.
+    const problems = err instanceof ConfigurationError ? err.problems : undefined;
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'fatal', message: (err as Error).message, problems }) + '\n');
+    process.exit(err instanceof ConfigurationError ? 78 : 1);
+  }
+  const logger = new JsonLogger(definition.name, definition.config.LOG_LEVEL).child('process');
+  bootstrapService(definition).then(
+    (service) => {
+      const stop = (signal: string) => {
+        logger.info('signal received', { signal });
+        const timer = setTimeout(() => {
+          logger.error('graceful shutdown timed out', { timeoutMs: definition.config.SHUTDOWN_TIMEOUT_MS });
+          process.exit(1);
+        }, definition.config.SHUTDOWN_TIMEOUT_MS);
+        timer.unref();
+        service.close().then(
+          () => process.exit(0),
+          (err) => {
+            logger.error('error while stopping', { error: err as Error });
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    },
+    (err) => {
+      logger.error('start-up failed', { error: err as Error });
+      process.exit(1);
+    },
+  );
+}

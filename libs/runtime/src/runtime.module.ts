@@ -1,0 +1,44 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { databaseReadinessCheck } from '@app/persistence';
+import { kafkaReadinessCheck, TopicNames, TypedProducer } from '@app/messaging';
+import { HealthController, JsonLogger, READINESS_CHECKS, ServiceBaseConfig } from '@app/observability';
+import { KAFKA, LOGGER, SERVICE_CONFIG, TOPIC_NAMES, TYPED_PRODUCER } from './tokens';
+
+export interface RuntimeDeps<C extends ServiceBaseConfig = ServiceBaseConfig> {
+  config: C;
+  logger: JsonLogger;
+  dataSource: DataSource;
+  kafka: Kafka;
+  topics: TopicNames;
+  producer: TypedProducer;
+}
+
+/**
+ * Provides, to every module of a service, its configuration, logger, database, Kafka client,
+ * topic names and producer, and serves `/health` and `/health/ready` over them.
+ */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static forRoot(deps: RuntimeDeps): DynamicModule {
+    return {
+      module: RuntimeModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: deps.config },
+        { provide: LOGGER, useValue: deps.logger },
+        { provide: DataSource, useValue: deps.dataSource },
+        { provide: KAFKA, useValue: deps.kafka },
+        { provide: TOPIC_NAMES, useValue: deps.topics },
+        { provide: TYPED_PRODUCER, useValue: deps.producer },
+        {
+          provide: READINESS_CHECKS,
+          useValue: [databaseReadinessCheck(deps.dataSource), kafkaReadinessCheck(deps.kafka)],
+        },
+      ],
+      exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER],
+    };
+  }
+}
