@@ -85,9 +85,10 @@ async function up() {
   let kafkaBrokers = process.env.KAFKA_BROKERS;
   let kafkaStarted = false;
   if (!kafkaBrokers) {
-    sh('bash', [path.join(__dirname, 'kafka.sh'), 'start']);
+    const kafkaScript = path.join(__dirname, 'kafka.sh');
+    kafkaStarted = spawnSync('bash', [kafkaScript, 'status']).status !== 0;
+    sh('bash', [kafkaScript, 'start']);
     kafkaBrokers = `127.0.0.1:${process.env.KAFKA_PORT || 9092}`;
-    kafkaStarted = true;
   }
   const created = await stack.provisionTopics(kafkaBrokers);
   log(`topics: ${created.length} created`);

@@ -7,7 +7,7 @@ export const MESSAGING_TABLES_V1_UP: readonly string[] = [
      id bigserial PRIMARY KEY,
      topic varchar(200) NOT NULL,
      key varchar(400) NOT NULL,
-     headers jsonb NOT NULL DEFAULT '{}'::jsonb,
+     headers jsonb NOT NULL,
      payload jsonb NOT NULL,
      created_at timestamptz NOT NULL DEFAULT now(),
      published_at timestamptz

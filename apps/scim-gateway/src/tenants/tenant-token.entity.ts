@@ -12,7 +12,7 @@ export class TenantToken {
   tenantId: string;
 
   @ManyToOne(() => Tenant, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'tenant_id' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'FK_tenant_tokens_tenant' })
   tenant?: Tenant;
 
   @Column({ type: 'varchar', length: 200 })

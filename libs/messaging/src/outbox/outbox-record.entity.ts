@@ -17,7 +17,7 @@ export class OutboxRecord {
   @Column({ type: 'varchar', length: 400 })
   key: string;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb' })
   headers: Record<string, string>;
 
   @Column({ type: 'jsonb' })
