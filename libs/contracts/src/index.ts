@@ -5,3 +5,4 @@ export * from './commands';
 export * from './events';
 export * from './request-record';
 export * from './topic-payloads';
+export * from './user-commands';
