@@ -154,6 +154,8 @@ async function down() {
 function test(extraArgs) {
   ensureDependencies();
   build();
+  log('type-checking everything, tests included (tsc --noEmit)');
+  sh(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
   sh(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...extraArgs]);
 }
 

@@ -33,14 +33,15 @@ async function answers(url: string): Promise<boolean> {
  * its data in `dataDir` (kept between runs), started as a daemon that outlives this process.
  * `POSTGRES_SOURCE=embedded` skips the first two (to try the last on any machine).
  */
-export async function resolvePostgresServer(options: { dataDir: string }): Promise<PostgresServer> {
+export async function resolvePostgresServer(options: { dataDir: string; embeddedPort?: number }): Promise<PostgresServer> {
   const forceEmbedded = process.env.POSTGRES_SOURCE === 'embedded';
   const fromEnv = process.env.DATABASE_URL;
   if (fromEnv && !forceEmbedded) return { url: fromEnv, source: 'DATABASE_URL' };
   if (!forceEmbedded && (await answers(LOCAL_URL))) return { url: LOCAL_URL, source: 'local' };
-  const url = `postgres://postgres@127.0.0.1:${EMBEDDED_PORT}/postgres`;
-  if (!(await answers(url))) startEmbeddedPostgres(options.dataDir);
-  if (!(await answers(url))) throw new Error(`embedded Postgres did not answer on port ${EMBEDDED_PORT}`);
+  const port = options.embeddedPort ?? EMBEDDED_PORT;
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  if (!(await answers(url))) startEmbeddedPostgres(options.dataDir, port);
+  if (!(await answers(url))) throw new Error(`embedded Postgres did not answer on port ${port}`);
   return { url, source: 'embedded' };
 }
 
@@ -50,7 +51,7 @@ export function stopEmbeddedPostgres(dataDir: string): void {
   asServerUser(join(embeddedBinDir(), 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w']);
 }
 
-function startEmbeddedPostgres(dataDir: string): void {
+function startEmbeddedPostgres(dataDir: string, port: number): void {
   const bin = embeddedBinDir();
   mkdirSync(dataDir, { recursive: true });
   // Postgres refuses to run as root; as root we run it as the `postgres` user, who must own the data.
@@ -67,7 +68,7 @@ function startEmbeddedPostgres(dataDir: string): void {
     '-l',
     join(dataDir, 'server.log'),
     '-o',
-    `-p ${EMBEDDED_PORT} -h 127.0.0.1 -k ${dataDir} -c max_connections=200`,
+    `-p ${port} -h 127.0.0.1 -k ${dataDir} -c max_connections=200`,
   ]);
 }
 

@@ -1,0 +1,57 @@
+import type { Kafka, ProducerRecord } from 'kafkajs';
+import { Headers, Topics, UserCommand } from '@app/contracts';
+import { runWithCorrelation } from '@app/observability';
+import { TopicNames } from '../topic-names';
+import { TypedProducer } from './typed-producer';
+
+/** A stand-in for kafkajs that records what would be sent (small test; the medium tests use the real broker). */
+function recordingKafka(sent: ProducerRecord[]): Kafka {
+  const producer = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    send: async (record: ProducerRecord) => {
+      sent.push(record);
+      return [];
+    },
+  };
+  return { producer: () => producer } as unknown as Kafka;
+}
+
+const command: UserCommand = {
+  commandId: 'c-1',
+  type: 'user.create',
+  tenantId: 't-1',
+  issuedAt: '2026-11-22T10:00:00.000Z',
+  payload: { userName: 'a' },
+};
+
+describe('TypedProducer', () => {
+  it('sends to the prefixed topic with acks=all, JSON values and the current correlation id', async () => {
+    const sent: ProducerRecord[] = [];
+    const producer = new TypedProducer(recordingKafka(sent), new TopicNames('test.p.'));
+    await runWithCorrelation({ correlationId: 'corr-9' }, () => producer.send(Topics.userCommands, [{ key: 't-1', value: command }]));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ topic: 'test.p.scim.user-commands.v1', acks: -1 });
+    expect(JSON.parse(String(sent[0].messages[0].value))).toEqual(command);
+    expect(sent[0].messages[0].headers).toEqual({ [Headers.correlationId]: 'corr-9' });
+  });
+
+  it('keeps a correlation id the caller set, and sends nothing for no records', async () => {
+    const sent: ProducerRecord[] = [];
+    const producer = new TypedProducer(recordingKafka(sent), new TopicNames());
+    await runWithCorrelation({ correlationId: 'ambient' }, () =>
+      producer.send(Topics.userCommands, [{ key: 't-1', value: command, headers: { [Headers.correlationId]: 'explicit' } }]),
+    );
+    await producer.send(Topics.userCommands, []);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].messages[0].headers).toEqual({ [Headers.correlationId]: 'explicit' });
+  });
+
+  it('refuses, at compile time, a payload that does not belong to the topic', async () => {
+    const producer = new TypedProducer(recordingKafka([]), new TopicNames());
+    const reply = { commandId: 'c-1', tenantId: 't-1', status: 201 };
+    // @ts-expect-error a command reply is not a user command (checked by `npm run typecheck`, part of `npm test`)
+    await producer.send(Topics.userCommands, [{ key: 't-1', value: reply }]);
+    await producer.send(Topics.commandReplies, [{ key: 'gw-1', value: reply }]);
+  });
+});
