@@ -6,3 +6,4 @@ export * from './events';
 export * from './request-record';
 export * from './topic-payloads';
 export * from './user-commands';
+export * from './event-schemas';

@@ -1,0 +1,53 @@
+import { CLOUDEVENT_JSON_SCHEMA } from './cloudevent';
+
+/**
+ * JSON Schemas of the domain event topics, for downstream teams (also rendered into
+ * docs/asyncapi.yaml and checked against it by a test). Consumers in this repo validate with them.
+ */
+const resourceChange = (resourceSchema: object) => ({
+  type: 'object',
+  required: ['resource', 'changedAttributes'],
+  properties: {
+    resource: resourceSchema,
+    changedAttributes: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Attribute paths that changed, e.g. "name.givenName", "emails", or the URN-qualified path of an extension attribute.',
+    },
+  },
+});
+
+const scimUser = {
+  type: 'object',
+  required: ['schemas', 'id', 'userName', 'meta'],
+  properties: {
+    schemas: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    id: { type: 'string', minLength: 1 },
+    externalId: { type: 'string' },
+    userName: { type: 'string', minLength: 1 },
+    active: { type: 'boolean' },
+    meta: {
+      type: 'object',
+      required: ['resourceType', 'created', 'lastModified', 'version'],
+      properties: {
+        resourceType: { const: 'User' },
+        created: { type: 'string', format: 'date-time' },
+        lastModified: { type: 'string', format: 'date-time' },
+        version: { type: 'string' },
+      },
+    },
+  },
+  additionalProperties: true,
+};
+
+export const USER_EVENT_JSON_SCHEMA = {
+  ...CLOUDEVENT_JSON_SCHEMA,
+  $id: 'https://scim-platform.local/schemas/scim.user-events.v1.json',
+  title: 'scim.user-events.v1',
+  properties: {
+    ...CLOUDEVENT_JSON_SCHEMA.properties,
+    type: { enum: ['scim.user.created', 'scim.user.updated', 'scim.user.deactivated', 'scim.user.reactivated', 'scim.user.deleted'] },
+    source: { const: '/scim/user-service' },
+    data: resourceChange(scimUser),
+  },
+} as const;
