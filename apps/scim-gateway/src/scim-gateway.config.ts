@@ -1,5 +1,25 @@
-import { ServiceBaseConfig } from '@app/observability';
+import { Type } from 'class-transformer';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+import { GatewayEdgeConfig } from './http/gateway-edge.config';
 
-export class ScimGatewayConfig extends ServiceBaseConfig {
+export class ScimGatewayConfig extends GatewayEdgeConfig {
   override HTTP_PORT = 3100;
+
+  /** Base URL of the user-service's internal query API. */
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) base URL without a path' })
+  USER_SERVICE_URL = 'http://127.0.0.1:3101';
+
+  /** How long a write waits for its owning service's decision before the gateway answers 503. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  DECISION_TIMEOUT_MS = 10000;
+
+  /** Page size of a list request that sends no `count` (at most SCIM_MAX_PAGE_SIZE). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  SCIM_DEFAULT_PAGE_SIZE = 100;
 }

@@ -16,6 +16,7 @@ export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): Ser
     config,
     entities: GATEWAY_ENTITIES,
     migrations: GATEWAY_MIGRATIONS,
-    module: () => ScimGatewayModule,
+    module: (deps) => ScimGatewayModule.forRoot(deps.config),
+    bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
   };
 }

@@ -1,5 +1,28 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { gatewayEdgeImports } from './http/gateway-edge.imports';
+import { ScimGatewayConfig } from './scim-gateway.config';
+import { ScimUsersModule } from './users/users.module';
 
-/** The HTTP edge: SCIM endpoints, tenants and tokens (see docs/architecture.md). */
+/**
+ * The HTTP edge: tenant registry, SCIM edge (auth, limits, errors, body parsing), discovery,
+ * admin API, and the SCIM resources routed to their owning services.
+ */
 @Module({})
-export class ScimGatewayModule {}
+export class ScimGatewayModule {
+  static forRoot(config: ScimGatewayConfig): DynamicModule {
+    return {
+      module: ScimGatewayModule,
+      imports: [
+        ...gatewayEdgeImports(config, { resourceTypes: ['User'] }),
+        ScimUsersModule.forRoot({
+          basePath: config.SCIM_BASE_PATH,
+          userServiceUrl: config.USER_SERVICE_URL,
+          decisionTimeoutMs: config.DECISION_TIMEOUT_MS,
+          retryAfterSeconds: Math.max(1, Math.ceil(config.DECISION_TIMEOUT_MS / 1000)),
+          defaultPageSize: Math.min(config.SCIM_DEFAULT_PAGE_SIZE, config.SCIM_MAX_PAGE_SIZE),
+          maxPageSize: config.SCIM_MAX_PAGE_SIZE,
+        }),
+      ],
+    };
+  }
+}

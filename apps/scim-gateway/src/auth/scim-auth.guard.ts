@@ -1,0 +1,45 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { GatewayError } from '../errors/gateway-error';
+import { correlationOfRequest } from '../http/scim-http';
+import { isUnderBasePath, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../http/scim-edge.options';
+import { TenantTokensService } from '../tenants/tenant-tokens.service';
+import { bearerCredentialOf } from './bearer-token';
+import './scim-request';
+
+/** Realm of the SCIM routes' WWW-Authenticate challenge (RFC 6750 §3). */
+export const SCIM_REALM = 'scim';
+
+/**
+ * Every route under the SCIM base path needs a tenant's bearer token (RFC 7644 §2, RFC 6750);
+ * a route cannot be forgotten, because the guard goes by the matched route's path, not by a
+ * decorator. Registered globally by ScimEdgeModule, before the rate-limit guard (limits are per
+ * tenant, so the tenant must be known first). Discovery is authenticated too: Entra's "Test
+ * Connection" sends the token.
+ */
+@Injectable()
+export class ScimAuthGuard implements CanActivate {
+  constructor(
+    @Inject(SCIM_EDGE_OPTIONS) private readonly options: ScimEdgeOptions,
+    private readonly tokens: TenantTokensService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!isScimRoute(request, this.options.basePath)) return true;
+    const credential = bearerCredentialOf(request.headers.authorization);
+    if (credential.kind === 'none') throw GatewayError.missingCredentials(SCIM_REALM);
+    const tenant = credential.kind === 'bearer' ? await this.tokens.authenticate(credential.token) : undefined;
+    if (!tenant) throw GatewayError.invalidCredentials(SCIM_REALM);
+    request.scimTenant = tenant;
+    const correlation = correlationOfRequest(request);
+    if (correlation) correlation.tenantId = tenant.id;
+    return true;
+  }
+}
+
+/** Whether the request matched a route under the SCIM base path (the route pattern, not the raw URL). */
+export function isScimRoute(request: FastifyRequest, basePath: string): boolean {
+  return isUnderBasePath(request.routeOptions?.url ?? request.url, basePath);
+}

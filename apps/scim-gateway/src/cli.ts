@@ -1,0 +1,153 @@
+/**
+ * Operator CLI for the tenant registry, working directly on the gateway database (DATABASE_URL,
+ * migrated first exactly as the gateway does at start-up) through the same services as the
+ * admin API. Output is JSON on stdout; errors go to stderr with a non-zero exit code.
+ *
+ *   node -r tsconfig-paths/register dist/apps/scim-gateway/src/cli.js <command>
+ *     tenant create --name NAME [--profile JSON]
+ *     tenant list
+ *     tenant get --tenant ID
+ *     tenant set-profile --tenant ID --profile JSON
+ *     token issue --tenant ID [--name NAME]      prints the secret: the only time it is shown
+ *     token list --tenant ID
+ *     token revoke --token-id ID [--tenant ID]
+ *
+ * A revocation here reaches running gateways when their token cache expires (TOKEN_CACHE_TTL_MS).
+ */
+import './admin/built-module-paths'; // first: later imports use the @app/* aliases
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigurationError, JsonLogger, loadConfig, ServiceBaseConfig } from '@app/observability';
+import { openDatabase, redactUrl } from '@app/persistence';
+import { GatewayError } from './errors/gateway-error';
+import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './scim-gateway.definition';
+import { createTenantRegistry, type TenantRegistry } from './tenants/tenant-registry';
+
+export const CLI_USAGE = `usage: cli <command>
+  tenant create --name NAME [--profile JSON]
+  tenant list
+  tenant get --tenant ID
+  tenant set-profile --tenant ID --profile JSON
+  token issue --tenant ID [--name NAME]
+  token list --tenant ID
+  token revoke --token-id ID [--tenant ID]`;
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: CliIo = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+};
+
+class UsageError extends Error {}
+
+type Flags = Record<string, string>;
+type Command = (registry: TenantRegistry, flags: Flags) => Promise<unknown>;
+
+const COMMANDS: Record<string, Command> = {
+  'tenant create': (r, f) => r.tenants.create(required(f, 'name'), f.profile === undefined ? undefined : parseJsonFlag('profile', f.profile)),
+  'tenant list': async (r) => ({ tenants: await r.tenants.list() }),
+  'tenant get': (r, f) => r.tenants.get(required(f, 'tenant')),
+  'tenant set-profile': (r, f) => r.tenants.replaceProfile(required(f, 'tenant'), parseJsonFlag('profile', required(f, 'profile'))),
+  'token issue': (r, f) => r.tokens.issue(required(f, 'tenant'), f.name),
+  'token list': async (r, f) => ({ tokens: await r.tokens.list(required(f, 'tenant')) }),
+  'token revoke': (r, f) => (f.tenant ? r.tokens.revoke(f.tenant, required(f, 'token-id')) : r.tokens.revokeById(required(f, 'token-id'))),
+};
+
+/** Runs one command; returns the exit code (0 done, 1 refused or failed, 2 usage, 78 configuration). */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = processIo): Promise<number> {
+  let name: string;
+  let flags: Flags;
+  try {
+    ({ name, flags } = parseArgs(argv));
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${CLI_USAGE}`);
+    return 2;
+  }
+  let config: ServiceBaseConfig;
+  try {
+    config = loadConfig(ServiceBaseConfig, env);
+  } catch (error) {
+    io.err(error instanceof ConfigurationError ? error.message : String(error));
+    return 78;
+  }
+  let dataSource;
+  try {
+    dataSource = await openDatabase({
+      url: config.DATABASE_URL,
+      entities: GATEWAY_ENTITIES,
+      migrations: GATEWAY_MIGRATIONS,
+      poolSize: 2,
+      applicationName: 'scim-gateway-cli',
+    });
+  } catch (error) {
+    io.err(`cannot open the gateway database ${redactUrl(config.DATABASE_URL)}: ${(error as Error).message}`);
+    return 1;
+  }
+  const registry = createTenantRegistry(dataSource);
+  try {
+    const result = await COMMANDS[name]!(registry, flags);
+    io.out(JSON.stringify(result, null, 2));
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n${CLI_USAGE}`);
+      return 2;
+    }
+    io.err(error instanceof GatewayError ? `${error.code}: ${error.detail}` : `failed: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  } finally {
+    await registry.close();
+    await dataSource.destroy();
+  }
+}
+
+/** `tenant create --name X --profile={...}` → { name: 'tenant create', flags: { name: 'X', profile: '{...}' } }. */
+export function parseArgs(argv: string[]): { name: string; flags: Flags } {
+  const words: string[] = [];
+  const flags: Flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      words.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const key = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (!key || value === undefined) throw new UsageError(`option ${arg} needs a value`);
+    flags[key] = value;
+  }
+  const name = words.join(' ');
+  if (!COMMANDS[name]) throw new UsageError(name ? `unknown command "${name}"` : 'no command given');
+  return { name, flags };
+}
+
+function required(flags: Flags, key: string): string {
+  const value = flags[key];
+  if (value === undefined || value === '') throw new UsageError(`--${key} is required`);
+  return value;
+}
+
+function parseJsonFlag(key: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--${key} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+if (require.main === module) {
+  // stdout carries the JSON answer only: log lines (warnings and errors) go to stderr.
+  Logger.overrideLogger(new JsonLogger('scim-gateway-cli', 'warn', (line) => process.stderr.write(line + '\n')));
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`failed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,22 @@
+/** Resource types the gateway can serve; discovery lists only those the app actually routes. */
+export const DISCOVERABLE_RESOURCE_TYPES = ['User', 'Group'] as const;
+export type DiscoverableResourceType = (typeof DISCOVERABLE_RESOURCE_TYPES)[number];
+
+export interface ScimDiscoveryOptions {
+  /** Same base path as the SCIM edge (e.g. "/scim/v2"); discovery routes are mounted under it. */
+  basePath: string;
+  /** The most resources one list response returns (ServiceProviderConfig filter.maxResults, RFC 7643 §5). */
+  maxResults: number;
+  /** Resource types implemented by this deployment: list "Group" only once /Groups is routed. */
+  resourceTypes: DiscoverableResourceType[];
+  /** Optional human-readable help page (ServiceProviderConfig documentationUri). */
+  documentationUri?: string;
+}
+
+export const DEFAULT_SCIM_DISCOVERY_OPTIONS: ScimDiscoveryOptions = {
+  basePath: '/scim/v2',
+  maxResults: 200,
+  resourceTypes: ['User'],
+};
+
+export const SCIM_DISCOVERY_OPTIONS = Symbol('SCIM_DISCOVERY_OPTIONS');

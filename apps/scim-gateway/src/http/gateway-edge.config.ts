@@ -1,0 +1,73 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { ServiceBaseConfig } from '@app/observability';
+
+/**
+ * Environment variables of the gateway's edge (tenants, tokens, auth, limits, discovery,
+ * admin API). ScimGatewayConfig extends this class, so they are validated at boot with the rest.
+ */
+export class GatewayEdgeConfig extends ServiceBaseConfig {
+  /** Path prefix of the SCIM endpoints; the tenant URL in Entra is https://<host><SCIM_BASE_PATH>. */
+  @Matches(/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/, { message: 'must be a path such as /scim/v2 (not the root)' })
+  SCIM_BASE_PATH = '/scim/v2';
+
+  /** Absolute SCIM base URL clients see (behind a proxy); unset: from the request's Host header. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  SCIM_PUBLIC_BASE_URL?: string;
+
+  /** Largest request body read; larger ones get 413. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  SCIM_BODY_LIMIT_BYTES = 1_048_576;
+
+  /** Largest page a list returns (published as ServiceProviderConfig filter.maxResults). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCIM_MAX_PAGE_SIZE = 200;
+
+  /** Rate limit of a tenant whose profile sets none, per gateway instance. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  DEFAULT_RATE_LIMIT_PER_SECOND = 1000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  DEFAULT_RATE_LIMIT_BURST = 2000;
+
+  /** Writes in flight per tenant whose profile sets none, per gateway instance. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  DEFAULT_MAX_WRITES_IN_FLIGHT = 100;
+
+  /** How long a token's verdict is cached; a revocation through another instance or the CLI takes this long to apply. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  TOKEN_CACHE_TTL_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  TOKEN_CACHE_MAX_ENTRIES = 10_000;
+
+  /** A token's last_used_at is written at most once per this interval. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  TOKEN_LAST_USED_INTERVAL_MS = 60_000;
+
+  /** Bearer credential of the admin API (/admin/v1); unset disables it. At least 32 characters. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  ADMIN_TOKEN?: string;
+}

@@ -1,0 +1,35 @@
+import type { DynamicModule } from '@nestjs/common';
+import { AdminModule } from '../admin/admin.module';
+import type { DiscoverableResourceType } from '../discovery/discovery.options';
+import { ScimDiscoveryModule } from '../discovery/discovery.module';
+import { TenantsModule } from '../tenants/tenants.module';
+import type { GatewayEdgeConfig } from './gateway-edge.config';
+import { ScimEdgeModule } from './scim-edge.module';
+
+/**
+ * Every module of the gateway's edge, configured from its variables, for the gateway module's
+ * `imports`: tenant registry, SCIM edge (filter, guards, body parsing), discovery, admin API.
+ * `resourceTypes` lists what the deployment routes, so discovery describes only that.
+ */
+export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourceTypes: DiscoverableResourceType[] }): DynamicModule[] {
+  return [
+    TenantsModule.forRoot({
+      tokenCacheTtlMs: config.TOKEN_CACHE_TTL_MS,
+      tokenCacheMaxEntries: config.TOKEN_CACHE_MAX_ENTRIES,
+      tokenLastUsedIntervalMs: config.TOKEN_LAST_USED_INTERVAL_MS,
+    }),
+    ScimEdgeModule.forRoot({
+      basePath: config.SCIM_BASE_PATH,
+      publicBaseUrl: config.SCIM_PUBLIC_BASE_URL,
+      bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
+      defaultRateLimit: { requestsPerSecond: config.DEFAULT_RATE_LIMIT_PER_SECOND, burst: config.DEFAULT_RATE_LIMIT_BURST },
+      defaultMaxWritesInFlight: config.DEFAULT_MAX_WRITES_IN_FLIGHT,
+    }),
+    ScimDiscoveryModule.forRoot({
+      basePath: config.SCIM_BASE_PATH,
+      maxResults: config.SCIM_MAX_PAGE_SIZE,
+      resourceTypes: options.resourceTypes,
+    }),
+    AdminModule.forRoot({ adminToken: config.ADMIN_TOKEN }),
+  ];
+}

@@ -1,0 +1,51 @@
+import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ScimAuthGuard } from '../auth/scim-auth.guard';
+import { ScimExceptionFilter } from '../errors/scim-exception.filter';
+import { TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
+import { TokenBucketLimiter } from '../rate-limit/token-bucket';
+import { WritesInFlightLimiter } from '../rate-limit/writes-in-flight';
+import { resolveScimEdgeOptions, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from './scim-edge.options';
+import { configureScimHttp } from './scim-http';
+
+/** Applies configureScimHttp while Fastify is not yet ready (module init runs before listen). */
+@Injectable()
+class ScimHttpConfigurer implements OnModuleInit {
+  constructor(
+    private readonly host: HttpAdapterHost,
+    @Inject(SCIM_EDGE_OPTIONS) private readonly options: ScimEdgeOptions,
+  ) {}
+
+  onModuleInit(): void {
+    configureScimHttp(this.host.httpAdapter as unknown as FastifyAdapter, this.options);
+  }
+}
+
+/**
+ * The SCIM edge of the gateway, wired once at the root: JSON-only body parsing with a size
+ * limit, the SCIM content type, per-request correlation, the global exception filter, and the
+ * global guards that authenticate the tenant and then apply its rate limits, on every route
+ * under the base path. Needs TenantsModule (global) for the token service. Global itself, so
+ * SCIM controllers can inject SCIM_EDGE_OPTIONS (base path, public base URL).
+ */
+@Module({})
+export class ScimEdgeModule {
+  static forRoot(options: Partial<ScimEdgeOptions> = {}): DynamicModule {
+    return {
+      module: ScimEdgeModule,
+      global: true,
+      providers: [
+        { provide: SCIM_EDGE_OPTIONS, useValue: resolveScimEdgeOptions(options) },
+        { provide: TokenBucketLimiter, useFactory: () => new TokenBucketLimiter() },
+        { provide: WritesInFlightLimiter, useFactory: () => new WritesInFlightLimiter() },
+        ScimHttpConfigurer,
+        { provide: APP_FILTER, useClass: ScimExceptionFilter },
+        // Global guards run in the order they are provided: the tenant first, then its limits.
+        { provide: APP_GUARD, useClass: ScimAuthGuard },
+        { provide: APP_GUARD, useClass: TenantRateLimitGuard },
+      ],
+      exports: [SCIM_EDGE_OPTIONS],
+    };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * What the gateway's Fastify instance needs before it serves SCIM:
+ * - request bodies: only JSON media types are read (application/scim+json per RFC 7644 §3.1, and
+ *   application/json, which Entra and most clients send); anything else is 415, malformed JSON
+ *   is 400 invalidSyntax, a body over the limit is 413 — all as SCIM errors via the filter;
+ * - every response under the SCIM base path carries `Content-Type: application/scim+json`;
+ * - every request runs in its own correlation context (x-correlation-id in, and echoed out), so
+ *   log lines and Kafka headers written while handling it carry its id and, once authenticated,
+ *   its tenant.
+ * ScimEdgeModule calls configureScimHttp at module init (before Fastify is ready), so wiring the
+ * module is enough; the function is exported for an app built without the module.
+ */
+import { AsyncResource } from 'node:async_hooks';
+import type { INestApplication } from '@nestjs/common';
+import type { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ScimError, ScimErrorType } from '@app/scim';
+import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, type CorrelationContext } from '@app/observability';
+import { isUnderBasePath, normaliseBasePath, SCIM_CONTENT_TYPE } from './scim-edge.options';
+
+export interface ScimHttpOptions {
+  basePath: string;
+  bodyLimitBytes: number;
+}
+
+/** The media types whose bodies are read; a body of any other type is answered with 415. */
+export const ACCEPTED_BODY_TYPES = ['application/scim+json', 'application/json'] as const;
+
+const CONFIGURED = Symbol('scimHttpConfigured');
+const REQUEST_SCOPE = Symbol('scimRequestScope');
+const REQUEST_CORRELATION = Symbol('scimRequestCorrelation');
+const SANE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+type ScopedRequest = FastifyRequest & { [REQUEST_SCOPE]?: AsyncResource; [REQUEST_CORRELATION]?: CorrelationContext };
+
+/**
+ * The correlation context of this request (undefined when configureScimHttp did not run). The
+ * auth guard sets its tenantId, so later log lines of the request name the tenant.
+ */
+export function correlationOfRequest(request: FastifyRequest): CorrelationContext | undefined {
+  return (request as ScopedRequest)[REQUEST_CORRELATION];
+}
+
+/** Configures body parsing, the SCIM content type and correlation on the app's Fastify instance. Idempotent. */
+export function configureScimHttp(target: INestApplication | FastifyAdapter, options: ScimHttpOptions): void {
+  const adapter = ('getHttpAdapter' in target ? target.getHttpAdapter() : target) as FastifyAdapter;
+  const fastify = adapter.getInstance<FastifyInstance & { [CONFIGURED]?: boolean }>();
+  if (fastify[CONFIGURED]) return;
+  fastify[CONFIGURED] = true;
+  const basePath = normaliseBasePath(options.basePath);
+
+  // Fastify's defaults (and Nest's) also read text/plain and form bodies; SCIM takes JSON only.
+  fastify.removeAllContentTypeParsers();
+  const jsonParser = fastify.getDefaultJsonParser('error', 'error'); // refuses __proto__ / constructor poisoning
+  adapter.useBodyParser([...ACCEPTED_BODY_TYPES], false, { bodyLimit: options.bodyLimitBytes }, (request, body, done) => {
+    if (body.length === 0) {
+      // DELETE may carry a JSON content type with no body; POST/PUT/PATCH need one.
+      if (METHODS_WITH_BODY.has(request.method)) done(ScimError.badRequest(ScimErrorType.invalidSyntax, 'Request body is empty'), undefined);
+      else done(null, undefined);
+      return;
+    }
+    jsonParser(request, body.toString('utf8'), (error, value) => {
+      if (error) done(ScimError.badRequest(ScimErrorType.invalidSyntax, `Request body is not valid JSON: ${error.message}`), undefined);
+      else done(null, value);
+    });
+  });
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const given = request.headers[CORRELATION_HEADER];
+    const correlationId = typeof given === 'string' && SANE_CORRELATION_ID.test(given) ? given : newCorrelationId();
+    void reply.header(CORRELATION_HEADER, correlationId);
+    const context: CorrelationContext = { correlationId };
+    (request as ScopedRequest)[REQUEST_CORRELATION] = context;
+    runWithCorrelation(context, () => {
+      // Body parsing may resume on socket events whose async context is not this one: keep a
+      // handle and re-enter it before the handler runs (what @fastify/request-context does).
+      (request as ScopedRequest)[REQUEST_SCOPE] = new AsyncResource('scim-request');
+      done();
+    });
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const scope = (request as ScopedRequest)[REQUEST_SCOPE];
+    if (scope) scope.runInAsyncScope(done);
+    else done();
+  });
+
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (isUnderBasePath(request.url, basePath) && reply.statusCode !== 204 && payload !== null && payload !== undefined && payload !== '') {
+      void reply.header('content-type', SCIM_CONTENT_TYPE);
+    }
+    done(null, payload);
+  });
+}

@@ -1,0 +1,64 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../errors/gateway-error';
+import { SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../http/scim-edge.options';
+import '../auth/scim-request';
+import { TokenBucketLimiter } from './token-bucket';
+import { WritesInFlightLimiter } from './writes-in-flight';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** A write slot frees when some write answers; a second is a fair guess for a decided command. */
+const WRITE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Sheds a tenant's load early with 429 + Retry-After (docs: "bounded in-flight work per tenant"):
+ * - a token bucket per tenant (profile.rateLimit, else the gateway default) for every request;
+ * - a cap on the tenant's writes in flight (profile.maxWritesInFlight, else the default); the
+ *   slot is released when the response is done — sent, failed, or the connection closed.
+ *
+ * State is in memory, per gateway instance: with N instances behind a load balancer a tenant
+ * gets up to N × its rate and N × its writes. Divide the profile numbers by N when that matters
+ * (Fuze's 10 requests/second is the target's own limit), or keep one instance per tenant.
+ *
+ * Runs after ScimAuthGuard (same module, registered in that order); routes without a tenant
+ * (admin, health) pass untouched.
+ */
+@Injectable()
+export class TenantRateLimitGuard implements CanActivate {
+  constructor(
+    @Inject(SCIM_EDGE_OPTIONS) private readonly options: ScimEdgeOptions,
+    private readonly buckets: TokenBucketLimiter,
+    private readonly writes: WritesInFlightLimiter,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const tenant = request.scimTenant;
+    if (!tenant) return true;
+    const rate = tenant.profile.rateLimit ?? this.options.defaultRateLimit;
+    const admission = this.buckets.take(tenant.id, rate);
+    if (!admission.allowed) throw GatewayError.rateLimited(rate.requestsPerSecond, admission.retryAfterSeconds);
+    if (isWrite(request)) {
+      const limit = tenant.profile.maxWritesInFlight ?? this.options.defaultMaxWritesInFlight;
+      const release = this.writes.tryAcquire(tenant.id, limit);
+      if (!release) throw GatewayError.tooManyWritesInFlight(limit, WRITE_RETRY_AFTER_SECONDS);
+      releaseWhenDone(context.switchToHttp().getResponse<FastifyReply>(), release);
+    }
+    return true;
+  }
+}
+
+/** POST /.search is a query in a body (RFC 7644 §3.4.3), not a write. */
+function isWrite(request: FastifyRequest): boolean {
+  if (!WRITE_METHODS.has(request.method)) return false;
+  const path = (request.routeOptions?.url ?? request.url).split('?', 1)[0] ?? '';
+  return !path.endsWith('/.search');
+}
+
+/** 'close' follows every response: finished normally, by the exception filter, or by a dropped connection. */
+function releaseWhenDone(reply: FastifyReply, release: () => void): void {
+  const response = reply.raw;
+  if (response.destroyed || response.writableFinished) release();
+  else response.once('close', release);
+}

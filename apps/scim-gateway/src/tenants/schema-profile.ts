@@ -1,0 +1,15 @@
+import type { SchemaProfile } from '@app/contracts';
+import type { ConnectorProfile } from './connector-profile';
+
+/**
+ * The part of a tenant's connector profile that the owning services need to apply its User
+ * schema rules; it travels in every user command (libs/contracts user-commands.ts).
+ */
+export function schemaProfileOf(tenant: { profile: ConnectorProfile }): SchemaProfile {
+  const { profile } = tenant;
+  return {
+    extensions: [...profile.userExtensions],
+    mutabilityOverrides: { ...profile.mutabilityOverrides },
+    unknownAttributes: profile.unknownAttributes,
+  };
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { GatewayError } from '../errors/gateway-error';
+import { ConnectorProfile, connectorProfileToJson, parseConnectorProfile } from './connector-profile';
+import { isUuid, type TenantRecord } from './tenant-records';
+import { TenantRepository } from './tenant.repository';
+import { TokenCache } from './token-cache';
+
+export interface RegisteredTenant {
+  id: string;
+  name: string;
+  profile: ConnectorProfile;
+  createdAt: Date;
+}
+
+const MAX_NAME_LENGTH = 200;
+
+/** The tenant registry: create tenants, read them, change their connector profile. */
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly tokenCache: TokenCache,
+  ) {}
+
+  async create(name: string, profileJson: unknown): Promise<RegisteredTenant> {
+    const trimmed = validName(name);
+    const profile = parseConnectorProfile(profileJson);
+    return toTenant(await this.tenants.insert(trimmed, connectorProfileToJson(profile)));
+  }
+
+  async list(): Promise<RegisteredTenant[]> {
+    return (await this.tenants.listAll()).map(toTenant);
+  }
+
+  async get(tenantId: string): Promise<RegisteredTenant> {
+    const record = isUuid(tenantId) ? await this.tenants.findById(tenantId) : undefined;
+    if (!record) throw GatewayError.tenantNotFound(tenantId);
+    return toTenant(record);
+  }
+
+  /** Replaces the whole profile (defaults fill what it leaves out); this instance applies it at once. */
+  async replaceProfile(tenantId: string, profileJson: unknown): Promise<RegisteredTenant> {
+    const profile = parseConnectorProfile(profileJson);
+    const record = isUuid(tenantId) ? await this.tenants.updateProfile(tenantId, connectorProfileToJson(profile)) : undefined;
+    if (!record) throw GatewayError.tenantNotFound(tenantId);
+    this.tokenCache.invalidateTenant(tenantId);
+    return toTenant(record);
+  }
+}
+
+export function toTenant(record: TenantRecord): RegisteredTenant {
+  return { id: record.id, name: record.name, profile: parseConnectorProfile(record.profile), createdAt: record.createdAt };
+}
+
+export function validName(name: unknown, what = 'tenant name'): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
+    throw GatewayError.invalidInput(what, [`must be a non-empty string of at most ${MAX_NAME_LENGTH} characters`]);
+  }
+  return trimmed;
+}
