@@ -50,6 +50,16 @@ function loadBuilt(modulePath) {
   return require(path.join(root, 'dist', modulePath));
 }
 
+/** The admin API credential of the local stack: generated once, kept in .run/admin-token (git-ignored). */
+function adminTokenOfStack() {
+  const file = path.join(runDir, 'admin-token');
+  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const token = require('node:crypto').randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, token + '\n', { mode: 0o600 });
+  return token;
+}
+
 function readStack() {
   try {
     return JSON.parse(fs.readFileSync(stackFile, 'utf8'));
@@ -93,11 +103,13 @@ async function up() {
   const created = await stack.provisionTopics(kafkaBrokers);
   log(`topics: ${created.length} created`);
 
+  const adminToken = adminTokenOfStack();
   const settings = { postgresUrl: postgres.url, kafkaBrokers, logLevel: process.env.LOG_LEVEL || 'info' };
   const services = {};
   for (const service of stack.STACK_SERVICES) {
     const logFile = path.join(logDir, `${service.name}.log`);
-    const child = stack.spawnService(service, settings, logFile, true);
+    const extraEnv = service.name === 'scim-gateway' ? { ADMIN_TOKEN: adminToken } : {};
+    const child = stack.spawnService(service, { ...settings, extraEnv }, logFile, true);
     child.unref();
     services[service.name] = { pid: child.pid, url: `http://127.0.0.1:${service.port}`, log: path.relative(root, logFile) };
   }
@@ -119,15 +131,13 @@ async function up() {
     await down();
     process.exit(1);
   }
-  if (typeof stack.createDevTenant === 'function') {
-    const tenant = await stack.createDevTenant(services['scim-gateway'].url);
-    fs.writeFileSync(path.join(runDir, 'dev-tenant.json'), JSON.stringify(tenant, null, 2));
-    state.devTenant = { scimUrl: tenant.scimUrl };
-    fs.writeFileSync(stackFile, JSON.stringify(state, null, 2));
-    console.log(`dev tenant: ${tenant.scimUrl}\n  token: ${tenant.token}\n  (also in .run/dev-tenant.json)`);
-  }
+  const tenant = await stack.createDevTenant(services['scim-gateway'].url, adminToken);
+  fs.writeFileSync(path.join(runDir, 'dev-tenant.json'), JSON.stringify(tenant, null, 2));
+  state.devTenant = { scimUrl: tenant.scimUrl };
+  fs.writeFileSync(stackFile, JSON.stringify(state, null, 2));
   for (const [name, s] of Object.entries(services)) console.log(`${name.padEnd(26)} ${s.url}   log: ${s.log}`);
   console.log(`kafka                      ${kafkaBrokers}`);
+  console.log(`\ndev tenant SCIM URL: ${tenant.scimUrl}\ndev tenant token:    ${tenant.token}\n(both in .run/dev-tenant.json; the admin API token is in .run/admin-token)`);
   log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s; stop it with: npm run down`);
   process.exit(0);
 }

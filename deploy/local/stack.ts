@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { allTopicSpecs } from '@app/contracts';
 import { createKafka, ensureTopics, parseBrokers } from '@app/messaging';
 import { withDatabase } from '@app/persistence';
+import { AdminClient, DEV_TENANT_PROFILE } from './admin-client';
 
 /** The four services of the stack: where their built entry point is, their port and database. */
 export interface StackService {
@@ -76,6 +77,12 @@ export async function provisionTopics(brokers: string, prefix = ''): Promise<str
   } finally {
     await admin.disconnect();
   }
+}
+
+/** Creates (or refreshes) the dev tenant through the admin API and issues it a token. */
+export async function createDevTenant(gatewayUrl: string, adminToken: string): Promise<{ scimUrl: string; token: string }> {
+  const tenant = await new AdminClient(gatewayUrl, adminToken).ensureTenant('dev', DEV_TENANT_PROFILE);
+  return { scimUrl: tenant.scimUrl, token: tenant.token };
 }
 
 /** Polls `/health/ready` until it answers 200. */

@@ -1,13 +1,14 @@
 import { ServiceDefinition } from '@app/runtime';
 import { loadConfig } from '@app/observability';
 import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
+import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
 import { ScimGatewayConfig } from './scim-gateway.config';
 import { ScimGatewayModule } from './scim-gateway.module';
 import { TenantToken } from './tenants/tenant-token.entity';
 import { Tenant } from './tenants/tenant.entity';
 
 export const GATEWAY_ENTITIES = [Tenant, TenantToken];
-export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000];
+export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000];
 
 export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<ScimGatewayConfig> {
   const config = loadConfig(ScimGatewayConfig, env);

@@ -7,7 +7,7 @@ export class CreateTenantRegistry1763840000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE tenants (
       id uuid NOT NULL DEFAULT gen_random_uuid(),
       name varchar(200) NOT NULL,
-      profile jsonb NOT NULL,
+      profile jsonb NOT NULL DEFAULT '{}'::jsonb,
       created_at timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT "PK_tenants" PRIMARY KEY (id)
     )`);
@@ -22,7 +22,6 @@ export class CreateTenantRegistry1763840000000 implements MigrationInterface {
       CONSTRAINT "PK_tenant_tokens" PRIMARY KEY (id),
       CONSTRAINT "FK_tenant_tokens_tenant" FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE
     )`);
-    await queryRunner.query('CREATE UNIQUE INDEX tenants_name_key ON tenants (name)');
     await queryRunner.query('CREATE INDEX tenant_tokens_tenant_idx ON tenant_tokens (tenant_id)');
     await queryRunner.query('CREATE UNIQUE INDEX tenant_tokens_hash_key ON tenant_tokens (token_hash)');
   }
