@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { Topics } from '@app/contracts';
+import { AdminClient, ProvisionedTenant } from '../../../deploy/local/admin-client';
+import { serviceEnvironment, STACK_SERVICES, StackService } from '../../../deploy/local/stack';
+import { dropTestDatabase } from './databases';
+import { createPrefixedTopics, deletePrefixedTopics, testKafka, TopicCollector } from './kafka-helpers';
+import { uniqueId, uniqueTopicPrefix } from './names';
+import { freePort, ServiceProcess } from './processes';
+import { readInfra } from './test-infra';
+
+/**
+ * The gateway and the user-service as built processes on the real broker and Postgres, with a
+ * topic prefix and databases of their own: what Entra talks to, for end-to-end tests.
+ */
+export class ScimStack {
+  readonly infra = readInfra();
+  readonly kafka = testKafka(this.infra.kafkaBrokers);
+  readonly prefix = uniqueTopicPrefix('scim');
+  readonly databasePrefix = `${uniqueId('t').toLowerCase()}_`;
+  readonly adminToken = randomBytes(32).toString('base64url');
+  readonly processes = new Map<string, ServiceProcess>();
+  userEvents!: TopicCollector;
+  gatewayUrl = '';
+  admin!: AdminClient;
+
+  async start(extraGatewayEnv: Record<string, string> = {}): Promise<this> {
+    await createPrefixedTopics(this.kafka, this.prefix);
+    this.userEvents = await new TopicCollector(this.kafka, this.prefix + Topics.userEvents).start();
+    const userPort = await freePort();
+    const gatewayPort = await freePort();
+    await this.startService('user-service', userPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    await this.startService('scim-gateway', gatewayPort, {
+      ADMIN_TOKEN: this.adminToken,
+      USER_SERVICE_URL: `http://127.0.0.1:${userPort}`,
+      ...extraGatewayEnv,
+    });
+    this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    this.admin = new AdminClient(this.gatewayUrl, this.adminToken);
+    return this;
+  }
+
+  async startService(name: StackService['name'], port: number, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+    const service = STACK_SERVICES.find((s) => s.name === name)!;
+    const env = serviceEnvironment(service, {
+      postgresUrl: this.infra.postgresUrl,
+      kafkaBrokers: this.infra.kafkaBrokers,
+      topicPrefix: this.prefix,
+      databasePrefix: this.databasePrefix,
+      portOverride: port,
+      extraEnv,
+    });
+    const p = ServiceProcess.built(name, env, `${this.prefix}${name}-${this.processes.size}`);
+    this.processes.set(name, p);
+    await p.waitReady();
+    return p;
+  }
+
+  async tenant(profile: Record<string, unknown> = {}): Promise<ScimClient> {
+    const t = await this.admin.createTenant(uniqueId('tenant'), profile);
+    return new ScimClient(t);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((p) => p.kill('SIGKILL')));
+    await this.userEvents?.stop();
+    await deletePrefixedTopics(this.kafka, this.prefix).catch(() => undefined);
+    for (const s of STACK_SERVICES) {
+      const env = serviceEnvironment(s, { postgresUrl: this.infra.postgresUrl, kafkaBrokers: '', databasePrefix: this.databasePrefix });
+      await dropTestDatabase(env.DATABASE_URL).catch(() => undefined);
+    }
+  }
+}
+
+export interface ScimResponse<T = Record<string, any>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** Speaks to the gateway as Entra ID does: bearer token, application/scim+json. */
+export class ScimClient {
+  constructor(readonly tenant: ProvisionedTenant) {}
+
+  get id(): string {
+    return this.tenant.tenantId;
+  }
+
+  async request<T = Record<string, any>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ScimResponse<T>> {
+    const res = await fetch(this.tenant.scimUrl + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.tenant.token}`,
+        ...(body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  get<T = Record<string, any>>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+  post<T = Record<string, any>>(path: string, body: unknown) {
+    return this.request<T>('POST', path, body);
+  }
+  put<T = Record<string, any>>(path: string, body: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PUT', path, body, headers);
+  }
+  patch<T = Record<string, any>>(path: string, body: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PATCH', path, body, headers);
+  }
+  delete(path: string, headers?: Record<string, string>) {
+    return this.request('DELETE', path, undefined, headers);
+  }
+}
+
+export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const GENESYS = 'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User';
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+export function patchOp(...operations: Array<Record<string, unknown>>) {
+  return { schemas: [PATCH_OP], Operations: operations };
+}
+
+/** Microsoft's tutorial create body (Entra's "Create User" request), with a unique userName. */
+export function entraUser(suffix = uniqueId('u')): Record<string, unknown> {
+  return {
+    schemas: [USER_SCHEMA, ENTERPRISE],
+    externalId: `ext-${suffix}`,
+    userName: `Test_User_${suffix}@testuser.com`,
+    active: true,
+    emails: [{ primary: true, type: 'work', value: `Test_User_${suffix}@testuser.com` }],
+    meta: { resourceType: 'User' },
+    name: { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' },
+    roles: [],
+  };
+}
