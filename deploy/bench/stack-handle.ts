@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../local/stack';
+
+/** The stack `npm run up` started, as it described itself in .run/. */
+export interface RunningStack {
+  gatewayUrl: string;
+  kafkaBrokers: string;
+  adminToken: string;
+  pids: Record<string, number>;
+}
+
+export function runningStack(): RunningStack {
+  const runDir = join(PROJECT_ROOT, '.run');
+  let state: { kafka: { brokers: string }; services: Record<string, { pid: number; url: string }> };
+  try {
+    state = JSON.parse(readFileSync(join(runDir, 'stack.json'), 'utf8'));
+  } catch {
+    throw new Error('no running stack: start it with `npm run up` first');
+  }
+  return {
+    gatewayUrl: state.services['scim-gateway'].url,
+    kafkaBrokers: state.kafka.brokers,
+    adminToken: readFileSync(join(runDir, 'admin-token'), 'utf8').trim(),
+    pids: Object.fromEntries(Object.entries(state.services).map(([name, s]) => [name, s.pid])),
+  };
+}

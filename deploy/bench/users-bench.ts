@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { Topics } from '@app/contracts';
+import { AdminClient, ProvisionedTenant } from '../local/admin-client';
+import { peakRssMiB } from './process-memory';
+import { RunningStack } from './stack-handle';
+import { round, runPool, Samples } from './stats';
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+export interface UsersBenchOptions {
+  sequentialUsers: number;
+  burstCreates: number;
+  burstTenants: number;
+  concurrency: number;
+}
+
+interface Timed {
+  status: number;
+  ms: number;
+  body: any;
+}
+
+async function call(tenant: ProvisionedTenant, method: string, path: string, body?: unknown): Promise<Timed> {
+  const started = performance.now();
+  const res = await fetch(tenant.scimUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${tenant.token}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, ms: performance.now() - started, body: text ? JSON.parse(text) : undefined };
+}
+
+function userBody(run: string, n: number) {
+  return {
+    schemas: [USER_SCHEMA],
+    userName: `bench.${run}.${n}@example.com`,
+    externalId: `${run}-${n}`,
+    active: true,
+    name: { givenName: 'Bench', familyName: `User ${n}` },
+    emails: [{ type: 'work', value: `bench.${run}.${n}@example.com`, primary: true }],
+  };
+}
+
+/** (a) Entra's flow for one user at a time: GET by filter → POST → PATCH → GET. */
+async function sequentialFlow(tenant: ProvisionedTenant, run: string, users: number) {
+  const steps = { 'GET filter': new Samples(), POST: new Samples(), PATCH: new Samples(), GET: new Samples() };
+  const failures: string[] = [];
+  for (let n = 0; n < users; n++) {
+    const body = userBody(`${run}-seq`, n);
+    const lookup = await call(tenant, 'GET', `/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}`);
+    steps['GET filter'].add(lookup.ms);
+    const created = await call(tenant, 'POST', '/Users', body);
+    steps.POST.add(created.ms);
+    if (created.status !== 201) {
+      failures.push(`POST ${created.status}`);
+      continue;
+    }
+    const patched = await call(tenant, 'PATCH', `/Users/${created.body.id}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'Replace', path: 'name.familyName', value: 'Patched' }],
+    });
+    steps.PATCH.add(patched.ms);
+    const read = await call(tenant, 'GET', `/Users/${created.body.id}`);
+    steps.GET.add(read.ms);
+    if (patched.status !== 200 || read.status !== 200) failures.push(`PATCH ${patched.status} GET ${read.status}`);
+  }
+  return { users, failures: failures.length, steps: Object.fromEntries(Object.entries(steps).map(([k, s]) => [k, s.summary()])) };
+}
+
+/** Counts scim.user.created events per subject on the user events topic, from now on. */
+async function watchCreatedEvents(brokers: string) {
+  const kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-${randomBytes(4).toString('hex')}` });
+  const counts = new Map<string, number>();
+  let lastAt = 0;
+  await consumer.connect();
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.subscribe({ topic: Topics.userEvents, fromBeginning: false });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const m of batch.messages) {
+        const event = JSON.parse(m.value!.toString());
+        if (event.type !== 'scim.user.created') continue;
+        counts.set(event.subject, (counts.get(event.subject) ?? 0) + 1);
+        lastAt = Date.now();
+      }
+    },
+  });
+  await joined;
+  await new Promise((r) => setTimeout(r, 1000)); // let the fresh group settle on the latest offsets
+  return { counts, lastAt: () => lastAt, stop: () => consumer.disconnect() };
+}
+
+/** (b) A burst of creates across tenants at fixed concurrency, with reads measured alongside. */
+async function burst(stack: RunningStack, admin: AdminClient, run: string, options: UsersBenchOptions) {
+  const tenants: ProvisionedTenant[] = [];
+  for (let t = 0; t < options.burstTenants; t++) tenants.push(await admin.createTenant(`bench-${run}-${t}`, {}));
+  const seeded = await Promise.all(tenants.map((t, i) => call(t, 'POST', '/Users', userBody(`${run}-seed`, i))));
+  const events = await watchCreatedEvents(stack.kafkaBrokers);
+
+  const latency = new Samples();
+  const byStatus = new Map<number, number>();
+  const createdIds: string[] = [];
+  const reads = new Samples();
+  let bursting = true;
+  const reader = (async () => {
+    let i = 0;
+    while (bursting) {
+      const t = i++ % tenants.length;
+      const r = await call(tenants[t], 'GET', `/Users/${seeded[t].body.id}`);
+      reads.add(r.ms);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
+
+  const started = performance.now();
+  await runPool(options.burstCreates, options.concurrency, async (i) => {
+    const res = await call(tenants[i % tenants.length], 'POST', '/Users', userBody(`${run}-burst`, i)).catch(() => ({ status: 0, ms: 0, body: undefined }));
+    latency.add(res.ms);
+    byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
+    if (res.status === 201) createdIds.push(res.body.id);
+  });
+  const burstSeconds = (performance.now() - started) / 1000;
+  const burstEnded = Date.now();
+  bursting = false;
+  await reader;
+
+  const deadline = Date.now() + 120_000;
+  while (createdIds.some((id) => !events.counts.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 2000)); // anything duplicated late shows up here
+  await events.stop();
+  const missing = createdIds.filter((id) => !events.counts.has(id)).length;
+  const duplicated = createdIds.filter((id) => (events.counts.get(id) ?? 0) > 1).length;
+
+  return {
+    creates: options.burstCreates,
+    tenants: options.burstTenants,
+    concurrency: options.concurrency,
+    seconds: round(burstSeconds, 2),
+    createsPerSecond: round(options.burstCreates / burstSeconds, 0),
+    latencyMs: latency.summary(),
+    byStatus: Object.fromEntries([...byStatus].sort(([a], [b]) => a - b)),
+    eventsMatched: createdIds.length - missing,
+    eventsMissing: missing,
+    eventsDuplicated: duplicated,
+    secondsUntilLastEvent: round(Math.max(0, events.lastAt() - burstEnded) / 1000, 2),
+    getDuringBurstMs: reads.summary(),
+  };
+}
+
+export async function usersBench(stack: RunningStack, options: UsersBenchOptions): Promise<Record<string, unknown>> {
+  const run = randomBytes(3).toString('hex');
+  const admin = new AdminClient(stack.gatewayUrl, stack.adminToken);
+  const sequentialTenant = await admin.createTenant(`bench-${run}-seq`, {});
+  const sequential = await sequentialFlow(sequentialTenant, run, options.sequentialUsers);
+  const burstResult = await burst(stack, admin, run, options);
+  const peakRss = Object.fromEntries(Object.entries(stack.pids).map(([name, pid]) => [name, peakRssMiB(pid)]));
+  return { sequentialEntraFlow: sequential, burst: burstResult, peakRssMiB: peakRss };
+}
