@@ -11,4 +11,13 @@ export class UserServiceConfig extends ServiceBaseConfig {
   @Min(1)
   @Max(64)
   PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
+  /**
+   * How long a command's reply is kept for re-sending when the command is redelivered. The
+   * reply topic keeps records for an hour, so no gateway waits longer than that.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60_000)
+  COMMAND_REPLY_RETENTION_MS = 3_600_000;
 }

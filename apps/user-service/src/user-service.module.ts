@@ -1,5 +1,31 @@
 import { Module } from '@nestjs/common';
+import { CommandReplyPublisher, REPLY_SENDER } from './commands/command-reply.publisher';
+import { USER_COMMAND_STORE } from './commands/user-command-store';
+import { UserCommandsConsumer } from './commands/user-commands.consumer';
+import { UserCommandsService } from './commands/user-commands.service';
+import { UserDecider } from './commands/user-decider';
+import { CommandReplyRetention } from './persistence/command-reply-retention';
+import { TypeOrmUserCommandStore } from './persistence/user-command.repository';
+import { UsersQueryRepository } from './persistence/users-query.repository';
+import { UsersQueryController } from './queries/users-query.controller';
+import { UsersQueryService } from './queries/users-query.service';
+import { SchemaContexts } from './users/schema-contexts';
 
-/** The user-service's domain: users, decided from commands (see docs/architecture.md). */
-@Module({})
+/**
+ * The user-service's domain: SCIM Users decided from commands (Kafka, in batches) and read
+ * through the internal query API (HTTP), each tenant's users in its own rows.
+ */
+@Module({
+  controllers: [UserCommandsConsumer, UsersQueryController],
+  providers: [
+    SchemaContexts,
+    UserDecider,
+    UserCommandsService,
+    UsersQueryService,
+    UsersQueryRepository,
+    CommandReplyRetention,
+    { provide: USER_COMMAND_STORE, useClass: TypeOrmUserCommandStore },
+    { provide: REPLY_SENDER, useClass: CommandReplyPublisher },
+  ],
+})
 export class UserServiceModule {}

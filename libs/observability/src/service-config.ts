@@ -34,6 +34,13 @@ export class ServiceBaseConfig {
   @Max(300000)
   KAFKA_SESSION_TIMEOUT_MS = 30000;
 
+  /** How long a produce waits to share its request with concurrent ones (linger.ms); 0 = at once. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  KAFKA_LINGER_MS = 2;
+
   /** The service's own database, e.g. `postgres://postgres@127.0.0.1:5432/scim_user_service`; created if missing. */
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL that names a database' })
   DATABASE_URL: string;

@@ -55,7 +55,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
     });
     const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: def.name, logger });
     const topics = new TopicNames(config.TOPIC_PREFIX);
-    const producer = new TypedProducer(kafka, topics);
+    const producer = new TypedProducer(kafka, topics, { lingerMs: config.KAFKA_LINGER_MS });
     await producer.connect();
     const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer };
 

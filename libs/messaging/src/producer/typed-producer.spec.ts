@@ -55,3 +55,26 @@ describe('TypedProducer', () => {
     await producer.send(Topics.commandReplies, [{ key: 'gw-1', value: reply }]);
   });
 });
+
+describe('TypedProducer with linger', () => {
+  it('coalesces concurrent sends to a topic into one request, in call order, and resolves each after the ack', async () => {
+    const sent: ProducerRecord[] = [];
+    const producer = new TypedProducer(recordingKafka(sent), new TopicNames(), { lingerMs: 5 });
+    const commands = [1, 2, 3].map((n) => ({ ...command, commandId: `c-${n}` }));
+    await Promise.all(commands.map((c) => producer.send(Topics.userCommands, [{ key: c.tenantId, value: c }])));
+    expect(sent).toHaveLength(1);
+    expect(sent[0].messages.map((m) => JSON.parse(String(m.value)).commandId)).toEqual(['c-1', 'c-2', 'c-3']);
+  });
+
+  it('sends at once when a batch is full, and fails every waiter of a failed request', async () => {
+    const sent: ProducerRecord[] = [];
+    const producer = new TypedProducer(recordingKafka(sent), new TopicNames(), { lingerMs: 10_000, maxBatchRecords: 2 });
+    await Promise.all([1, 2].map((n) => producer.send(Topics.userCommands, [{ key: 't', value: { ...command, commandId: `c-${n}` } }])));
+    expect(sent).toHaveLength(1);
+
+    const failing = { producer: () => ({ send: async () => Promise.reject(new Error('broker down')) }) } as unknown as Kafka;
+    const broken = new TypedProducer(failing, new TopicNames(), { lingerMs: 1 });
+    const results = await Promise.allSettled([1, 2].map(() => broken.send(Topics.userCommands, [{ key: 't', value: command }])));
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});

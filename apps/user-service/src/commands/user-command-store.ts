@@ -1,0 +1,51 @@
+import type { CommandReply, UserEvent } from '@app/contracts';
+import type { OutboxEntry } from '@app/messaging';
+import type { StoredUser } from '../users/stored-user';
+
+/** What a batch of commands needs from the store, inside one transaction. */
+export interface UserCommandTransaction {
+  /** Records the commands as processed; returns the ids never seen before (the ones to decide). */
+  claim(commands: readonly CommandKey[]): Promise<Set<string>>;
+  /** Replies stored when these (already processed) commands were decided, by command id. */
+  storedReplies(commands: readonly CommandKey[]): Promise<Map<string, CommandReply>>;
+  /** The users of each tenant with one of the ids, or a userName equal to one given ignoring case. */
+  loadUsers(lookups: readonly UserLookup[]): Promise<StoredUser[]>;
+  findByUserName(tenantId: string, userName: string): Promise<StoredUser | undefined>;
+  /**
+   * Writes the batch's net effect on users. Throws UserNameTaken when the store's uniqueness
+   * rule refuses a userName; with `recoverable`, the transaction stays usable afterwards.
+   */
+  saveUsers(changes: UserChanges, options: { recoverable: boolean }): Promise<void>;
+  saveReplies(replies: readonly CommandReply[]): Promise<void>;
+  appendEvents(events: readonly OutboxEntry<UserEvent>[]): Promise<void>;
+}
+
+export interface UserCommandStore {
+  inTransaction<T>(work: (tx: UserCommandTransaction) => Promise<T>): Promise<T>;
+}
+
+export const USER_COMMAND_STORE = Symbol('USER_COMMAND_STORE');
+
+export interface CommandKey {
+  tenantId: string;
+  commandId: string;
+}
+
+export interface UserLookup {
+  tenantId: string;
+  ids: string[];
+  userNames: string[];
+}
+
+export interface UserChanges {
+  inserted: StoredUser[];
+  updated: StoredUser[];
+  deleted: Array<Pick<StoredUser, 'tenantId' | 'id'>>;
+}
+
+export class UserNameTaken extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'UserNameTaken';
+  }
+}

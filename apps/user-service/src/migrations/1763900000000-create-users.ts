@@ -1,0 +1,39 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateUsers1763900000000 implements MigrationInterface {
+  name = 'CreateUsers1763900000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE users (
+      tenant_id varchar(200) NOT NULL,
+      id uuid NOT NULL,
+      user_name text NOT NULL,
+      external_id text,
+      display_name text,
+      active boolean,
+      resource jsonb NOT NULL,
+      version integer NOT NULL,
+      created_at timestamptz NOT NULL,
+      last_modified timestamptz NOT NULL,
+      CONSTRAINT "PK_users" PRIMARY KEY (tenant_id, id)
+    )`);
+    // userName is unique per tenant and not case-exact (RFC 7643 §4.1): the index decides
+    // conflicts and serves `userName eq` (Entra's lookup before every create).
+    await queryRunner.query('CREATE UNIQUE INDEX users_tenant_user_name_key ON users (tenant_id, lower(user_name))');
+    // externalId is case-exact (RFC 7643 §3.1), so the plain column is the key.
+    await queryRunner.query('CREATE INDEX users_tenant_external_id_idx ON users (tenant_id, external_id)');
+    await queryRunner.query(`CREATE TABLE command_replies (
+      command_id varchar(200) NOT NULL,
+      tenant_id varchar(200) NOT NULL,
+      reply jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT "PK_command_replies" PRIMARY KEY (command_id)
+    )`);
+    await queryRunner.query('CREATE INDEX command_replies_created_at_idx ON command_replies (created_at)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE IF EXISTS command_replies');
+    await queryRunner.query('DROP TABLE IF EXISTS users');
+  }
+}

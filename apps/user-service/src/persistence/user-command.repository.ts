@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { CommandReply, Topics, type UserEvent } from '@app/contracts';
+import { appendToOutbox, claimMessages, type OutboxEntry } from '@app/messaging';
+import {
+  CommandKey,
+  UserChanges,
+  UserCommandStore,
+  UserCommandTransaction,
+  UserLookup,
+  UserNameTaken,
+} from '../commands/user-command-store';
+import type { StoredUser } from '../users/stored-user';
+import { toStoredUser, USER_COLUMNS_UNNEST, USER_ROW_COLUMNS, userColumnArrays, UserRow } from './user-rows';
+
+/** The consumer name the processed command ids are recorded under. */
+export const USER_COMMANDS_CONSUMER = 'user-service.user-commands';
+const USER_NAME_INDEX = 'users_tenant_user_name_key';
+
+/** $1/$2: tenant and id pairs; $3/$4: tenant and userName pairs. Exported for plan tests. */
+export const LOAD_USERS_SQL = `SELECT ${USER_ROW_COLUMNS} FROM users u
+  JOIN unnest($1::varchar[], $2::uuid[]) AS k(tenant_id, id) ON u.tenant_id = k.tenant_id AND u.id = k.id
+  UNION ALL
+  SELECT ${USER_ROW_COLUMNS} FROM users u
+  JOIN unnest($3::varchar[], $4::text[]) AS n(tenant_id, user_name)
+    ON u.tenant_id = n.tenant_id AND lower(u.user_name) = lower(n.user_name)`;
+
+@Injectable()
+export class TypeOrmUserCommandStore implements UserCommandStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  inTransaction<T>(work: (tx: UserCommandTransaction) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((manager) => work(new UserCommandRepository(manager)));
+  }
+}
+
+/**
+ * SQL of the command path. Every statement is set-based (arrays through `unnest`), so a batch
+ * costs the same handful of round trips whether it holds one command or a thousand.
+ */
+export class UserCommandRepository implements UserCommandTransaction {
+  constructor(private readonly manager: EntityManager) {}
+
+  claim(commands: readonly CommandKey[]): Promise<Set<string>> {
+    return claimMessages(this.manager, USER_COMMANDS_CONSUMER, commands.map((c) => c.commandId));
+  }
+
+  async storedReplies(commands: readonly CommandKey[]): Promise<Map<string, CommandReply>> {
+    const rows: Array<{ command_id: string; reply: CommandReply }> = await this.manager.query(
+      `SELECT r.command_id, r.reply FROM command_replies r
+       JOIN unnest($1::varchar[], $2::varchar[]) AS k(tenant_id, command_id)
+         ON r.tenant_id = k.tenant_id AND r.command_id = k.command_id`,
+      [commands.map((c) => c.tenantId), commands.map((c) => c.commandId)],
+    );
+    return new Map(rows.map((r) => [r.command_id, r.reply]));
+  }
+
+  /**
+   * One statement for the whole batch: users by (tenant, id) through the primary key and by
+   * (tenant, lower(userName)) through the unique index. No row locks: a tenant's commands are
+   * applied by one consumer at a time, and a second one (after a rebalance) first waits on
+   * the command claims of the first, so it reads after the first committed.
+   */
+  async loadUsers(lookups: readonly UserLookup[]): Promise<StoredUser[]> {
+    const ids = lookups.flatMap((l) => l.ids.map((id) => [l.tenantId, id] as const));
+    const names = lookups.flatMap((l) => l.userNames.map((name) => [l.tenantId, name] as const));
+    const rows: UserRow[] = await this.manager.query(LOAD_USERS_SQL, [
+      ids.map((i) => i[0]),
+      ids.map((i) => i[1]),
+      names.map((n) => n[0]),
+      names.map((n) => n[1]),
+    ]);
+    const unique = new Map(rows.map((r) => [`${r.tenant_id}\u0000${r.id}`, r]));
+    return [...unique.values()].map(toStoredUser);
+  }
+
+  async findByUserName(tenantId: string, userName: string): Promise<StoredUser | undefined> {
+    const rows: UserRow[] = await this.manager.query(
+      `SELECT ${USER_ROW_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND lower(u.user_name) = lower($2)`,
+      [tenantId, userName],
+    );
+    return rows.length > 0 ? toStoredUser(rows[0]) : undefined;
+  }
+
+  /**
+   * Deletes, then updates, then inserts: a userName freed in the batch can be taken in it.
+   * Postgres checks the unique index row by row, so userNames swapped between users within
+   * one batch can clash mid-statement; that batch then fails and is retried command by command.
+   */
+  async saveUsers(changes: UserChanges, options: { recoverable: boolean }): Promise<void> {
+    if (changes.inserted.length + changes.updated.length + changes.deleted.length === 0) return;
+    // Inserts skip a taken userName instead of failing, so only deletes and updates need a
+    // savepoint to be undone (and a single create, the common small batch, needs none).
+    const savepoint = options.recoverable && changes.deleted.length + changes.updated.length > 0;
+    if (savepoint) await this.manager.query('SAVEPOINT save_users');
+    try {
+      if (changes.deleted.length > 0) {
+        await this.manager.query(
+          `DELETE FROM users u USING unnest($1::varchar[], $2::uuid[]) AS k(tenant_id, id)
+           WHERE u.tenant_id = k.tenant_id AND u.id = k.id`,
+          [changes.deleted.map((d) => d.tenantId), changes.deleted.map((d) => d.id)],
+        );
+      }
+      if (changes.updated.length > 0) {
+        await this.manager.query(
+          `UPDATE users u SET user_name = v.user_name, external_id = v.external_id, display_name = v.display_name,
+             active = v.active, resource = v.resource, version = v.version, last_modified = v.last_modified
+           FROM ${USER_COLUMNS_UNNEST}
+           WHERE u.tenant_id = v.tenant_id AND u.id = v.id`,
+          userColumnArrays(changes.updated),
+        );
+      }
+      if (changes.inserted.length > 0) {
+        const inserted: unknown[] = await this.manager.query(
+          `INSERT INTO users (tenant_id, id, user_name, external_id, display_name, active, resource, version, created_at, last_modified)
+           SELECT * FROM ${USER_COLUMNS_UNNEST}
+           ON CONFLICT (tenant_id, lower(user_name)) DO NOTHING
+           RETURNING id`,
+          userColumnArrays(changes.inserted),
+        );
+        if (inserted.length < changes.inserted.length) throw new UserNameTaken('userName is already in use');
+      }
+    } catch (err) {
+      if (!(err instanceof UserNameTaken) && !isUniqueViolation(err, USER_NAME_INDEX)) throw err;
+      if (savepoint) await this.manager.query('ROLLBACK TO SAVEPOINT save_users');
+      throw err instanceof UserNameTaken ? err : new UserNameTaken('userName is already in use');
+    }
+    if (savepoint) await this.manager.query('RELEASE SAVEPOINT save_users');
+  }
+
+  async saveReplies(replies: readonly CommandReply[]): Promise<void> {
+    if (replies.length === 0) return;
+    await this.manager.query(
+      `INSERT INTO command_replies (command_id, tenant_id, reply)
+       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::jsonb[])`,
+      [replies.map((r) => r.commandId), replies.map((r) => r.tenantId), replies.map((r) => JSON.stringify(r))],
+    );
+  }
+
+  appendEvents(events: readonly OutboxEntry<UserEvent>[]): Promise<void> {
+    return appendToOutbox(this.manager, Topics.userEvents, [...events]);
+  }
+}
+
+function isUniqueViolation(err: unknown, index: string): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e.code ?? e.driverError?.code;
+  const constraint = e.constraint ?? e.driverError?.constraint;
+  return code === '23505' && constraint === index;
+}
