@@ -35,9 +35,9 @@ export const COMMAND_JSON_SCHEMA = {
   type: 'object',
   required: ['commandId', 'type', 'tenantId', 'issuedAt', 'payload'],
   properties: {
-    commandId: { type: 'string', minLength: 1 },
+    commandId: { type: 'string', minLength: 1, maxLength: 200 },
     type: { type: 'string', pattern: '^[a-z]+\\.[a-z-]+$' },
-    tenantId: { type: 'string', minLength: 1 },
+    tenantId: { type: 'string', minLength: 1, maxLength: 200 },
     issuedAt: { type: 'string', format: 'date-time' },
     payload: { type: 'object' },
   },

@@ -51,3 +51,48 @@ export const USER_EVENT_JSON_SCHEMA = {
     data: resourceChange(scimUser),
   },
 } as const;
+
+const scimGroup = {
+  type: 'object',
+  required: ['schemas', 'id', 'displayName', 'meta'],
+  description: 'The group after the change, without members (they travel in scim.membership.* events).',
+  properties: {
+    schemas: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    id: { type: 'string', minLength: 1 },
+    externalId: { type: 'string' },
+    displayName: { type: 'string', minLength: 1 },
+    meta: {
+      type: 'object',
+      required: ['resourceType', 'created', 'lastModified', 'version'],
+      properties: {
+        resourceType: { const: 'Group' },
+        created: { type: 'string', format: 'date-time' },
+        lastModified: { type: 'string', format: 'date-time' },
+        version: { type: 'string' },
+      },
+    },
+  },
+  additionalProperties: true,
+};
+
+const membershipChange = {
+  type: 'object',
+  required: ['groupId', 'memberIds'],
+  description: 'Members added to or removed from one group by one command (or by one user deletion).',
+  properties: {
+    groupId: { type: 'string', minLength: 1 },
+    memberIds: { type: 'array', items: { type: 'string' }, minItems: 1 },
+  },
+};
+
+export const GROUP_EVENT_JSON_SCHEMA = {
+  ...CLOUDEVENT_JSON_SCHEMA,
+  $id: 'https://scim-platform.local/schemas/scim.group-events.v1.json',
+  title: 'scim.group-events.v1',
+  properties: {
+    ...CLOUDEVENT_JSON_SCHEMA.properties,
+    type: { enum: ['scim.group.created', 'scim.group.updated', 'scim.group.deleted', 'scim.membership.added', 'scim.membership.removed'] },
+    source: { const: '/scim/group-membership-service' },
+    data: { anyOf: [resourceChange(scimGroup), membershipChange] },
+  },
+} as const;

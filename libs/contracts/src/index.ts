@@ -6,4 +6,5 @@ export * from './events';
 export * from './request-record';
 export * from './topic-payloads';
 export * from './user-commands';
+export * from './group-commands';
 export * from './event-schemas';

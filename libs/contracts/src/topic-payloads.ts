@@ -1,6 +1,5 @@
-import { CLOUDEVENT_JSON_SCHEMA } from './cloudevent';
 import { COMMAND_JSON_SCHEMA, COMMAND_REPLY_JSON_SCHEMA, CommandReply, GroupCommand, UserCommand } from './commands';
-import { USER_EVENT_JSON_SCHEMA } from './event-schemas';
+import { GROUP_EVENT_JSON_SCHEMA, USER_EVENT_JSON_SCHEMA } from './event-schemas';
 import { GroupEvent, UserEvent } from './events';
 import { REQUEST_RECORD_JSON_SCHEMA, RequestRecord } from './request-record';
 import { Topics } from './topics';
@@ -27,6 +26,6 @@ export const TOPIC_JSON_SCHEMAS: Record<PayloadTopic, object> = {
   [Topics.groupCommands]: COMMAND_JSON_SCHEMA,
   [Topics.commandReplies]: COMMAND_REPLY_JSON_SCHEMA,
   [Topics.userEvents]: USER_EVENT_JSON_SCHEMA,
-  [Topics.groupEvents]: CLOUDEVENT_JSON_SCHEMA,
+  [Topics.groupEvents]: GROUP_EVENT_JSON_SCHEMA,
   [Topics.requestRecords]: REQUEST_RECORD_JSON_SCHEMA,
 };

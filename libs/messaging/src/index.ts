@@ -12,4 +12,5 @@ export * from './outbox/outbox-writer';
 export * from './outbox/outbox-relay';
 export * from './inbox/processed-message.entity';
 export * from './inbox/idempotency';
+export * from './inbox/processed-messages-pruner';
 export * from './messaging-tables';

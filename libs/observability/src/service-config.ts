@@ -41,6 +41,15 @@ export class ServiceBaseConfig {
   @Max(1000)
   KAFKA_LINGER_MS = 2;
 
+  /**
+   * How long processed message ids are kept: longer than any consumed topic keeps messages
+   * (user events: 30 days), so a redelivery can always be recognised.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(3_600_000)
+  PROCESSED_MESSAGE_RETENTION_MS = 31 * 24 * 3_600_000;
+
   /** The service's own database, e.g. `postgres://postgres@127.0.0.1:5432/scim_user_service`; created if missing. */
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL that names a database' })
   DATABASE_URL: string;

@@ -1,6 +1,7 @@
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { ADVISORY_LOCK_NAMESPACE, AdvisoryLocks } from './advisory-locks';
 import { ensureDatabase } from './database-url';
+import { TypeOrmJsonLogger } from './typeorm-json-logger';
 
 export interface DatabaseOptions {
   url: string;
@@ -25,7 +26,9 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     synchronize: false,
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
-    logging: ['error'],
+    logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmJsonLogger(options.applicationName ?? 'service'),
+    maxQueryExecutionTime: 1000,
     extra: {
       max: options.poolSize ?? 10,
       application_name: options.applicationName,

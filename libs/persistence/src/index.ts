@@ -3,3 +3,4 @@ export * from './database-url';
 export * from './data-source';
 export * from './database.health';
 export * from './postgres-server';
+export * from './typeorm-json-logger';

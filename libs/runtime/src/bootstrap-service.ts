@@ -2,7 +2,7 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EntitySchema, MixedList } from 'typeorm';
-import { createKafka, KafkaBatchTransport, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, parseBrokers, TopicNames, TypedProducer } from '@app/messaging';
+import { createKafka, KafkaBatchTransport, ProcessedMessagesPruner, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, parseBrokers, TopicNames, TypedProducer } from '@app/messaging';
 import { ConfigurationError, JsonLogger, newCorrelationId, runWithCorrelation, ServiceBaseConfig } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
 import { RuntimeDeps, RuntimeModule } from './runtime.module';
@@ -57,7 +57,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
     const topics = new TopicNames(config.TOPIC_PREFIX);
     const producer = new TypedProducer(kafka, topics, { lingerMs: config.KAFKA_LINGER_MS });
     await producer.connect();
-    const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer };
+    const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer, readinessChecks: [] };
 
     const root: DynamicModule = { module: ServiceRootModule, imports: [RuntimeModule.forRoot(deps), def.module(deps)] };
     const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter({ bodyLimit: def.bodyLimitBytes }), {
@@ -73,13 +73,19 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
         logger: logger.child('consumer'),
       });
       app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false });
+      deps.readinessChecks.push(transport.readinessCheck());
     }
     const relay = def.relay
       ? new OutboxRelay({ ...def.relay, dataSource, databaseUrl: config.DATABASE_URL, kafka, topics, relayId: def.name, logger: logger.child('outbox-relay') })
       : undefined;
 
+    const pruner = def.consumer
+      ? new ProcessedMessagesPruner(dataSource, config.PROCESSED_MESSAGE_RETENTION_MS, logger.child('processed-messages'))
+      : undefined;
+
     await app.startAllMicroservices();
     relay?.start();
+    pruner?.start();
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     const url = await app.getUrl();
     log.info('ready', { url });
@@ -90,6 +96,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
         log.info('stopping');
         await app.close(); // microservice transport first (finishes and commits its batch), then HTTP
         await relay?.stop();
+        await pruner?.stop();
         await producer.disconnect().catch(() => undefined);
         await dataSource.destroy();
         log.info('stopped');

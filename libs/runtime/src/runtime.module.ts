@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { databaseReadinessCheck } from '@app/persistence';
 import { kafkaReadinessCheck, TopicNames, TypedProducer } from '@app/messaging';
-import { HealthController, JsonLogger, READINESS_CHECKS, ServiceBaseConfig } from '@app/observability';
+import { HealthController, JsonLogger, READINESS_CHECKS, ReadinessCheck, ServiceBaseConfig } from '@app/observability';
 import { KAFKA, LOGGER, SERVICE_CONFIG, TOPIC_NAMES, TYPED_PRODUCER } from './tokens';
 
 export interface RuntimeDeps<C extends ServiceBaseConfig = ServiceBaseConfig> {
@@ -13,6 +13,8 @@ export interface RuntimeDeps<C extends ServiceBaseConfig = ServiceBaseConfig> {
   kafka: Kafka;
   topics: TopicNames;
   producer: TypedProducer;
+  /** Checks added by the bootstrap after the module is built (the consumer's). */
+  readinessChecks: ReadinessCheck[];
 }
 
 /**
@@ -35,7 +37,10 @@ export class RuntimeModule {
         { provide: TYPED_PRODUCER, useValue: deps.producer },
         {
           provide: READINESS_CHECKS,
-          useValue: [databaseReadinessCheck(deps.dataSource), kafkaReadinessCheck(deps.kafka)],
+          useFactory: () => {
+            deps.readinessChecks.unshift(databaseReadinessCheck(deps.dataSource), kafkaReadinessCheck(deps.kafka));
+            return deps.readinessChecks;
+          },
         },
       ],
       exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER],

@@ -50,6 +50,8 @@ type Outcome = { ok: true } | { ok: false; error: Error; attempts: number };
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
   private consumer?: Consumer;
   private dltProducer?: Producer;
+  /** Partitions assigned at the last rebalance; -1 until the group is joined (or no handlers). */
+  private assignedPartitions = -1;
   private readonly validator: RecordValidator;
   private readonly maxAttempts: number;
   private readonly retryBackoffMs: number;
@@ -89,6 +91,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 2000,
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      this.assignedPartitions = Object.values(e.payload.memberAssignment).reduce((n, partitions) => n + partitions.length, 0);
+    });
+    this.consumer.on(this.consumer.events.CRASH, () => {
+      this.assignedPartitions = -1;
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: subscribed.map((t) => topics.physical(t)), fromBeginning: true });
@@ -241,6 +249,19 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         },
       ],
     });
+  }
+
+  /**
+   * Readiness: a service with handlers is ready once its consumer has joined its group, so that
+   * commands sent right after start-up are not left waiting for a rebalance.
+   */
+  readinessCheck(): { name: string; check(): Promise<void> } {
+    return {
+      name: 'consumer',
+      check: async () => {
+        if (this.messageHandlers.size > 0 && this.assignedPartitions < 0) throw new Error(`consumer group ${this.options.groupId} not joined yet`);
+      },
+    };
   }
 
   /** Stops fetching, waits for the batch in flight to finish and commit, then leaves the group. */

@@ -1,0 +1,50 @@
+import type { DataSource } from 'typeorm';
+import type { ComponentLogger } from '@app/observability';
+
+/**
+ * Deletes processed-message ids older than the longest time a message can still be redelivered
+ * (the retention of the topics consumed), in bounded chunks so no delete holds locks for long.
+ */
+export class ProcessedMessagesPruner {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly retentionMs: number,
+    private readonly logger: ComponentLogger,
+    private readonly intervalMs = 10 * 60_000,
+    private readonly chunk = 10_000,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.pruneOnce()
+        .catch((err) => this.logger.warn('pruning processed message ids failed', { error: err as Error }))
+        .then(() => undefined)
+        .finally(() => (this.running = undefined));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Returns how many ids were deleted. */
+  async pruneOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const result = await this.dataSource.query(
+        `DELETE FROM processed_messages WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM processed_messages
+           WHERE processed_at < now() - ($1::bigint * interval '1 millisecond') LIMIT $2))`,
+        [this.retentionMs, this.chunk],
+      );
+      const deleted = Array.isArray(result) ? Number(result[1] ?? 0) : 0;
+      total += deleted;
+      if (deleted < this.chunk) return total;
+    }
+  }
+}
