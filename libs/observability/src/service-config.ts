@@ -34,6 +34,22 @@ export class ServiceBaseConfig {
   @Max(300000)
   KAFKA_SESSION_TIMEOUT_MS = 30000;
 
+  /**
+   * A consumer's fetch returns once this many bytes are ready or KAFKA_FETCH_MAX_WAIT_MS passed.
+   * Above 1 byte, a busy consumer gets bigger batches (one transaction each) for a few ms of latency.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_485_760)
+  KAFKA_FETCH_MIN_BYTES = 1;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  KAFKA_FETCH_MAX_WAIT_MS = 100;
+
   /** How long a produce waits to share its request with concurrent ones (linger.ms); 0 = at once. */
   @Type(() => Number)
   @IsInt()

@@ -67,6 +67,8 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
     if (def.consumer) {
       const transport = new KafkaBatchTransport({
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        fetchMinBytes: config.KAFKA_FETCH_MIN_BYTES,
+        fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
         ...def.consumer,
         kafka,
         topics,

@@ -19,6 +19,8 @@ export interface KafkaBatchTransportOptions {
   retryBackoffMs?: number;
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  fetchMinBytes?: number;
+  fetchMaxWaitMs?: number;
   /** JSON Schemas for topics the contracts do not declare (tests use their own topics). */
   extraSchemas?: Record<string, object>;
   /**
@@ -90,6 +92,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      minBytes: this.options.fetchMinBytes ?? 1,
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
       heartbeatInterval: 2000,
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
