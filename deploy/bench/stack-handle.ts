@@ -8,11 +8,13 @@ export interface RunningStack {
   kafkaBrokers: string;
   adminToken: string;
   pids: Record<string, number>;
+  /** The Postgres server the stack uses (its `postgres` database). */
+  postgresUrl?: string;
 }
 
 export function runningStack(): RunningStack {
   const runDir = join(PROJECT_ROOT, '.run');
-  let state: { kafka: { brokers: string }; services: Record<string, { pid: number; url: string }> };
+  let state: { kafka: { brokers: string }; postgres?: { url?: string }; services: Record<string, { pid: number; url: string }> };
   try {
     state = JSON.parse(readFileSync(join(runDir, 'stack.json'), 'utf8'));
   } catch {
@@ -23,5 +25,6 @@ export function runningStack(): RunningStack {
     kafkaBrokers: state.kafka.brokers,
     adminToken: readFileSync(join(runDir, 'admin-token'), 'utf8').trim(),
     pids: Object.fromEntries(Object.entries(state.services).map(([name, s]) => [name, s.pid])),
+    postgresUrl: state.postgres?.url,
   };
 }

@@ -116,7 +116,7 @@ async function up() {
   const state = {
     startedAt: new Date().toISOString(),
     kafka: { brokers: kafkaBrokers, startedByUp: kafkaStarted },
-    postgres: { source: postgres.source },
+    postgres: { source: postgres.source, url: postgres.url },
     services,
   };
   fs.writeFileSync(stackFile, JSON.stringify(state, null, 2));

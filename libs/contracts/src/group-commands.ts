@@ -57,6 +57,8 @@ export const GroupQueryRoutes = {
   /** GET ?managedOnly=true → 200 { groups: UserGroupRef[] }: the groups a user is a direct member of. */
   groupsOfUser: (tenantId: string, userId: string) =>
     `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(userId)}/groups`,
+  /** POST { userIds, scope } → 200 { groups: { [userId]: UserGroupRef[] } }: User.groups for a page of users. */
+  groupsOfUsers: (tenantId: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/groups`,
 } as const;
 
 export interface GroupQuery {

@@ -126,6 +126,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       else await this.deadLetter(batch.topic, batch.partition, raw, decoded.error, 0);
     }
 
+    const startedAt = performance.now();
     const isBatch = (handler.extras as BatchHandlerExtras | undefined)?.batch === true;
     if (isBatch && valid.length > 0) {
       const whole = await this.attempt(() => this.invoke(handler, valid, true), 1);
@@ -143,6 +144,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (isStale()) return; // partition was revoked mid-batch; its new owner reprocesses (idempotently).
 
     this.options.beforeCommit?.(valid);
+    this.options.logger.debug('batch handled', {
+      topic: logical,
+      partition: batch.partition,
+      records: batch.messages.length,
+      ms: Math.round(performance.now() - startedAt),
+    });
     const last = batch.messages[batch.messages.length - 1];
     resolveOffset(last.offset);
     // Through the batch's own commit (not consumer.commitOffsets, which kafkajs skips once the

@@ -25,7 +25,6 @@ export async function appendToOutbox<T extends PayloadTopic>(
   entries: OutboxEntry<TopicPayload<T>>[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.outboxWrite]);
   const correlationId = currentCorrelation()?.correlationId;
   const headers = entries.map((e) =>
     JSON.stringify({
@@ -34,11 +33,22 @@ export async function appendToOutbox<T extends PayloadTopic>(
       ...e.headers,
     }),
   );
+  // One round trip: the one-row subquery takes the lock (and queues the notification, delivered
+  // at commit) before any row is formed, so every id below is handed out under the lock.
   await manager.query(
     `INSERT INTO outbox (topic, key, headers, payload)
-     SELECT $1, k, h::jsonb, p::jsonb FROM unnest($2::varchar[], $3::text[], $4::text[]) AS t(k, h, p)`,
-    [topic, entries.map((e) => e.key), headers, entries.map((e) => JSON.stringify(e.value))],
+     SELECT $1, t.k, t.h::jsonb, t.p::jsonb
+     FROM (SELECT pg_advisory_xact_lock($5, $6), pg_notify($7, '')) AS guard,
+          unnest($2::varchar[], $3::text[], $4::text[]) WITH ORDINALITY AS t(k, h, p, n)
+     ORDER BY t.n`,
+    [
+      topic,
+      entries.map((e) => e.key),
+      headers,
+      entries.map((e) => JSON.stringify(e.value)),
+      ADVISORY_LOCK_NAMESPACE,
+      AdvisoryLocks.outboxWrite,
+      OUTBOX_NOTIFY_CHANNEL,
+    ],
   );
-  // Delivered at commit, and only if the transaction commits: wakes the relay without polling.
-  await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_NOTIFY_CHANNEL, '']);
 }
