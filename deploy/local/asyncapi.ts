@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { CONSUMED_TOPICS, TOPIC_SPECS, Topics, USER_EVENT_JSON_SCHEMA } from '@app/contracts';
+import { CONSUMED_TOPICS, GROUP_EVENT_JSON_SCHEMA, TOPIC_SPECS, Topics, USER_EVENT_JSON_SCHEMA } from '@app/contracts';
 
 /**
  * The AsyncAPI 3.0 document of the topics downstream systems subscribe to, built from the
@@ -9,6 +9,15 @@ import { CONSUMED_TOPICS, TOPIC_SPECS, Topics, USER_EVENT_JSON_SCHEMA } from '@a
 export function asyncApiDocument(): Record<string, unknown> {
   const spec = (name: string) => TOPIC_SPECS.find((s) => s.name === name)!;
   const userEvents = spec(Topics.userEvents);
+  const groupEvents = spec(Topics.groupEvents);
+  const headers = {
+    type: 'object',
+    properties: {
+      'message-id': { type: 'string', description: 'The CloudEvents id.' },
+      'correlation-id': { type: 'string', description: 'Correlation id of the SCIM request that caused the change.' },
+      'content-type': { type: 'string' },
+    },
+  };
   return {
     asyncapi: '3.0.0',
     info: {
@@ -27,25 +36,36 @@ export function asyncApiDocument(): Record<string, unknown> {
         messages: { userEvent: { $ref: '#/components/messages/userEvent' } },
         bindings: { kafka: { partitions: userEvents.partitions, topicConfiguration: { 'cleanup.policy': [userEvents.cleanupPolicy], 'retention.ms': userEvents.retentionMs } } },
       },
+      groupEvents: {
+        address: groupEvents.name,
+        description: `${groupEvents.description} Partitions: ${groupEvents.partitions}; retention: ${groupEvents.retentionMs / 86_400_000} days.`,
+        messages: { groupEvent: { $ref: '#/components/messages/groupEvent' } },
+        bindings: { kafka: { partitions: groupEvents.partitions, topicConfiguration: { 'cleanup.policy': [groupEvents.cleanupPolicy], 'retention.ms': groupEvents.retentionMs } } },
+      },
     },
     operations: {
       receiveUserEvents: { action: 'receive', channel: { $ref: '#/channels/userEvents' }, summary: 'Users created, updated, deactivated, reactivated or deleted by Entra ID provisioning.' },
+      receiveGroupEvents: {
+        action: 'receive',
+        channel: { $ref: '#/channels/groupEvents' },
+        summary: 'Groups created, updated or deleted, and members added or removed (one event per group and command, or per user deletion).',
+      },
     },
     components: {
       messages: {
         userEvent: {
           name: 'scim.user.*',
           contentType: 'application/cloudevents+json',
-          headers: {
-            type: 'object',
-            properties: {
-              'message-id': { type: 'string', description: 'The CloudEvents id.' },
-              'correlation-id': { type: 'string', description: 'Correlation id of the SCIM request that caused the change.' },
-              'content-type': { type: 'string' },
-            },
-          },
+          headers,
           bindings: { kafka: { key: { type: 'string', description: '<tenant id>/<user id>: one user’s events stay in order on one partition.' } } },
           payload: USER_EVENT_JSON_SCHEMA,
+        },
+        groupEvent: {
+          name: 'scim.group.* | scim.membership.*',
+          contentType: 'application/cloudevents+json',
+          headers,
+          bindings: { kafka: { key: { type: 'string', description: '<tenant id>/<group id>: one group’s events stay in order on one partition.' } } },
+          payload: GROUP_EVENT_JSON_SCHEMA,
         },
       },
     },

@@ -10,4 +10,10 @@ export class GroupMembershipServiceConfig extends ServiceBaseConfig {
   @Min(1)
   @Max(64)
   PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
+  /** How long a command's reply is kept for re-sending on redelivery (the reply topic keeps an hour). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60_000)
+  COMMAND_REPLY_RETENTION_MS = 3_600_000;
 }

@@ -1,5 +1,30 @@
 import { Module } from '@nestjs/common';
+import { CommandReplyPublisher, REPLY_SENDER } from './commands/command-reply.publisher';
+import { GROUP_COMMAND_STORE } from './commands/group-command-store';
+import { GroupCommandsConsumer } from './commands/group-commands.consumer';
+import { GroupCommandsService } from './commands/group-commands.service';
+import { GroupDecider } from './commands/group-decider';
+import { CommandReplyRetention } from './persistence/command-reply-retention';
+import { TypeOrmGroupCommandStore } from './persistence/group-command.repository';
+import { GroupsQueryRepository } from './persistence/groups-query.repository';
+import { GroupsQueryController } from './queries/groups-query.controller';
+import { GroupsQueryService } from './queries/groups-query.service';
 
-/** The group-membership-service's domain: groups and memberships (see docs/architecture.md). */
-@Module({})
+/**
+ * The group-membership-service's domain: SCIM Groups and memberships decided from commands
+ * (Kafka, in batches), `known_users` kept from the user-service's events, and the internal query
+ * API (HTTP) for the gateway's Group reads and User.groups.
+ */
+@Module({
+  controllers: [GroupCommandsConsumer, GroupsQueryController],
+  providers: [
+    GroupDecider,
+    GroupCommandsService,
+    GroupsQueryService,
+    GroupsQueryRepository,
+    CommandReplyRetention,
+    { provide: GROUP_COMMAND_STORE, useClass: TypeOrmGroupCommandStore },
+    { provide: REPLY_SENDER, useClass: CommandReplyPublisher },
+  ],
+})
 export class GroupMembershipServiceModule {}

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { GatewayEdgeConfig } from './http/gateway-edge.config';
 
 export class ScimGatewayConfig extends GatewayEdgeConfig {
@@ -8,6 +8,14 @@ export class ScimGatewayConfig extends GatewayEdgeConfig {
   /** Base URL of the user-service's internal query API. */
   @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) base URL without a path' })
   USER_SERVICE_URL = 'http://127.0.0.1:3101';
+
+  /** Base URL of the group-membership-service's internal query API. */
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) base URL without a path' })
+  GROUP_SERVICE_URL = 'http://127.0.0.1:3102';
+
+  /** `true`: GET /Users fills the read-only `groups` attribute from the group-membership-service. */
+  @IsIn(['true', 'false'])
+  USER_GROUPS_ATTRIBUTE: 'true' | 'false' = 'true';
 
   /** How long a write waits for its owning service's decision before the gateway answers 503. */
   @Type(() => Number)

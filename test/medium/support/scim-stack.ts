@@ -9,7 +9,8 @@ import { freePort, ServiceProcess } from './processes';
 import { readInfra } from './test-infra';
 
 /**
- * The gateway and the user-service as built processes on the real broker and Postgres, with a
+ * The gateway and the user-service (and, with `{ groups: true }`, the group-membership-service)
+ * as built processes on the real broker and Postgres, with a
  * topic prefix and databases of their own: what Entra talks to, for end-to-end tests.
  */
 export class ScimStack {
@@ -20,18 +21,26 @@ export class ScimStack {
   readonly adminToken = randomBytes(32).toString('base64url');
   readonly processes = new Map<string, ServiceProcess>();
   userEvents!: TopicCollector;
+  /** Set when started with `{ groups: true }`. */
+  groupEvents?: TopicCollector;
   gatewayUrl = '';
   admin!: AdminClient;
 
-  async start(extraGatewayEnv: Record<string, string> = {}): Promise<this> {
+  /** `groups: true` also starts the group-membership-service (for /Groups and User.groups). */
+  async start(extraGatewayEnv: Record<string, string> = {}, options: { groups?: boolean } = {}): Promise<this> {
     await createPrefixedTopics(this.kafka, this.prefix);
     this.userEvents = await new TopicCollector(this.kafka, this.prefix + Topics.userEvents).start();
+    if (options.groups) this.groupEvents = await new TopicCollector(this.kafka, this.prefix + Topics.groupEvents).start();
     const userPort = await freePort();
+    const groupPort = options.groups ? await freePort() : undefined;
     const gatewayPort = await freePort();
     await this.startService('user-service', userPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    if (groupPort !== undefined) await this.startService('group-membership-service', groupPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
     await this.startService('scim-gateway', gatewayPort, {
       ADMIN_TOKEN: this.adminToken,
       USER_SERVICE_URL: `http://127.0.0.1:${userPort}`,
+      // Without the group service, User.groups is not looked up (Users-only stacks behave as before).
+      ...(groupPort !== undefined ? { GROUP_SERVICE_URL: `http://127.0.0.1:${groupPort}` } : { USER_GROUPS_ATTRIBUTE: 'false' }),
       ...extraGatewayEnv,
     });
     this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
@@ -63,6 +72,7 @@ export class ScimStack {
   async stop(): Promise<void> {
     await Promise.all([...this.processes.values()].map((p) => p.kill('SIGKILL')));
     await this.userEvents?.stop();
+    await this.groupEvents?.stop();
     await deletePrefixedTopics(this.kafka, this.prefix).catch(() => undefined);
     for (const s of STACK_SERVICES) {
       const env = serviceEnvironment(s, { postgresUrl: this.infra.postgresUrl, kafkaBrokers: '', databasePrefix: this.databasePrefix });
@@ -119,6 +129,8 @@ export class ScimClient {
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const GENESYS = 'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User';
+export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+export const ENTRA_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 

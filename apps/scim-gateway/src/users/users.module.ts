@@ -6,6 +6,8 @@ import { JsonLogger } from '@app/observability';
 import { KAFKA, LOGGER, TOPIC_NAMES, TYPED_PRODUCER } from '@app/runtime';
 import { CommandBus } from '../commands/command-bus';
 import { normaliseBasePath } from '../http/scim-edge.options';
+import { GroupQueryClient } from '../groups/group-query.client';
+import { USER_GROUPS, UserGroups } from '../groups/user-groups';
 import { UserQueryClient } from './user-query.client';
 import { UserSchemaContexts } from './user-schema-contexts';
 import { UsersController } from './users.controller';
@@ -40,6 +42,10 @@ export class ScimUsersModule {
             new CommandBus(kafka, producer, topics, logger.child('command-bus')),
         },
         { provide: UserQueryClient, useFactory: () => new UserQueryClient(options.userServiceUrl, options.decisionTimeoutMs) },
+        {
+          provide: USER_GROUPS,
+          useFactory: () => (options.groupServiceUrl ? new UserGroups(new GroupQueryClient(options.groupServiceUrl, options.decisionTimeoutMs)) : null),
+        },
         UserSchemaContexts,
         UsersService,
         CommandBusLifecycle,

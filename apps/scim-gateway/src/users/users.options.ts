@@ -11,6 +11,8 @@ export interface ScimUsersOptions {
   /** Page size when the client sends no `count`, and the most a page may hold (advertised as filter.maxResults). */
   defaultPageSize: number;
   maxPageSize: number;
+  /** When set, User.groups is filled from this group-membership-service (internal query API). */
+  groupServiceUrl?: string;
 }
 
 export const SCIM_USERS_OPTIONS = Symbol('SCIM_USERS_OPTIONS');

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandReply, ResourceJson, StoredResource, Topics, UserCommandType } from '@app/contracts';
 import { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
 import {
   buildListResponse,
   JsonObject,
+  ListQuery,
   ListResponse,
   parseListQuery,
   parsePatchRequest,
@@ -16,6 +17,7 @@ import {
 import { CommandBus, DecisionTimeoutError } from '../commands/command-bus';
 import { GatewayError } from '../errors/gateway-error';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
+import { USER_GROUPS, UserGroups } from '../groups/user-groups';
 import { UserQueryClient } from './user-query.client';
 import { UserSchemaContexts } from './user-schema-contexts';
 import { SCIM_USERS_OPTIONS, ScimUsersOptions } from './users.options';
@@ -42,6 +44,7 @@ export class UsersService {
     private readonly contexts: UserSchemaContexts,
     @Inject(SCIM_USERS_OPTIONS) private readonly options: ScimUsersOptions,
     @Inject(LOGGER) logger: JsonLogger,
+    @Optional() @Inject(USER_GROUPS) private readonly userGroups?: UserGroups | null,
   ) {
     this.log = logger.child('users');
   }
@@ -72,7 +75,8 @@ export class UsersService {
     const query = parseListQuery(params, context, this.pageOptions()); // attributes / excludedAttributes
     const stored = await this.queries.byId(tenant.id, id);
     if (!stored) throw new ScimError(404, undefined, `User ${id} not found`);
-    return { status: 200, body: projectResource(this.located(stored, baseUrl), context, query), etag: stored.version };
+    const [located] = await this.withGroups(tenant, [this.located(stored, baseUrl)], query, baseUrl);
+    return { status: 200, body: projectResource(located, context, query), etag: stored.version };
   }
 
   /** GET /Users and POST /Users/.search (RFC 7644 §3.4.2, §3.4.3). */
@@ -90,8 +94,14 @@ export class UsersService {
       ...(sortBy !== undefined ? { sortBy } : {}),
       ...(sortOrder === 'descending' || sortOrder === 'ascending' ? { sortOrder } : {}),
     });
-    const resources = page.resources.map((r) => projectResource(this.located(r, baseUrl), context, query));
+    const located = await this.withGroups(tenant, page.resources.map((r) => this.located(r, baseUrl)), query, baseUrl);
+    const resources = located.map((r) => projectResource(r, context, query));
     return buildListResponse(resources, { totalResults: page.totalResults, startIndex: query.startIndex });
+  }
+
+  /** User.groups (read-only, RFC 7643 §4.1.2) from the group-membership-service, when it is wired. */
+  private withGroups(tenant: AuthenticatedTenant, users: JsonObject[], query: ListQuery, baseUrl: string): Promise<JsonObject[]> {
+    return this.userGroups ? this.userGroups.fill(tenant, users, query, baseUrl) : Promise.resolve(users);
   }
 
   private async decide(tenant: AuthenticatedTenant, type: UserCommandType, payload: Record<string, unknown>, baseUrl: string): Promise<UserAnswer> {

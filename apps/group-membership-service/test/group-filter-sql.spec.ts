@@ -1,0 +1,40 @@
+/** Group filters → parameterised SQL: members value paths become index-backed EXISTS probes. */
+import { parseFilter, SchemaRegistry, ScimError, validateFilter } from '@app/scim';
+import { groupSelection } from '../src/persistence/groups-query.repository';
+
+const context = SchemaRegistry.createDefault().context('Group');
+const G = '33333333-3333-4333-8333-333333333333';
+const U = '11111111-1111-4111-8111-111111111111';
+
+function sql(filter: string, managedOnly = false) {
+  return groupSelection('t1', validateFilter(parseFilter(filter), context), managedOnly);
+}
+
+describe('group filter SQL', () => {
+  it.each([
+    { filter: 'displayName eq "Sales"', where: 'g.tenant_id = $1 AND lower(g.display_name) = lower($2::text)', values: ['t1', 'Sales'] },
+    { filter: 'externalId eq "E-1"', where: 'g.tenant_id = $1 AND (g.external_id IS NOT NULL AND g.external_id = $2::text)', values: ['t1', 'E-1'] },
+    {
+      filter: `id eq "${G}" and members[value eq "${U}"]`,
+      where: `g.tenant_id = $1 AND (g.id = $2::uuid AND EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id AND m.member_id = $3::uuid))`,
+      values: ['t1', G, U],
+    },
+    { filter: 'displayName sw "Sa"', where: 'g.tenant_id = $1 AND lower(g.display_name) LIKE lower($2::text)', values: ['t1', 'Sa%'] },
+  ])('$filter', ({ filter, where, values }) => {
+    const out = sql(filter);
+    expect(out.where).toBe(where);
+    expect(out.params.values).toEqual(values);
+  });
+
+  it('scopes to managed groups under managedResources', () => {
+    expect(sql('displayName eq "x"', true).where).toBe('g.tenant_id = $1 AND g.managed AND lower(g.display_name) = lower($2::text)');
+  });
+
+  it('a member id that is not a UUID matches nothing instead of failing the cast', () => {
+    expect(sql('members[value eq "nope"]').where).toBe('g.tenant_id = $1 AND FALSE');
+  });
+
+  it('refuses member filters other than value eq', () => {
+    expect(() => sql('members[display eq "x"]')).toThrow(ScimError);
+  });
+});

@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AdminGroupsController } from './admin-groups.controller';
+import { AdminTokenGuard } from './admin-token.guard';
+import { ADMIN_OPTIONS, type AdminOptions } from './admin.options';
+
+/** Admin endpoints for application-owned groups; imports the Groups module for its GroupsService. */
+@Module({})
+export class AdminGroupsModule {
+  static forRoot(options: AdminOptions, groupsModule: DynamicModule): DynamicModule {
+    return {
+      module: AdminGroupsModule,
+      imports: [groupsModule],
+      controllers: [AdminGroupsController],
+      providers: [{ provide: ADMIN_OPTIONS, useValue: options }, AdminTokenGuard],
+    };
+  }
+}
