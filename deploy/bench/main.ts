@@ -1,8 +1,10 @@
 /**
  * `npm run bench -- users [--creates N] [--tenants N] [--concurrency N] [--sequential N]`
+ * `npm run bench -- groups [--members N] [--per-patch N] [--reads N]`
  * Runs against the stack from `npm run up` and prints the figures as JSON (see docs/performance.md).
  */
 import { runningStack } from './stack-handle';
+import { groupsBench } from './groups-bench';
 import { usersBench } from './users-bench';
 
 function option(args: string[], name: string, fallback: number): number {
@@ -23,7 +25,16 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
-  throw new Error(`unknown bench suite "${suite ?? ''}"; try: users`);
+  if (suite === 'groups') {
+    const result = await groupsBench(stack, {
+      members: option(args, 'members', 100000),
+      perPatch: option(args, 'per-patch', 1000),
+      reads: option(args, 'reads', 200),
+    });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  throw new Error(`unknown bench suite "${suite ?? ''}"; try: users, groups`);
 }
 
 main().then(

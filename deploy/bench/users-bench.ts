@@ -18,7 +18,7 @@ export interface UsersBenchOptions {
   concurrency: number;
 }
 
-interface Timed {
+export interface Timed {
   status: number;
   ms: number;
   body: any;
@@ -27,7 +27,7 @@ interface Timed {
 /** node:http with keep-alive: several times cheaper per request than fetch, so the client is not what is measured. */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1000 });
 
-function call(tenant: ProvisionedTenant, method: string, path: string, body?: unknown): Promise<Timed> {
+export function call(tenant: ProvisionedTenant, method: string, path: string, body?: unknown): Promise<Timed> {
   const started = performance.now();
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
