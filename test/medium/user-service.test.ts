@@ -2,7 +2,7 @@ import { CLOUDEVENTS_CONTENT_TYPE, Headers, type UserEvent } from '@app/contract
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '@app/scim';
 import { JsonLogger } from '@app/observability';
 import { createDataSource } from '@app/persistence';
-import { CommandReplyRetention } from '../../apps/user-service/src/persistence/command-reply-retention';
+import { CommandReplyRetention } from '@app/runtime';
 import { USER_SERVICE_ENTITIES } from '../../apps/user-service/src/user-service.definition';
 import type { UserServiceConfig } from '../../apps/user-service/src/user-service.config';
 import { commands, PROFILE, REPLY_TO, UserServiceHarness } from './support/user-service-harness';

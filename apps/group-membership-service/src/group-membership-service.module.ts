@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { CommandReplyPublisher, REPLY_SENDER } from './commands/command-reply.publisher';
+import { CommandReplyPublisher, REPLY_SENDER } from '@app/runtime';
 import { GROUP_COMMAND_STORE } from './commands/group-command-store';
 import { GroupCommandsConsumer } from './commands/group-commands.consumer';
 import { GroupCommandsService } from './commands/group-commands.service';
 import { GroupDecider } from './commands/group-decider';
-import { CommandReplyRetention } from './persistence/command-reply-retention';
+import { CommandReplyRetention } from '@app/runtime';
 import { TypeOrmGroupCommandStore } from './persistence/group-command.repository';
 import { GroupsQueryRepository } from './persistence/groups-query.repository';
 import { GroupsQueryController } from './queries/groups-query.controller';

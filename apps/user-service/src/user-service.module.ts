@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { CommandReplyPublisher, REPLY_SENDER } from './commands/command-reply.publisher';
+import { CommandReplyPublisher, REPLY_SENDER } from '@app/runtime';
 import { USER_COMMAND_STORE } from './commands/user-command-store';
 import { UserCommandsConsumer } from './commands/user-commands.consumer';
 import { UserCommandsService } from './commands/user-commands.service';
 import { UserDecider } from './commands/user-decider';
-import { CommandReplyRetention } from './persistence/command-reply-retention';
+import { CommandReplyRetention } from '@app/runtime';
 import { TypeOrmUserCommandStore } from './persistence/user-command.repository';
 import { UsersQueryRepository } from './persistence/users-query.repository';
 import { UsersQueryController } from './queries/users-query.controller';

@@ -8,7 +8,7 @@ import {
   UserLookup,
   UserNameTaken,
 } from '../src/commands/user-command-store';
-import type { OutgoingReply, ReplySender } from '../src/commands/command-reply.publisher';
+import type { OutgoingReply, ReplySender } from '@app/runtime';
 import { StoredUser } from '../src/users/stored-user';
 
 interface State {

@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandReply, GroupCommand, UserEvent } from '@app/contracts';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
-import { OutgoingReply, REPLY_SENDER, type ReplySender } from './command-reply.publisher';
+import { OutgoingReply, REPLY_SENDER, type ReplySender } from '@app/runtime';
 import { GROUP_COMMAND_STORE, type GroupCommandStore, type GroupCommandTransaction } from './group-command-store';
 import { DecisionClock, GroupDecider, GroupDecision } from './group-decider';
 import { GroupChange, groupEventEntry } from './group-events';

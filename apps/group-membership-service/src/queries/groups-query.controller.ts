@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import type { ResourcePage, StoredResource, UserGroupRef } from '@app/contracts';
 import { GroupsQueryService } from './groups-query.service';
-import { ScimHttpExceptionFilter } from './scim-http-exception.filter';
+import { ScimHttpExceptionFilter } from '@app/runtime';
 
 /** The internal query API of GroupQueryRoutes (libs/contracts): for the gateway, not for tenants. */
 @Controller('internal/v1/tenants/:tenantId')

@@ -5,7 +5,7 @@ import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
 import { ScimError } from '@app/scim';
 import { BatchState } from './batch-state';
-import { OutgoingReply, REPLY_SENDER, type ReplySender } from './command-reply.publisher';
+import { OutgoingReply, REPLY_SENDER, type ReplySender } from '@app/runtime';
 import { CommandKey, USER_COMMAND_STORE, UserLookup, UserNameTaken, type UserCommandStore, type UserCommandTransaction } from './user-command-store';
 import { Decision, DecisionClock, errorReply, UserDecider } from './user-decider';
 import { userEventEntry } from './user-events';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import type { ResourcePage, StoredResource } from '@app/contracts';
-import { ScimHttpExceptionFilter } from './scim-http-exception.filter';
+import { ScimHttpExceptionFilter } from '@app/runtime';
 import { UsersQueryService } from './users-query.service';
 
 /** The internal query API of UserQueryRoutes (libs/contracts): for the gateway, not for tenants. */

@@ -1,6 +1,6 @@
 import { Topics } from '@app/contracts';
 import type { TypedProducer } from '@app/messaging';
-import { CommandReplyPublisher } from '../src/commands/command-reply.publisher';
+import { CommandReplyPublisher } from './command-reply.publisher';
 
 describe('CommandReplyPublisher', () => {
   it('keys each reply by the waiting gateway instance, copies reply-to, and skips commands nobody waits for', async () => {

@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandReply, Headers, Topics } from '@app/contracts';
 import type { TypedProducer } from '@app/messaging';
-import { TYPED_PRODUCER } from '@app/runtime';
+import { TYPED_PRODUCER } from '../tokens';
 
 export interface OutgoingReply {
   reply: CommandReply;
+  /** The gateway instance waiting, from the command's reply-to header. */
   replyTo?: string;
   correlationId?: string;
 }
@@ -15,7 +16,11 @@ export interface ReplySender {
 
 export const REPLY_SENDER = Symbol('REPLY_SENDER');
 
-/** Sends each decision to the gateway instance named in the command's reply-to header (as the user-service does). */
+/**
+ * Sends each decision to the gateway instance that waits for it: keyed by that instance's id
+ * (the reply-to header), so one instance's replies share a partition it reads. A command
+ * without reply-to has nobody waiting (replays, tools); its reply is stored but not sent.
+ */
 @Injectable()
 export class CommandReplyPublisher implements ReplySender {
   constructor(@Inject(TYPED_PRODUCER) private readonly producer: TypedProducer) {}
@@ -28,11 +33,12 @@ export class CommandReplyPublisher implements ReplySender {
         value: r.reply,
         headers: {
           [Headers.replyTo]: r.replyTo,
+          // The same command always gets the same message id, so a re-sent reply is recognisable.
           [Headers.messageId]: r.reply.commandId,
           [Headers.tenantId]: r.reply.tenantId,
           ...(r.correlationId ? { [Headers.correlationId]: r.correlationId } : {}),
         },
       }));
-    if (records.length > 0) await this.producer.send(Topics.commandReplies, records);
+    await this.producer.send(Topics.commandReplies, records);
   }
 }

@@ -1,16 +1,20 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
-import { LOGGER, SERVICE_CONFIG } from '@app/runtime';
-import type { UserServiceConfig } from '../user-service.config';
+import { LOGGER, SERVICE_CONFIG } from '../tokens';
+
+/** The variable a service with stored command replies reads (see its configuration class). */
+export interface CommandReplyRetentionConfig {
+  COMMAND_REPLY_RETENTION_MS: number;
+}
 
 const PRUNE_EVERY_MS = 60_000;
 const ROWS_PER_DELETE = 10_000;
 
 /**
  * Stored replies are only useful while a gateway can still be waiting for a redelivered
- * command; at thousands of commands a second, keeping them forever would dwarf the users
- * table. Deletes in bounded chunks so no statement holds locks for long.
+ * command; at thousands of commands a second, keeping them forever would dwarf the
+ * resources themselves. Deletes in bounded chunks so no statement holds locks for long.
  */
 @Injectable()
 export class CommandReplyRetention implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,7 +24,7 @@ export class CommandReplyRetention implements OnApplicationBootstrap, OnApplicat
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(SERVICE_CONFIG) private readonly config: UserServiceConfig,
+    @Inject(SERVICE_CONFIG) private readonly config: CommandReplyRetentionConfig,
     @Inject(LOGGER) logger: JsonLogger,
   ) {
     this.log = logger.child('command-reply-retention');

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
-import { LOGGER } from '@app/runtime';
+import { LOGGER } from '../tokens';
 import { SCIM_ERROR_SCHEMA, ScimError } from '@app/scim';
 
 /**
@@ -13,7 +13,7 @@ export class ScimHttpExceptionFilter implements ExceptionFilter {
   private readonly log: ComponentLogger;
 
   constructor(@Inject(LOGGER) logger: JsonLogger) {
-    this.log = logger.child('groups-query');
+    this.log = logger.child('internal-api');
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
