@@ -41,7 +41,18 @@ it('adds and removes 1,000 members of a 100k-member group in one PATCH each', as
   await db.query('INSERT INTO memberships (tenant_id, group_id, member_id) SELECT $1, $2, gen_random_uuid() FROM generate_series(1, $3::int)', [entra.id, id, MEMBERS]);
   await db.query('ANALYZE memberships');
 
-  const added = Array.from({ length: 1000 }, () => randomUUID());
+  // The 1,000 added are real users of the tenant (members must be); the 100k seeded above are rows only.
+  const added: string[] = [];
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      while (added.length < 1000) {
+        const user = await entra.post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${randomUUID()}@big.test` });
+        expect(user.status).toBe(201);
+        added.push(user.body.id as string);
+      }
+    }),
+  );
+  added.length = 1000;
   let started = Date.now();
   const add = await entra.patch(`/Groups/${id}`, patchOp({ op: 'Add', path: 'members', value: added.map((value) => ({ value })) }));
   const addMs = Date.now() - started;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Matches, Max, Min } from 'class-validator';
 import { ServiceBaseConfig } from '@app/observability';
 
 export class GroupMembershipServiceConfig extends ServiceBaseConfig {
@@ -10,6 +10,10 @@ export class GroupMembershipServiceConfig extends ServiceBaseConfig {
   @Min(1)
   @Max(64)
   PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
+  /** Base URL of the user-service's internal API, asked whether new member ids are users. */
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) base URL without a path' })
+  USER_SERVICE_URL = 'http://127.0.0.1:3101';
 
   /** How long a command's reply is kept for re-sending on redelivery (the reply topic keeps an hour). */
   @Type(() => Number)

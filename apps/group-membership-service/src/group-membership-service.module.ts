@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CommandReplyPublisher, REPLY_SENDER } from '@app/runtime';
+import { CommandReplyPublisher, REPLY_SENDER, SERVICE_CONFIG } from '@app/runtime';
 import { GROUP_COMMAND_STORE } from './commands/group-command-store';
 import { GroupCommandsConsumer } from './commands/group-commands.consumer';
 import { GroupCommandsService } from './commands/group-commands.service';
@@ -9,6 +9,8 @@ import { TypeOrmGroupCommandStore } from './persistence/group-command.repository
 import { GroupsQueryRepository } from './persistence/groups-query.repository';
 import { GroupsQueryController } from './queries/groups-query.controller';
 import { GroupsQueryService } from './queries/groups-query.service';
+import { GroupMembershipServiceConfig } from './group-membership-service.config';
+import { HttpUserDirectory, USER_DIRECTORY } from './users/user-directory';
 
 /**
  * The group-membership-service's domain: SCIM Groups and memberships decided from commands
@@ -24,6 +26,11 @@ import { GroupsQueryService } from './queries/groups-query.service';
     GroupsQueryRepository,
     CommandReplyRetention,
     { provide: GROUP_COMMAND_STORE, useClass: TypeOrmGroupCommandStore },
+    {
+      provide: USER_DIRECTORY,
+      inject: [SERVICE_CONFIG],
+      useFactory: (config: GroupMembershipServiceConfig) => new HttpUserDirectory(config.USER_SERVICE_URL),
+    },
     { provide: REPLY_SENDER, useClass: CommandReplyPublisher },
   ],
 })

@@ -45,6 +45,9 @@ export class FakeGroupCommandStore implements GroupCommandStore, GroupCommandTra
   async groupIdsAmong(tenantId: string, ids: readonly string[]) {
     return ids.filter((id) => this.groups.has(key(tenantId, id)));
   }
+  async unknownUsersAmong(tenantId: string, ids: readonly string[]) {
+    return ids.filter((id) => !this.knownUsers.has(key(tenantId, id)));
+  }
   async deletedUsersAmong(tenantId: string, ids: readonly string[]) {
     return ids.filter((id) => this.knownUsers.get(key(tenantId, id))?.deleted === true);
   }

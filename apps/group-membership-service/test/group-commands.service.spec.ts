@@ -1,6 +1,6 @@
 /**
  * Decisions of the group-membership-service against an in-memory store: SCIM semantics of
- * /Groups, member validation (no nested groups, no deleted users, unknown users accepted),
+ * /Groups, member validation (no nested groups, no deleted users, users confirmed by the user-service),
  * replies and exactly one membership event per effective change.
  */
 import { Topics, type CommandReply, type GroupCommand, type UserEvent } from '@app/contracts';
@@ -18,14 +18,18 @@ const SCOPE = { managedOnly: false };
 
 let store: FakeGroupCommandStore;
 let sender: FakeReplySender;
+/** The users the user-service has (the fake directory's answer for ids no event told about). */
+let directoryUsers: Set<string>;
+const directory = { existing: async (_tenantId: string, ids: readonly string[]) => new Set(ids.filter((id) => directoryUsers.has(id))) };
 let service: GroupCommandsService;
 let commandNo = 0;
 
 beforeEach(() => {
   store = new FakeGroupCommandStore();
   sender = new FakeReplySender();
+  directoryUsers = new Set([U1, U2, U3]);
   let idNo = 0;
-  service = new GroupCommandsService(store, sender, new GroupDecider(), new JsonLogger('group-membership-service', 'error', () => undefined), () => ({
+  service = new GroupCommandsService(store, sender, new GroupDecider(directory), new JsonLogger('group-membership-service', 'error', () => undefined), () => ({
     now: '2026-11-22T10:00:00.000Z',
     newId: () => `00000000-0000-4000-8000-${String(++idNo).padStart(12, '0')}`,
   }));
@@ -50,7 +54,7 @@ function membershipEvents() {
 }
 
 describe('group decisions', () => {
-  it('creates with members, unknown users accepted (their user event may not have arrived)', async () => {
+  it('creates with members that the user-service confirms though no user event arrived yet', async () => {
     const [reply] = await run(create('Sales', [{ value: U1 }, { value: U2 }]));
     expect(reply.status).toBe(201);
     expect(reply.body?.members).toEqual([{ value: U1, type: 'User' }, { value: U2, type: 'User' }]);
@@ -61,6 +65,7 @@ describe('group decisions', () => {
     { name: 'duplicate managed displayName ignoring case', setup: [create('Sales')], cmd: () => create('SALES'), status: 409, scimType: 'uniqueness' },
     { name: 'a member that is a group of the tenant', setup: [create('Parent')], cmd: () => create('Child', [{ value: '00000000-0000-4000-8000-000000000001' }]), status: 400, scimType: 'invalidValue' },
     { name: 'a member id that is not a user id', setup: [], cmd: () => create('X', [{ value: 'not-a-uuid' }]), status: 400, scimType: 'invalidValue' },
+    { name: 'a member id the user-service does not know', setup: [], cmd: () => create('X', [{ value: U1 }, { value: '44444444-4444-4444-8444-444444444444' }]), status: 400, scimType: 'invalidValue' },
     { name: 'a group without displayName', setup: [], cmd: () => command('group.create', { scope: SCOPE, resource: { schemas: [GROUP_SCHEMA] } }), status: 400, scimType: 'invalidValue' },
   ])('refuses $name', async ({ setup, cmd, status, scimType }) => {
     if (setup.length > 0) await run(...setup);

@@ -64,7 +64,13 @@ export const UserQueryRoutes = {
   byId: (tenantId: string, id: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(id)}`,
   /** POST ResourceQuery → 200 ResourcePage, or 400 with a SCIM error body. */
   query: (tenantId: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/query`,
+  /** POST UserIds → 200 UserIds: which of these ids are users of the tenant now. */
+  existing: (tenantId: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/existing`,
 } as const;
+
+export interface UserIds {
+  ids: string[];
+}
 
 export interface ResourceQuery {
   profile: SchemaProfile;

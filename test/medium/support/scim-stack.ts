@@ -35,7 +35,9 @@ export class ScimStack {
     const groupPort = options.groups ? await freePort() : undefined;
     const gatewayPort = await freePort();
     await this.startService('user-service', userPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
-    if (groupPort !== undefined) await this.startService('group-membership-service', groupPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    if (groupPort !== undefined) {
+      await this.startService('group-membership-service', groupPort, { KAFKA_SESSION_TIMEOUT_MS: '6000', USER_SERVICE_URL: `http://127.0.0.1:${userPort}` });
+    }
     await this.startService('scim-gateway', gatewayPort, {
       ADMIN_TOKEN: this.adminToken,
       USER_SERVICE_URL: `http://127.0.0.1:${userPort}`,

@@ -23,6 +23,8 @@ export interface GroupCommandTransaction {
    * locks the rows, so a concurrent deletion is either seen here or removes the membership after.
    */
   deletedUsersAmong(tenantId: string, ids: readonly string[]): Promise<string[]>;
+  /** Of these ids, the ones no user event (and no earlier confirmed membership) told us about. */
+  unknownUsersAmong(tenantId: string, ids: readonly string[]): Promise<string[]>;
   /** Each returns the member ids it really added / removed. */
   addMembers(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]>;
   removeMembers(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]>;

@@ -3,20 +3,23 @@
  * (RFC 7644 §3.3, §3.5.1, §3.5.2, §3.6) once the gateway has validated the request. Works on
  * the batch's transaction, so each command sees the ones before it; errors become replies.
  *
- * Members: any member id must be a UUID, not a group of the tenant (no nested groups), and not
- * a user the user-service reported deleted. A user unknown to `known_users` is accepted: its
- * scim.user.created event may still be on its way (Entra adds a member right after the user's
- * 201), and refusing it would be wrong. This cannot leave a deleted user in a group: the
- * deletion event either arrived before (the add is refused) or arrives after (it removes the
- * user from every group, with one scim.membership.removed event per group).
+ * Members: any member id must be a user of the tenant: a UUID, not a group of the tenant (no
+ * nested groups), not a user the user-service reported deleted, and, when no user event has
+ * told us about it yet, one the user-service confirms exists (UserDirectory). That last check
+ * is what makes an add right after the user's 201 safe: the 201 is sent after the user-service
+ * committed the user, whether or not its scim.user.created event has arrived here. A deleted
+ * user cannot stay in a group: the deletion event either arrived before (the add is refused) or
+ * arrives after (it removes the user from every group, with one scim.membership.removed event
+ * per group).
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CommandReply, CreateGroupPayload, DeleteGroupPayload, GroupCommand, GroupScope, PatchGroupPayload, ReplaceGroupPayload } from '@app/contracts';
 import { applyPatch, SchemaRegistry, ScimError, validateResource, type JsonObject, type PatchOperationInput, type SchemaContext } from '@app/scim';
 import { GroupChange } from './group-events';
 import type { GroupCommandTransaction } from './group-command-store';
 import { memberIds, MemberOp, nestedGroup, splitMembersPatch } from '../groups/members-patch';
 import { etagOf, ifMatchSatisfied, isUuid, StoredGroup, withMembers } from '../groups/stored-group';
+import { USER_DIRECTORY, type UserDirectory } from '../users/user-directory';
 
 export interface GroupDecision {
   reply: Omit<CommandReply, 'commandId' | 'tenantId'>;
@@ -32,6 +35,8 @@ const MAX_INDEXED_BYTES = 1024;
 
 @Injectable()
 export class GroupDecider {
+  constructor(@Inject(USER_DIRECTORY) private readonly directory: UserDirectory) {}
+
   private readonly context: SchemaContext = SchemaRegistry.createDefault().context('Group');
 
   async decide(command: GroupCommand, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
@@ -153,6 +158,12 @@ export class GroupDecider {
     if (malformed !== undefined) throw new ScimError(400, 'invalidValue', `Member '${malformed}' is not a user of this tenant`);
     const groups = await tx.groupIdsAmong(tenantId, ids);
     if (groups.length > 0) throw nestedGroup(groups[0]);
+    const unknown = await tx.unknownUsersAmong(tenantId, ids);
+    if (unknown.length > 0) {
+      const users = await this.directory.existing(tenantId, unknown);
+      const missing = unknown.find((id) => !users.has(id));
+      if (missing !== undefined) throw new ScimError(400, 'invalidValue', `Member '${missing}' is not a user of this tenant`);
+    }
     const deleted = await tx.deletedUsersAmong(tenantId, ids);
     if (deleted.length > 0) throw new ScimError(400, 'invalidValue', `Member '${deleted[0]}' is not a user of this tenant (deleted)`);
   }

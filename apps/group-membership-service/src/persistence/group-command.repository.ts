@@ -83,6 +83,15 @@ export class GroupCommandRepository implements GroupCommandTransaction {
    * `deleted`; if the add wrote it first, the deletion waits for the add to commit, and its
    * membership DELETE (a later statement) then removes the new membership too.
    */
+  async unknownUsersAmong(tenantId: string, ids: readonly string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.manager.query(
+      `SELECT u::text AS id FROM unnest($2::uuid[]) AS u
+       WHERE NOT EXISTS (SELECT 1 FROM known_users k WHERE k.tenant_id = $1 AND k.user_id = u)`,
+      [tenantId, [...ids]],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async deletedUsersAmong(tenantId: string, ids: readonly string[]): Promise<string[]> {
     await this.manager.query(
       `INSERT INTO known_users (tenant_id, user_id) SELECT $1, u FROM unnest($2::uuid[]) AS u ORDER BY u ON CONFLICT DO NOTHING`,

@@ -31,6 +31,14 @@ export class UsersQueryRepository {
     return rows.length > 0 ? toStoredUser(rows[0]) : undefined;
   }
 
+  async existingIds(tenantId: string, ids: readonly string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id::text AS id FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [
+      tenantId,
+      [...ids],
+    ]);
+    return rows.map((r) => r.id);
+  }
+
   /** The total and one page, from one snapshot so that they agree. */
   async findPage(tenantId: string, query: UserPageQuery): Promise<{ total: number; users: StoredUser[] }> {
     const { where, params } = userSelection(tenantId, query.filter);

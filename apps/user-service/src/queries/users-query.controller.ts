@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
-import type { ResourcePage, StoredResource } from '@app/contracts';
+import type { ResourcePage, StoredResource, UserIds } from '@app/contracts';
 import { ScimHttpExceptionFilter } from '@app/runtime';
 import { UsersQueryService } from './users-query.service';
 
@@ -13,6 +13,13 @@ export class UsersQueryController {
   @HttpCode(200)
   query(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<ResourcePage> {
     return this.users.query(tenantId, body);
+  }
+
+  /** Which of these ids are users of the tenant (the group service checks members with it). */
+  @Post('existing')
+  @HttpCode(200)
+  existing(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<UserIds> {
+    return this.users.existing(tenantId, body);
   }
 
   @Get(':id')

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ResourcePage, SchemaProfile, StoredResource } from '@app/contracts';
+import type { ResourcePage, SchemaProfile, StoredResource, UserIds } from '@app/contracts';
 import { parseFilter, parsePagination, parseSort, ScimError, validateFilter } from '@app/scim';
 import { UsersQueryRepository } from '../persistence/users-query.repository';
 import { SchemaContexts } from '../users/schema-contexts';
@@ -20,6 +20,15 @@ export class UsersQueryService {
     const user = isUserId(id) ? await this.users.findById(tenantId, id) : undefined;
     if (user === undefined) throw new ScimError(404, undefined, `User '${id}' not found`);
     return stored(user);
+  }
+
+  async existing(tenantId: string, body: unknown): Promise<UserIds> {
+    const ids = asObject(body, 'Body must be a JSON object').ids;
+    if (!Array.isArray(ids) || ids.length > 10_000 || !ids.every((id) => typeof id === 'string')) {
+      throw new ScimError(400, 'invalidValue', '"ids" must be an array of at most 10,000 strings');
+    }
+    const candidates = (ids as string[]).filter(isUserId);
+    return { ids: candidates.length === 0 ? [] : await this.users.existingIds(tenantId, candidates) };
   }
 
   async query(tenantId: string, body: unknown): Promise<ResourcePage> {
