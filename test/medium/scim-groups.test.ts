@@ -131,6 +131,16 @@ describe("Microsoft's tutorial group sequence", () => {
   });
 });
 
+describe('lists', () => {
+  it('sorts and pages groups by displayName, as Users do', async () => {
+    const tenant = await stack.tenant();
+    for (const name of ['beta', 'Alpha', 'gamma']) expect((await tenant.post('/Groups', entraGroup(name))).status).toBe(201);
+    const page = await tenant.get('/Groups?sortBy=displayName&sortOrder=descending&startIndex=2&count=2&excludedAttributes=members');
+    expect(page.body).toMatchObject({ totalResults: 3, itemsPerPage: 2, startIndex: 2 });
+    expect(page.body.Resources.map((g: { displayName: string }) => g.displayName)).toEqual(['beta', 'Alpha']);
+  });
+});
+
 describe("the User's read-only groups attribute", () => {
   it('lists the groups a user is a direct member of, on GET and on list', async () => {
     const u = await user();

@@ -1,5 +1,6 @@
 /** Group filters → parameterised SQL: members value paths become index-backed EXISTS probes. */
-import { parseFilter, SchemaRegistry, ScimError, validateFilter } from '@app/scim';
+import { parseFilter, parseSort, SchemaRegistry, ScimError, validateFilter } from '@app/scim';
+import { groupSortToSql } from '../src/persistence/group-filter-sql';
 import { groupSelection } from '../src/persistence/groups-query.repository';
 
 const context = SchemaRegistry.createDefault().context('Group');
@@ -36,5 +37,22 @@ describe('group filter SQL', () => {
 
   it('refuses member filters other than value eq', () => {
     expect(() => sql('members[display eq "x"]')).toThrow(ScimError);
+  });
+});
+
+describe('group sort SQL', () => {
+  const context = SchemaRegistry.createDefault().context('Group');
+  it.each([
+    [undefined, undefined, 'g.created_at ASC, g.id ASC'],
+    ['displayName', undefined, 'lower(g.display_name) ASC NULLS LAST, g.id ASC'],
+    ['DISPLAYNAME', 'descending', 'lower(g.display_name) DESC NULLS LAST, g.id ASC'],
+    ['externalId', 'ascending', 'g.external_id ASC NULLS LAST, g.id ASC'],
+    ['meta.lastModified', 'descending', 'g.last_modified DESC NULLS LAST, g.id ASC'],
+  ])('sortBy %s %s → %s', (sortBy, sortOrder, sql) => {
+    expect(groupSortToSql(parseSort({ ...(sortBy ? { sortBy } : {}), ...(sortOrder ? { sortOrder } : {}) }, context))).toBe(sql);
+  });
+
+  it('refuses sorting by members', () => {
+    expect(() => groupSortToSql(parseSort({ sortBy: 'members' }, context))).toThrow(ScimError);
   });
 });

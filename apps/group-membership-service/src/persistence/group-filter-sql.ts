@@ -12,7 +12,7 @@
  * Entra's membership check `id eq "g" and members[value eq "u"]` is two index lookups.
  * Anything else (member display, nested value-path logic) is refused as invalidFilter.
  */
-import { ScimError, type CompareOperator, type ComparisonValue, type FilterExpression, type ResolvedAttribute } from '@app/scim';
+import { ScimError, type CompareOperator, type ComparisonValue, type FilterExpression, type ResolvedAttribute, type SortSpec } from '@app/scim';
 import { isUuid } from '../groups/stored-group';
 
 const SQL_OPERATOR: Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
@@ -42,6 +42,20 @@ const COLUMNS: Record<string, Column> = {
   'meta.created': { sql: 'g.created_at', kind: 'timestamptz', caseExact: true, nullable: false },
   'meta.lastmodified': { sql: 'g.last_modified', kind: 'timestamptz', caseExact: true, nullable: false },
 };
+
+/**
+ * ORDER BY for sortBy / sortOrder (RFC 7644 §3.4.2.3) over the group's own columns, the id
+ * breaking ties so pages never overlap. Without sortBy: creation order. Sorting by `members`
+ * (multi-valued, no primary) is refused.
+ */
+export function groupSortToSql(sort: SortSpec | undefined): string {
+  if (sort === undefined) return 'g.created_at ASC, g.id ASC';
+  const name = sort.attribute.attribute.name + (sort.attribute.subAttribute ? `.${sort.attribute.subAttribute.name}` : '');
+  const column = COLUMNS[name.toLowerCase()];
+  if (!column) throw new ScimError(400, 'invalidValue', `Groups cannot be sorted by "${name}"`);
+  const expression = column.kind === 'text' && !column.caseExact ? `lower(${column.sql})` : column.sql;
+  return `${expression} ${sort.order === 'descending' ? 'DESC' : 'ASC'} NULLS LAST, g.id ASC`;
+}
 
 export function groupFilterToSql(filter: FilterExpression, params: SqlParams): string {
   switch (filter.type) {

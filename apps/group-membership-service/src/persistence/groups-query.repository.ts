@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { FilterExpression } from '@app/scim';
+import type { FilterExpression, SortSpec } from '@app/scim';
 import type { MemberJson, StoredGroup } from '../groups/stored-group';
-import { groupFilterToSql, SqlParams } from './group-filter-sql';
+import { groupFilterToSql, groupSortToSql, SqlParams } from './group-filter-sql';
 import { GROUP_ROW_COLUMNS, GroupRow, MEMBERS_SQL, MemberRow, toMember, toStoredGroup } from './group-rows';
 
 export interface GroupPageQuery {
   filter?: FilterExpression;
+  sort?: SortSpec;
   managedOnly: boolean;
   offset: number;
   limit: number;
@@ -49,7 +50,7 @@ export class GroupsQueryRepository {
       const limit = params.add(query.limit, 'int');
       const offset = params.add(query.offset, 'int');
       const rows: GroupRow[] = await manager.query(
-        `SELECT ${GROUP_ROW_COLUMNS} FROM groups g WHERE ${where} ORDER BY g.created_at, g.id LIMIT ${limit} OFFSET ${offset}`,
+        `SELECT ${GROUP_ROW_COLUMNS} FROM groups g WHERE ${where} ORDER BY ${groupSortToSql(query.sort)} LIMIT ${limit} OFFSET ${offset}`,
         params.values,
       );
       return { total, groups: rows.map(toStoredGroup) };

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ResourcePage, StoredResource, UserGroupRef } from '@app/contracts';
-import { parseFilter, parsePagination, SchemaRegistry, ScimError, validateFilter, type SchemaContext } from '@app/scim';
+import { parseFilter, parsePagination, parseSort, SchemaRegistry, ScimError, validateFilter, type SchemaContext } from '@app/scim';
 import { GroupsQueryRepository } from '../persistence/groups-query.repository';
 import { etagOf, isUuid, MemberJson, StoredGroup, withMembers } from '../groups/stored-group';
 
@@ -28,7 +28,8 @@ export class GroupsQueryService {
     const filterText = optionalString(request.filter, 'filter');
     const filter = filterText === undefined ? undefined : validateFilter(parseFilter(filterText), this.context);
     const page = parsePagination({ startIndex: numeric(request.startIndex, 'startIndex'), count: numeric(request.count, 'count') }, PAGINATION);
-    const { total, groups } = await this.groups.findPage(tenantId, { filter, managedOnly, offset: page.startIndex - 1, limit: page.count });
+    const sort = parseSort({ sortBy: optionalString(request.sortBy, 'sortBy'), sortOrder: optionalString(request.sortOrder, 'sortOrder') }, this.context);
+    const { total, groups } = await this.groups.findPage(tenantId, { filter, sort, managedOnly, offset: page.startIndex - 1, limit: page.count });
     const members = request.excludeMembers === true ? undefined : await this.groups.membersOf(tenantId, groups.map((g) => g.id));
     return { totalResults: total, resources: groups.map((g) => stored(g, members?.get(g.id) ?? (members ? [] : undefined))) };
   }

@@ -83,9 +83,13 @@ export class GroupsService {
   async list(tenant: AuthenticatedTenant, params: QueryParams, baseUrl: string): Promise<ListResponse<JsonObject>> {
     const query = parseListQuery(params, this.context, this.pageOptions());
     const filter = first(params, 'filter');
+    const sortBy = first(params, 'sortBy');
+    const sortOrder = first(params, 'sortOrder')?.toLowerCase();
     const page = await this.queries.query(tenant.id, {
       scope: scopeOf(tenant),
       ...(filter !== undefined ? { filter } : {}),
+      ...(sortBy !== undefined ? { sortBy } : {}),
+      ...(sortOrder === 'ascending' || sortOrder === 'descending' ? { sortOrder } : {}),
       startIndex: query.startIndex,
       count: query.count,
       excludeMembers: excludesMembers(query),
