@@ -4,3 +4,4 @@ export * from './bootstrap-service';
 export * from './commands/command-reply.publisher';
 export * from './commands/command-reply-retention';
 export * from './http/scim-http-exception.filter';
+export * from './http/internal-body';

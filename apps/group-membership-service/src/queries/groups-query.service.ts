@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { asObject, numeric, optionalString } from '@app/runtime';
 import type { ResourcePage, StoredResource, UserGroupRef } from '@app/contracts';
 import { parseFilter, parsePagination, parseSort, SchemaRegistry, ScimError, validateFilter, type SchemaContext } from '@app/scim';
 import { GroupsQueryRepository } from '../persistence/groups-query.repository';
@@ -51,21 +52,4 @@ export class GroupsQueryService {
 
 function stored(group: StoredGroup, members: MemberJson[] | undefined): StoredResource {
   return { resource: withMembers(group.resource, members), version: etagOf(group.version) };
-}
-
-function asObject(value: unknown, problem: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScimError(400, 'invalidSyntax', problem);
-  return value as Record<string, unknown>;
-}
-
-function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ScimError(400, 'invalidValue', `"${name}" must be a string`);
-  return value;
-}
-
-function numeric(value: unknown, name: string): number | string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' && typeof value !== 'string') throw new ScimError(400, 'invalidValue', `"${name}" must be an integer`);
-  return value;
 }

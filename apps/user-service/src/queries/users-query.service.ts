@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { asObject, numeric, optionalString } from '@app/runtime';
 import type { ResourcePage, SchemaProfile, StoredResource, UserIds } from '@app/contracts';
 import { parseFilter, parsePagination, parseSort, ScimError, validateFilter } from '@app/scim';
 import { UsersQueryRepository } from '../persistence/users-query.repository';
@@ -47,21 +48,4 @@ export class UsersQueryService {
 
 function stored(user: StoredUser): StoredResource {
   return { resource: user.resource, version: etagOf(user.version) };
-}
-
-function asObject(value: unknown, problem: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScimError(400, 'invalidSyntax', problem);
-  return value as Record<string, unknown>;
-}
-
-function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ScimError(400, 'invalidValue', `"${name}" must be a string`);
-  return value;
-}
-
-function numeric(value: unknown, name: string): number | string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' && typeof value !== 'string') throw new ScimError(400, 'invalidValue', `"${name}" must be an integer`);
-  return value;
 }
