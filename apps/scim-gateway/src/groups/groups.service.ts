@@ -15,6 +15,7 @@ import {
 } from '@app/scim';
 import { CommandBus, DecisionTimeoutError } from '../commands/command-bus';
 import { GatewayError } from '../errors/gateway-error';
+import { firstParam, type ScimAnswer } from '../http/scim-answer';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import { GroupQueryClient } from './group-query.client';
 import { SCIM_GROUPS_OPTIONS, ScimGroupsOptions } from './groups.options';
@@ -24,11 +25,6 @@ export const ENTRA_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/Resource
 
 export const UPDATE_ONLY_DETAIL = 'groups are managed by the application; SCIM may only update them';
 
-export interface GroupAnswer {
-  status: number;
-  body?: JsonObject;
-  etag?: string;
-}
 
 /**
  * The gateway's side of Groups: validate what Entra sends, apply the tenant's connector profile
@@ -46,34 +42,34 @@ export class GroupsService {
     @Inject(SCIM_GROUPS_OPTIONS) private readonly options: ScimGroupsOptions,
   ) {}
 
-  async create(tenant: AuthenticatedTenant, body: unknown, baseUrl: string): Promise<GroupAnswer> {
+  async create(tenant: AuthenticatedTenant, body: unknown, baseUrl: string): Promise<ScimAnswer> {
     refuseWhenUpdateOnly(tenant);
     const resource = this.validate(body, 'create');
     return this.decide(tenant, 'group.create', { scope: scopeOf(tenant), resource }, baseUrl);
   }
 
   /** Admin API: a group the application owns (Genesys groups, Fulcrum unmanaged groups). */
-  async createAppOwned(tenant: Pick<AuthenticatedTenant, 'id' | 'profile'>, body: unknown, baseUrl: string): Promise<GroupAnswer> {
+  async createAppOwned(tenant: Pick<AuthenticatedTenant, 'id' | 'profile'>, body: unknown, baseUrl: string): Promise<ScimAnswer> {
     const resource = this.validate(body, 'create');
     return this.decide(tenant, 'group.create', { scope: { managedOnly: false }, resource, managed: false }, baseUrl);
   }
 
-  async replace(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<GroupAnswer> {
+  async replace(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<ScimAnswer> {
     const resource = this.validate(body, 'replace');
     return this.decide(tenant, 'group.replace', { scope: scopeOf(tenant), id, resource, ...(ifMatch ? { ifMatch } : {}) }, baseUrl);
   }
 
-  async patch(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<GroupAnswer> {
+  async patch(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<ScimAnswer> {
     const operations = parsePatchRequest(body);
     return this.decide(tenant, 'group.patch', { scope: scopeOf(tenant), id, operations, ...(ifMatch ? { ifMatch } : {}) }, baseUrl);
   }
 
-  async delete(tenant: AuthenticatedTenant, id: string, ifMatch: string | undefined): Promise<GroupAnswer> {
+  async delete(tenant: AuthenticatedTenant, id: string, ifMatch: string | undefined): Promise<ScimAnswer> {
     refuseWhenUpdateOnly(tenant);
     return this.decide(tenant, 'group.delete', { scope: scopeOf(tenant), id, ...(ifMatch ? { ifMatch } : {}) }, '');
   }
 
-  async get(tenant: AuthenticatedTenant, id: string, params: QueryParams, baseUrl: string): Promise<GroupAnswer> {
+  async get(tenant: AuthenticatedTenant, id: string, params: QueryParams, baseUrl: string): Promise<ScimAnswer> {
     const query = parseListQuery(params, this.context, this.pageOptions());
     const stored = await this.queries.byId(tenant.id, id, { excludeMembers: excludesMembers(query), scope: scopeOf(tenant) });
     if (!stored) throw new ScimError(404, undefined, `Group ${id} not found`);
@@ -82,9 +78,9 @@ export class GroupsService {
 
   async list(tenant: AuthenticatedTenant, params: QueryParams, baseUrl: string): Promise<ListResponse<JsonObject>> {
     const query = parseListQuery(params, this.context, this.pageOptions());
-    const filter = first(params, 'filter');
-    const sortBy = first(params, 'sortBy');
-    const sortOrder = first(params, 'sortOrder')?.toLowerCase();
+    const filter = firstParam(params, 'filter');
+    const sortBy = firstParam(params, 'sortBy');
+    const sortOrder = firstParam(params, 'sortOrder')?.toLowerCase();
     const page = await this.queries.query(tenant.id, {
       scope: scopeOf(tenant),
       ...(filter !== undefined ? { filter } : {}),
@@ -123,7 +119,7 @@ export class GroupsService {
     return resource;
   }
 
-  private async decide(tenant: Pick<AuthenticatedTenant, 'id'>, type: GroupCommandType, payload: Record<string, unknown>, baseUrl: string): Promise<GroupAnswer> {
+  private async decide(tenant: Pick<AuthenticatedTenant, 'id'>, type: GroupCommandType, payload: Record<string, unknown>, baseUrl: string): Promise<ScimAnswer> {
     let reply: CommandReply;
     try {
       reply = await this.bus.dispatch(Topics.groupCommands, { type, tenantId: tenant.id, payload }, this.options.decisionTimeoutMs);
@@ -166,11 +162,5 @@ function excludesMembers(query: { attributes: string[]; excludedAttributes: stri
   if (query.excludedAttributes.some((a) => a.toLowerCase() === 'members' || a.toLowerCase().startsWith('members.'))) return true;
   // attributes=displayName asks only for that (plus id, schemas, meta): members are not needed either.
   return query.attributes.length > 0 && !query.attributes.some((a) => a.toLowerCase() === 'members' || a.toLowerCase().startsWith('members'));
-}
-
-function first(params: QueryParams, name: string): string | undefined {
-  const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key === undefined ? undefined : params[key];
-  return typeof value === 'string' ? value : value?.[0];
 }
 

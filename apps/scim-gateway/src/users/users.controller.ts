@@ -3,8 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { QueryParams } from '@app/scim';
 import { CurrentTenant } from '../auth/current-tenant.decorator';
 import { SCIM_EDGE_OPTIONS, scimBaseUrl, type ScimEdgeOptions } from '../http/scim-edge.options';
+import { searchParams, sendScimAnswer } from '../http/scim-answer';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
-import { UserAnswer, UsersService } from './users.service';
+import { UsersService } from './users.service';
 
 /** SCIM /Users (RFC 7644 §3.3–§3.6): parse, call one UsersService method, write the answer. */
 @Controller('Users')
@@ -18,7 +19,7 @@ export class UsersController {
   async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const answer = await this.users.create(tenant, body, this.baseUrl(req));
     if (answer.status === 201 && answer.body) reply.header('Location', String((answer.body.meta as Record<string, unknown>).location));
-    return send(reply, answer);
+    return sendScimAnswer(reply, answer);
   }
 
   @Get()
@@ -35,7 +36,7 @@ export class UsersController {
 
   @Get(':id')
   async get(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string, @Query() query: QueryParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return send(reply, await this.users.get(tenant, id, query, this.baseUrl(req)));
+    return sendScimAnswer(reply, await this.users.get(tenant, id, query, this.baseUrl(req)));
   }
 
   @Put(':id')
@@ -47,7 +48,7 @@ export class UsersController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.users.replace(tenant, id, body, ifMatch, this.baseUrl(req)));
+    return sendScimAnswer(reply, await this.users.replace(tenant, id, body, ifMatch, this.baseUrl(req)));
   }
 
   @Patch(':id')
@@ -59,31 +60,15 @@ export class UsersController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    return send(reply, await this.users.patch(tenant, id, body, ifMatch, this.baseUrl(req)));
+    return sendScimAnswer(reply, await this.users.patch(tenant, id, body, ifMatch, this.baseUrl(req)));
   }
 
   @Delete(':id')
   async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Res() reply: FastifyReply) {
-    return send(reply, await this.users.delete(tenant, id, ifMatch));
+    return sendScimAnswer(reply, await this.users.delete(tenant, id, ifMatch));
   }
 
   private baseUrl(req: FastifyRequest): string {
     return scimBaseUrl({ protocol: req.protocol, host: req.host }, this.edge);
   }
-}
-
-function send(reply: FastifyReply, answer: UserAnswer): FastifyReply {
-  if (answer.etag) reply.header('ETag', answer.etag);
-  reply.status(answer.status);
-  return answer.body === undefined ? reply.send() : reply.send(answer.body);
-}
-
-/** A .search body's members become the same parameters a GET query string carries. */
-function searchParams(body: Record<string, unknown> | undefined): QueryParams {
-  const params: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body ?? {})) {
-    if (key === 'schemas' || value === undefined || value === null) continue;
-    params[key] = Array.isArray(value) ? value.join(',') : String(value);
-  }
-  return params;
 }

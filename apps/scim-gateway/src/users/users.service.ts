@@ -16,18 +16,13 @@ import {
 } from '@app/scim';
 import { CommandBus, DecisionTimeoutError } from '../commands/command-bus';
 import { GatewayError } from '../errors/gateway-error';
+import { firstParam, type ScimAnswer } from '../http/scim-answer';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import { USER_GROUPS, UserGroups } from '../groups/user-groups';
 import { UserQueryClient } from './user-query.client';
 import { UserSchemaContexts } from './user-schema-contexts';
 import { SCIM_USERS_OPTIONS, ScimUsersOptions } from './users.options';
 
-/** What a SCIM Users answer needs: status, body, and the ETag of the resource it returns. */
-export interface UserAnswer {
-  status: number;
-  body?: JsonObject;
-  etag?: string;
-}
 
 /**
  * The gateway's side of Users: validate and normalise what Entra sends against the tenant's
@@ -49,28 +44,28 @@ export class UsersService {
     this.log = logger.child('users');
   }
 
-  async create(tenant: AuthenticatedTenant, body: unknown, baseUrl: string): Promise<UserAnswer> {
+  async create(tenant: AuthenticatedTenant, body: unknown, baseUrl: string): Promise<ScimAnswer> {
     const { resource, unknownAttributes } = validateResource(body, this.contexts.of(tenant.schemaProfile), { mode: 'create' });
     this.handleUnknown(tenant, unknownAttributes);
     return this.decide(tenant, 'user.create', { profile: tenant.schemaProfile, resource }, baseUrl);
   }
 
-  async replace(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserAnswer> {
+  async replace(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<ScimAnswer> {
     const { resource, unknownAttributes } = validateResource(body, this.contexts.of(tenant.schemaProfile), { mode: 'replace' });
     this.handleUnknown(tenant, unknownAttributes);
     return this.decide(tenant, 'user.replace', { profile: tenant.schemaProfile, id, resource, ...(ifMatch ? { ifMatch } : {}) }, baseUrl);
   }
 
-  async patch(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<UserAnswer> {
+  async patch(tenant: AuthenticatedTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<ScimAnswer> {
     const operations = parsePatchRequest(body); // syntax and Entra's op spelling; paths are resolved by the owner
     return this.decide(tenant, 'user.patch', { profile: tenant.schemaProfile, id, operations, ...(ifMatch ? { ifMatch } : {}) }, baseUrl);
   }
 
-  async delete(tenant: AuthenticatedTenant, id: string, ifMatch: string | undefined): Promise<UserAnswer> {
+  async delete(tenant: AuthenticatedTenant, id: string, ifMatch: string | undefined): Promise<ScimAnswer> {
     return this.decide(tenant, 'user.delete', { id, ...(ifMatch ? { ifMatch } : {}) }, '');
   }
 
-  async get(tenant: AuthenticatedTenant, id: string, params: QueryParams, baseUrl: string): Promise<UserAnswer> {
+  async get(tenant: AuthenticatedTenant, id: string, params: QueryParams, baseUrl: string): Promise<ScimAnswer> {
     const context = this.contexts.of(tenant.schemaProfile);
     const query = parseListQuery(params, context, this.pageOptions()); // attributes / excludedAttributes
     const stored = await this.queries.byId(tenant.id, id);
@@ -83,9 +78,9 @@ export class UsersService {
   async list(tenant: AuthenticatedTenant, params: QueryParams, baseUrl: string): Promise<ListResponse<JsonObject>> {
     const context = this.contexts.of(tenant.schemaProfile);
     const query = parseListQuery(params, context, this.pageOptions()); // 400 invalidFilter before anything is sent
-    const filter = first(params, 'filter');
-    const sortBy = first(params, 'sortBy');
-    const sortOrder = first(params, 'sortOrder')?.toLowerCase();
+    const filter = firstParam(params, 'filter');
+    const sortBy = firstParam(params, 'sortBy');
+    const sortOrder = firstParam(params, 'sortOrder')?.toLowerCase();
     const page = await this.queries.query(tenant.id, {
       profile: tenant.schemaProfile,
       ...(filter !== undefined ? { filter } : {}),
@@ -104,7 +99,7 @@ export class UsersService {
     return this.userGroups ? this.userGroups.fill(tenant, users, query, baseUrl) : Promise.resolve(users);
   }
 
-  private async decide(tenant: AuthenticatedTenant, type: UserCommandType, payload: Record<string, unknown>, baseUrl: string): Promise<UserAnswer> {
+  private async decide(tenant: AuthenticatedTenant, type: UserCommandType, payload: Record<string, unknown>, baseUrl: string): Promise<ScimAnswer> {
     let reply: CommandReply;
     try {
       reply = await this.bus.dispatch(Topics.userCommands, { type, tenantId: tenant.id, payload }, this.options.decisionTimeoutMs);
@@ -138,10 +133,4 @@ export class UsersService {
   private pageOptions() {
     return { defaultCount: this.options.defaultPageSize, maxCount: this.options.maxPageSize };
   }
-}
-
-function first(params: QueryParams, name: string): string | undefined {
-  const key = Object.keys(params).find((k) => k.toLowerCase() === name.toLowerCase());
-  const value = key === undefined ? undefined : params[key];
-  return typeof value === 'string' ? value : value?.[0];
 }
