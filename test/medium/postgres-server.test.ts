@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ensureDatabase, resolvePostgresServer, stopEmbeddedPostgres, withDatabase } from '@app/persistence';
+import { embeddedDataDir, ensureDatabase, resolvePostgresServer, stopEmbeddedPostgres, withDatabase } from '@app/persistence';
 import { freePort } from './support/processes';
 import { ROOT } from './support/test-infra';
 
@@ -16,6 +16,7 @@ describe('embedded Postgres', () => {
 
   afterAll(() => {
     stopEmbeddedPostgres(join(dataDir, 'data'));
+    rmSync(embeddedDataDir(join(dataDir, 'data')), { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
     process.env.POSTGRES_SOURCE = saved;
   });

