@@ -30,4 +30,28 @@ export class ScimGatewayConfig extends GatewayEdgeConfig {
   @Min(1)
   @Max(10000)
   SCIM_DEFAULT_PAGE_SIZE = 100;
+
+  /** `on`: every SCIM request is recorded to scim.request-records.v1 for the audit log. */
+  @IsIn(['on', 'off'])
+  AUDIT_REQUEST_RECORDS: 'on' | 'off' = 'on';
+
+  /** A request or answer body longer than this (as JSON) is kept in its record as a preview. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(256)
+  @Max(262_144)
+  AUDIT_BODY_LIMIT_BYTES = 16_384;
+
+  /** Request records wait at most this long to share a batch. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  AUDIT_FLUSH_INTERVAL_MS = 200;
+
+  /** Records held while Kafka is slow or down; beyond it the oldest are dropped (and counted). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  AUDIT_BUFFER_LIMIT = 50_000;
 }

@@ -4,6 +4,7 @@ import { ScimGatewayConfig } from './scim-gateway.config';
 import { AdminGroupsModule } from './admin/admin-groups.module';
 import { ScimGroupsModule } from './groups/groups.module';
 import { ScimUsersModule } from './users/users.module';
+import { RequestAuditModule } from './audit/request-audit.module';
 
 /**
  * The HTTP edge: tenant registry, SCIM edge (auth, limits, errors, body parsing), discovery,
@@ -40,6 +41,15 @@ export class ScimGatewayModule {
         users,
         groups,
         AdminGroupsModule.forRoot({ adminToken: config.ADMIN_TOKEN }, groups),
+        RequestAuditModule.forRoot({
+          enabled: config.AUDIT_REQUEST_RECORDS === 'on',
+          basePath: config.SCIM_BASE_PATH,
+          limits: { bodyLimitBytes: config.AUDIT_BODY_LIMIT_BYTES, maxResourceIds: 1_000 },
+          batchSize: 500,
+          maxBatchBytes: 512 * 1024,
+          flushIntervalMs: config.AUDIT_FLUSH_INTERVAL_MS,
+          bufferLimit: config.AUDIT_BUFFER_LIMIT,
+        }),
       ],
     };
   }

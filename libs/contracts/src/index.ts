@@ -8,3 +8,4 @@ export * from './topic-payloads';
 export * from './user-commands';
 export * from './group-commands';
 export * from './event-schemas';
+export * from './audit-api';

@@ -25,15 +25,26 @@ export class ScimStack {
   groupEvents?: TopicCollector;
   gatewayUrl = '';
   admin!: AdminClient;
+  /** Set when started with `{ audit: true }`: the audit-log-service and its ops credential. */
+  auditUrl = '';
+  readonly auditOpsToken = randomBytes(32).toString('base64url');
 
-  /** `groups: true` also starts the group-membership-service (for /Groups and User.groups). */
-  async start(extraGatewayEnv: Record<string, string> = {}, options: { groups?: boolean } = {}): Promise<this> {
+  /**
+   * `groups: true` also starts the group-membership-service (for /Groups and User.groups);
+   * `audit: true` the audit-log-service (the gateway then sends request records).
+   */
+  async start(extraGatewayEnv: Record<string, string> = {}, options: { groups?: boolean; audit?: boolean; auditEnv?: Record<string, string> } = {}): Promise<this> {
     await createPrefixedTopics(this.kafka, this.prefix);
     this.userEvents = await new TopicCollector(this.kafka, this.prefix + Topics.userEvents).start();
     if (options.groups) this.groupEvents = await new TopicCollector(this.kafka, this.prefix + Topics.groupEvents).start();
     const userPort = await freePort();
     const groupPort = options.groups ? await freePort() : undefined;
     const gatewayPort = await freePort();
+    if (options.audit) {
+      const auditPort = await freePort();
+      await this.startService('audit-log-service', auditPort, { KAFKA_SESSION_TIMEOUT_MS: '6000', AUDIT_OPS_TOKEN: this.auditOpsToken, ...options.auditEnv });
+      this.auditUrl = `http://127.0.0.1:${auditPort}`;
+    }
     await this.startService('user-service', userPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
     if (groupPort !== undefined) {
       await this.startService('group-membership-service', groupPort, { KAFKA_SESSION_TIMEOUT_MS: '6000', USER_SERVICE_URL: `http://127.0.0.1:${userPort}` });

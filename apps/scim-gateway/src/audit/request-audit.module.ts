@@ -1,0 +1,127 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Headers, Topics } from '@app/contracts';
+import type { TypedProducer } from '@app/messaging';
+import { CORRELATION_HEADER, JsonLogger } from '@app/observability';
+import { LOGGER, TYPED_PRODUCER } from '@app/runtime';
+import { bearerCredentialOf } from '../auth/bearer-token';
+import '../auth/scim-request';
+import { correlationOfRequest } from '../http/scim-http';
+import { isUnderBasePath, normaliseBasePath } from '../http/scim-edge.options';
+import { TenantTokensService } from '../tenants/tenant-tokens.service';
+import type { RecordLimits } from './request-record-builder';
+import { RequestRecorder } from './request-recorder';
+
+export interface RequestAuditOptions {
+  enabled: boolean;
+  basePath: string;
+  limits: RecordLimits;
+  batchSize: number;
+  maxBatchBytes: number;
+  flushIntervalMs: number;
+  bufferLimit: number;
+}
+
+const REQUEST_AUDIT_OPTIONS = Symbol('REQUEST_AUDIT_OPTIONS');
+const AUDIT_PAYLOAD = Symbol('auditPayload');
+/** Entra sends a client-request-id on every provisioning call; it is what its logs show. */
+export const CLIENT_REQUEST_ID_HEADER = 'client-request-id';
+const SANE_CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
+
+type AuditedFastifyRequest = FastifyRequest & { [AUDIT_PAYLOAD]?: string };
+
+/**
+ * Records every request under the SCIM base path once it is answered (Fastify's onResponse, after
+ * the bytes went out) and hands it to the RequestRecorder, which sends batches of
+ * `scim.request-records.v1` records in the background. Admin, health and metrics routes are not
+ * SCIM requests and are not recorded.
+ */
+@Injectable()
+export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
+  readonly recorder: RequestRecorder;
+
+  constructor(
+    private readonly host: HttpAdapterHost,
+    @Inject(REQUEST_AUDIT_OPTIONS) private readonly options: RequestAuditOptions,
+    @Inject(TYPED_PRODUCER) producer: TypedProducer,
+    @Inject(LOGGER) logger: JsonLogger,
+    tokens: TenantTokensService,
+  ) {
+    this.recorder = new RequestRecorder({
+      ...options,
+      logger: logger.child('request-records'),
+      send: (records) =>
+        producer.send(
+          Topics.requestRecords,
+          records.map((r) => ({ key: r.tenantId ?? 'unauthenticated', value: r, headers: { [Headers.correlationId]: r.correlationId } })),
+        ),
+      resolveTenant: async (token) => {
+        const tenant = await tokens.authenticate(token);
+        return tenant ? { tenantId: tenant.id, tokenId: tenant.tokenId } : undefined;
+      },
+    });
+  }
+
+  onModuleInit(): void {
+    if (!this.options.enabled) return;
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    const basePath = normaliseBasePath(this.options.basePath);
+    fastify.addHook('onSend', (request, _reply, payload, done) => {
+      if (typeof payload === 'string') (request as AuditedFastifyRequest)[AUDIT_PAYLOAD] = payload;
+      else if (Buffer.isBuffer(payload)) (request as AuditedFastifyRequest)[AUDIT_PAYLOAD] = payload.toString('utf8');
+      done(null, payload);
+    });
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (isUnderBasePath(request.url, basePath)) this.observe(request as AuditedFastifyRequest, reply);
+      done();
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Runs after the HTTP server closed (no request is still being answered) and before the
+    // producer disconnects (bootstrapService closes it after the app).
+    await this.recorder.close();
+  }
+
+  private observe(request: AuditedFastifyRequest, reply: FastifyReply): void {
+    const elapsed = reply.elapsedTime;
+    const tenant = request.scimTenant;
+    const clientRequestId = request.headers[CLIENT_REQUEST_ID_HEADER];
+    const credential = tenant ? undefined : bearerCredentialOf(request.headers.authorization);
+    const length = Number(request.headers['content-length'] ?? 0);
+    this.recorder.record({
+      observed: {
+        receivedAt: new Date(Date.now() - elapsed),
+        method: request.method,
+        url: request.url,
+        route: request.routeOptions?.url,
+        params: (request.params ?? {}) as Record<string, unknown>,
+        status: reply.statusCode,
+        latencyMs: elapsed,
+        correlationId: correlationOfRequest(request)?.correlationId ?? String(reply.getHeader(CORRELATION_HEADER) ?? ''),
+        clientRequestId: typeof clientRequestId === 'string' && SANE_CLIENT_REQUEST_ID.test(clientRequestId) ? clientRequestId : null,
+        tenantId: tenant?.id ?? null,
+        tokenId: tenant?.tokenId ?? null,
+        requestBody: request.body,
+        requestBytes: Number.isFinite(length) ? length : 0,
+        responsePayload: request[AUDIT_PAYLOAD],
+      },
+      // A request refused before authentication (415, bad JSON) still names its tenant if its token is good.
+      bearerToken: credential?.kind === 'bearer' && reply.statusCode !== 401 ? credential.token : undefined,
+    });
+    request[AUDIT_PAYLOAD] = undefined;
+  }
+}
+
+/** Request records for the audit log (docs/audit.md); `enabled: false` records nothing. */
+@Module({})
+export class RequestAuditModule {
+  static forRoot(options: RequestAuditOptions): DynamicModule {
+    return {
+      module: RequestAuditModule,
+      providers: [{ provide: REQUEST_AUDIT_OPTIONS, useValue: options }, RequestAuditHooks],
+      exports: [RequestAuditHooks],
+    };
+  }
+}

@@ -1,0 +1,165 @@
+import type { RequestRecord } from '@app/contracts';
+import type { ComponentLogger } from '@app/observability';
+import { buildRequestRecord, type ObservedRequest, type RecordLimits } from './request-record-builder';
+
+export interface RequestRecorderOptions {
+  basePath: string;
+  limits: RecordLimits;
+  /** A batch is sent when this many records wait, or flushIntervalMs after the first of them. */
+  batchSize: number;
+  /** A batch also ends when its records' estimated size reaches this (Kafka refuses batches over 1 MiB). */
+  maxBatchBytes: number;
+  flushIntervalMs: number;
+  /** Most records held while Kafka is slow or down; beyond it the oldest are dropped and counted. */
+  bufferLimit: number;
+  /** Sends one batch; rejects when Kafka did not take it. */
+  send(records: RequestRecord[]): Promise<void>;
+  /** Names the tenant of a record whose request failed before authentication (bad JSON, 415, 413). */
+  resolveTenant?(bearerToken: string): Promise<{ tenantId: string; tokenId: string } | undefined>;
+  logger: ComponentLogger;
+}
+
+/** An observed request, and the bearer token to name its tenant when authentication never ran. */
+export interface PendingRecord {
+  observed: ObservedRequest;
+  bearerToken?: string;
+}
+
+/**
+ * Collects one record per answered SCIM request and sends them to Kafka in batches, off the
+ * request path: `record` only pushes to a buffer, records are built (bodies parsed, redacted)
+ * and sent by the flush loop, one batch in flight at a time. When Kafka is slow the buffer grows
+ * up to `bufferLimit`, then the oldest records are dropped and counted: a slow audit pipeline
+ * never slows or fails a SCIM answer. `close` sends everything still held.
+ */
+export class RequestRecorder {
+  private buffer: PendingRecord[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private closed = false;
+  private droppedSinceLog = 0;
+  /** Totals since start, for metrics and tests. */
+  readonly totals = { recorded: 0, sent: 0, dropped: 0, failedSends: 0 };
+
+  constructor(private readonly options: RequestRecorderOptions) {}
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  record(entry: PendingRecord): void {
+    this.totals.recorded++;
+    this.buffer.push(entry);
+    if (this.buffer.length > this.options.bufferLimit) {
+      const excess = this.buffer.length - this.options.bufferLimit;
+      this.buffer.splice(0, excess);
+      this.totals.dropped += excess;
+      this.droppedSinceLog += excess;
+    }
+    if (this.closed) return;
+    if (this.buffer.length >= this.options.batchSize) this.flushSoon(0);
+    else this.flushSoon(this.options.flushIntervalMs);
+  }
+
+  /** Sends everything held, retrying failed batches until `deadline` (epoch ms). */
+  async close(deadline = Date.now() + 5_000): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    while (this.buffer.length > 0 && Date.now() < deadline) {
+      const before = this.buffer.length;
+      await this.flushOnce();
+      if (this.buffer.length >= before) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (this.buffer.length > 0) {
+      this.totals.dropped += this.buffer.length;
+      this.options.logger.error('request records not sent before shutdown', { count: this.buffer.length });
+      this.buffer = [];
+    }
+  }
+
+  private flushSoon(delayMs: number): void {
+    if (this.flushing) return; // the running flush picks up what arrived
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flushLoop().finally(() => {
+        this.flushing = undefined;
+        if (this.buffer.length > 0 && !this.closed) this.flushSoon(this.options.flushIntervalMs);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async flushLoop(): Promise<void> {
+    // Keep sending full batches while they are there; a partial one waits for the interval.
+    do {
+      const sent = await this.flushOnce();
+      if (!sent) return;
+    } while (this.buffer.length >= this.options.batchSize);
+  }
+
+  /** Sends one batch; true when it was taken. A failed batch goes back to the front of the buffer. */
+  private async flushOnce(): Promise<boolean> {
+    if (this.droppedSinceLog > 0) {
+      this.options.logger.warn('request records dropped: the audit pipeline is behind', { dropped: this.droppedSinceLog, bufferLimit: this.options.bufferLimit });
+      this.droppedSinceLog = 0;
+    }
+    const batch = this.buffer.splice(0, this.batchLength());
+    if (batch.length === 0) return false;
+    try {
+      const records = (await Promise.all(batch.map((entry) => this.build(entry)))).filter((r): r is RequestRecord => r !== undefined);
+      if (records.length > 0) await this.options.send(records);
+      this.totals.sent += records.length;
+      return true;
+    } catch (err) {
+      this.totals.failedSends++;
+      this.buffer.unshift(...batch);
+      if (this.buffer.length > this.options.bufferLimit) {
+        const excess = this.buffer.length - this.options.bufferLimit;
+        this.buffer.splice(0, excess);
+        this.totals.dropped += excess;
+        this.droppedSinceLog += excess;
+      }
+      this.options.logger.warn('sending request records failed; they are kept and retried', { count: batch.length, error: err as Error });
+      return false;
+    }
+  }
+
+  /** How many records from the front of the buffer fit in one batch (at least one). */
+  private batchLength(): number {
+    const { batchSize, maxBatchBytes, limits } = this.options;
+    let bytes = 0;
+    let n = 0;
+    for (const entry of this.buffer) {
+      if (n >= batchSize) break;
+      bytes += estimatedBytes(entry.observed, limits.bodyLimitBytes);
+      if (n > 0 && bytes > maxBatchBytes) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** The record of an entry; undefined (logged, counted as dropped) if it cannot be built. */
+  private async build(entry: PendingRecord): Promise<RequestRecord | undefined> {
+    if (entry.observed.tenantId === null && entry.bearerToken && this.options.resolveTenant) {
+      const tenant = await this.options.resolveTenant(entry.bearerToken).catch(() => undefined);
+      if (tenant) entry.observed = { ...entry.observed, tenantId: tenant.tenantId, tokenId: tenant.tokenId };
+      entry.bearerToken = undefined;
+    }
+    try {
+      return buildRequestRecord(entry.observed, this.options.basePath, this.options.limits);
+    } catch (err) {
+      this.totals.dropped++;
+      this.options.logger.error('a request record could not be built', { path: entry.observed.url.split('?')[0], error: err as Error });
+      return undefined;
+    }
+  }
+}
+
+/** An upper bound of a record's JSON size: its bodies are cut at the body limit. */
+export function estimatedBytes(observed: ObservedRequest, bodyLimitBytes: number): number {
+  return 800 + observed.url.length + Math.min(observed.requestBytes, bodyLimitBytes + 100) + Math.min(observed.responsePayload?.length ?? 0, bodyLimitBytes + 100);
+}

@@ -1,0 +1,206 @@
+import type { AuditedResourceType, RequestOperation } from './request-record';
+
+/**
+ * The audit-log-service's query API (docs/audit.md). Every route needs
+ * `Authorization: Bearer <credential>`: the ops credential sees every tenant, a tenant
+ * credential only its own tenant (asking for another tenant is 403). Lists are newest first and
+ * paged with an opaque `nextCursor`, passed back as `cursor`.
+ */
+export const AuditRoutes = {
+  base: '/audit/v1',
+  requests: '/audit/v1/requests',
+  changes: '/audit/v1/changes',
+  /** `/audit/v1/tenants/:tenantId/resources/:resourceType/:resourceId/history` */
+  history: (tenantId: string, resourceType: AuditedResourceType, resourceId: string) =>
+    `/audit/v1/tenants/${encodeURIComponent(tenantId)}/resources/${resourceType}/${encodeURIComponent(resourceId)}/history`,
+  resources: '/audit/v1/resources',
+  summaries: '/audit/v1/summaries',
+  tenants: '/audit/v1/tenants',
+  credentials: '/audit/v1/credentials',
+  whoami: '/audit/v1/whoami',
+  dashboard: '/dashboard',
+} as const;
+
+export interface AuditPage<T> {
+  items: T[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** GET /audit/v1/requests query parameters (all optional; `from`/`to` are ISO instants, `to` exclusive). */
+export interface RequestQuery {
+  tenantId?: string;
+  from?: string;
+  to?: string;
+  resourceType?: AuditedResourceType;
+  resourceId?: string;
+  userName?: string;
+  externalId?: string;
+  method?: string;
+  operation?: RequestOperation;
+  /** An exact status (404) or a class (4xx). */
+  status?: string;
+  /** `true` keeps only answers with status >= 400. */
+  failed?: string;
+  scimType?: string;
+  correlationId?: string;
+  clientRequestId?: string;
+  cursor?: string;
+  /** 1..500, default 50. */
+  limit?: string;
+}
+
+export interface AuditedRequest {
+  recordId: string;
+  tenantId: string | null;
+  tokenId: string | null;
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  scimType: string | null;
+  latencyMs: number;
+  correlationId: string;
+  clientRequestId: string | null;
+  resourceType: AuditedResourceType | null;
+  resourceIds: string[];
+  operation: RequestOperation;
+  userName: string | null;
+  externalId: string | null;
+  receivedAt: string;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+/** One attribute's difference made by a change: `before` is null when added, `after` null when removed. */
+export interface AttributeDifference {
+  path: string;
+  op: 'added' | 'removed' | 'changed';
+  before: unknown;
+  after: unknown;
+}
+
+/** GET /audit/v1/changes query parameters. `type` is a CloudEvent type such as scim.user.updated. */
+export interface ChangeQuery {
+  tenantId?: string;
+  from?: string;
+  to?: string;
+  resourceType?: AuditedResourceType;
+  resourceId?: string;
+  /** Also matches membership changes that name this id as a member. */
+  memberId?: string;
+  userName?: string;
+  externalId?: string;
+  type?: string;
+  correlationId?: string;
+  cursor?: string;
+  limit?: string;
+}
+
+export interface AuditedChange {
+  eventId: string;
+  tenantId: string;
+  type: string;
+  resourceType: AuditedResourceType;
+  resourceId: string;
+  userName: string | null;
+  externalId: string | null;
+  displayName: string | null;
+  occurredAt: string;
+  correlationId: string | null;
+  changedAttributes: string[];
+  /** Before/after per attribute against the resource's previous state in the log. */
+  differences: AttributeDifference[];
+  /** Membership changes: the members added or removed. */
+  memberIds: string[];
+}
+
+/**
+ * A resource's history, oldest change first: its own changes and, for a user, the membership
+ * changes that name it. Paged with `cursor` like the lists, but in time order.
+ */
+export interface ResourceHistory {
+  tenantId: string;
+  resourceType: AuditedResourceType;
+  resourceId: string;
+  /** The latest state the log knows, null when it has seen no change of the resource. */
+  current: AuditedResource | null;
+  changes: AuditedChange[];
+  nextCursor: string | null;
+}
+
+/** GET /audit/v1/resources: resources the log has seen, found by userName / externalId / displayName prefix. */
+export interface AuditResourceQuery {
+  tenantId?: string;
+  resourceType?: AuditedResourceType;
+  /** Case-insensitive prefix of userName, externalId or displayName. */
+  q?: string;
+  limit?: string;
+}
+
+export interface AuditedResource {
+  tenantId: string;
+  resourceType: AuditedResourceType;
+  resourceId: string;
+  userName: string | null;
+  externalId: string | null;
+  displayName: string | null;
+  deleted: boolean;
+  lastChangedAt: string;
+  state: Record<string, unknown>;
+}
+
+/** GET /audit/v1/summaries: `bucket` is one of 1m, 5m, 15m, 1h, 1d (default 1h); from defaults to 24 h ago. */
+export interface SummaryQuery {
+  tenantId?: string;
+  from?: string;
+  to?: string;
+  bucket?: string;
+}
+
+export interface TenantActivity {
+  tenantId: string;
+  bucketStart: string;
+  requests: number;
+  successes: number;
+  failures: number;
+  /** Failures keyed by scimType; answers without one are keyed by their status (e.g. "status:500"). */
+  failuresByScimType: Record<string, number>;
+  p50LatencyMs: number;
+  p99LatencyMs: number;
+}
+
+export interface SummaryPage {
+  bucket: string;
+  from: string;
+  to: string;
+  items: TenantActivity[];
+}
+
+/** GET /audit/v1/tenants: tenants with audited activity, with totals over the last 24 hours. */
+export interface AuditedTenant {
+  tenantId: string;
+  lastSeenAt: string;
+  requests24h: number;
+  failures24h: number;
+}
+
+/** POST /audit/v1/credentials (ops only) body, and its answer; the token is shown once. */
+export interface IssueAuditCredential {
+  tenantId: string;
+  label?: string;
+}
+
+export interface IssuedAuditCredential {
+  id: string;
+  tenantId: string;
+  label: string | null;
+  token: string;
+  createdAt: string;
+}
+
+/** GET /audit/v1/whoami */
+export interface AuditPrincipal {
+  kind: 'ops' | 'tenant';
+  tenantId: string | null;
+}
