@@ -2,7 +2,7 @@
 // The project's one entry point for setting things up on a fresh machine:
 //   node deploy/local/run.js up      install, build, Kafka, Postgres, topics, four services, dev tenant
 //   node deploy/local/run.js down    stop the services and the Kafka node that `up` started
-//   node deploy/local/run.js test    install, build, then jest (small and medium tests)
+//   node deploy/local/run.js test    install, build, Chromium if missing, then jest (small and medium tests)
 //   node deploy/local/run.js bench   run a benchmark against the stack from `up`
 // Plain JavaScript so that it runs before anything is installed or built.
 'use strict';
@@ -166,6 +166,8 @@ function test(extraArgs) {
   build();
   log('type-checking everything, tests included (tsc --noEmit)');
   sh(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  // The audit dashboard's browser test drives headless Chromium (installed from Debian when missing).
+  sh('bash', [path.join(__dirname, 'chromium.sh'), 'ensure']);
   sh(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...extraArgs]);
 }
 
