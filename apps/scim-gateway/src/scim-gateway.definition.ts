@@ -2,6 +2,7 @@ import { ServiceDefinition } from '@app/runtime';
 import { loadConfig } from '@app/observability';
 import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
 import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
+import './auth/scim-request'; // declares FastifyRequest.scimTenant, read by tenantOf below
 import { ScimGatewayConfig } from './scim-gateway.config';
 import { ScimGatewayModule } from './scim-gateway.module';
 import { TenantToken } from './tenants/tenant-token.entity';
@@ -19,5 +20,7 @@ export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): Ser
     migrations: GATEWAY_MIGRATIONS,
     module: (deps) => ScimGatewayModule.forRoot(deps.config),
     bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
+    // The auth guard attaches the tenant to SCIM requests; admin and health routes have none.
+    tenantOf: (request) => request.scimTenant?.id,
   };
 }

@@ -3,3 +3,4 @@ export * from './json-logger';
 export * from './config';
 export * from './service-config';
 export * from './health';
+export * from './metrics';

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EntitySchema, MixedList } from 'typeorm';
 import { createKafka, KafkaBatchTransport, ProcessedMessagesPruner, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, parseBrokers, TopicNames, TypedProducer } from '@app/messaging';
-import { ConfigurationError, JsonLogger, newCorrelationId, runWithCorrelation, ServiceBaseConfig } from '@app/observability';
+import { ConfigurationError, instrumentHttp, JsonLogger, MetricsRegistry, newCorrelationId, runWithCorrelation, ServiceBaseConfig, TenantOf } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
 import { RuntimeDeps, RuntimeModule } from './runtime.module';
 
@@ -23,6 +23,11 @@ export interface ServiceDefinition<C extends ServiceBaseConfig> {
   poolSize?: number;
   /** Largest request body the HTTP server reads (Fastify's default is 1 MiB). */
   bodyLimitBytes?: number;
+  /**
+   * The tenant of an HTTP request, for the `tenant` label of `scim_http_requests_total`; read when
+   * the response has been sent, so it sees what guards attached. Unset or undefined: "none".
+   */
+  tenantOf?: TenantOf;
 }
 
 /** Root of every service's module tree; its imports are set per service in bootstrapService. */
@@ -31,6 +36,8 @@ class ServiceRootModule {}
 export interface RunningService {
   app: NestFastifyApplication;
   url: string;
+  /** The service's metrics, served at GET /metrics. */
+  metrics: MetricsRegistry;
   /** Graceful stop: finish the batch in flight, commit, flush the relay, close connections. */
   close(): Promise<void>;
 }
@@ -57,10 +64,13 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
     const topics = new TopicNames(config.TOPIC_PREFIX);
     const producer = new TypedProducer(kafka, topics, { lingerMs: config.KAFKA_LINGER_MS });
     await producer.connect();
-    const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer, readinessChecks: [] };
+    const metrics = new MetricsRegistry({ service: def.name, logger: logger.child('metrics') });
+    const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer, metrics, readinessChecks: [] };
 
     const root: DynamicModule = { module: ServiceRootModule, imports: [RuntimeModule.forRoot(deps), def.module(deps)] };
-    const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter({ bodyLimit: def.bodyLimitBytes }), {
+    const adapter = new FastifyAdapter({ bodyLimit: def.bodyLimitBytes });
+    instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
+    const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
       logger,
       bufferLogs: false,
     });
@@ -73,12 +83,22 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
         kafka,
         topics,
         logger: logger.child('consumer'),
+        metrics,
       });
       app.connectMicroservice({ strategy: transport }, { inheritAppConfig: false });
       deps.readinessChecks.push(transport.readinessCheck());
     }
     const relay = def.relay
-      ? new OutboxRelay({ ...def.relay, dataSource, databaseUrl: config.DATABASE_URL, kafka, topics, relayId: def.name, logger: logger.child('outbox-relay') })
+      ? new OutboxRelay({
+          ...def.relay,
+          dataSource,
+          databaseUrl: config.DATABASE_URL,
+          kafka,
+          topics,
+          relayId: def.name,
+          logger: logger.child('outbox-relay'),
+          metrics,
+        })
       : undefined;
 
     const pruner = def.consumer
@@ -103,7 +123,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
         await dataSource.destroy();
         log.info('stopped');
       })());
-    return { app, url: url.replace('[::1]', '127.0.0.1'), close };
+    return { app, url: url.replace('[::1]', '127.0.0.1'), metrics, close };
   });
 }
 

@@ -3,7 +3,16 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { databaseReadinessCheck } from '@app/persistence';
 import { kafkaReadinessCheck, TopicNames, TypedProducer } from '@app/messaging';
-import { HealthController, JsonLogger, READINESS_CHECKS, ReadinessCheck, ServiceBaseConfig } from '@app/observability';
+import {
+  HealthController,
+  JsonLogger,
+  METRICS_REGISTRY,
+  MetricsController,
+  MetricsRegistry,
+  READINESS_CHECKS,
+  ReadinessCheck,
+  ServiceBaseConfig,
+} from '@app/observability';
 import { KAFKA, LOGGER, SERVICE_CONFIG, TOPIC_NAMES, TYPED_PRODUCER } from './tokens';
 
 export interface RuntimeDeps<C extends ServiceBaseConfig = ServiceBaseConfig> {
@@ -13,13 +22,15 @@ export interface RuntimeDeps<C extends ServiceBaseConfig = ServiceBaseConfig> {
   kafka: Kafka;
   topics: TopicNames;
   producer: TypedProducer;
+  /** The service's metrics (served at /metrics); modules add their own through METRICS_REGISTRY. */
+  metrics: MetricsRegistry;
   /** Checks added by the bootstrap after the module is built (the consumer's). */
   readinessChecks: ReadinessCheck[];
 }
 
 /**
  * Provides, to every module of a service, its configuration, logger, database, Kafka client,
- * topic names and producer, and serves `/health` and `/health/ready` over them.
+ * topic names, producer and metrics registry, and serves `/health`, `/health/ready` and `/metrics`.
  */
 @Global()
 @Module({})
@@ -27,7 +38,7 @@ export class RuntimeModule {
   static forRoot(deps: RuntimeDeps): DynamicModule {
     return {
       module: RuntimeModule,
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: deps.config },
         { provide: LOGGER, useValue: deps.logger },
@@ -35,6 +46,7 @@ export class RuntimeModule {
         { provide: KAFKA, useValue: deps.kafka },
         { provide: TOPIC_NAMES, useValue: deps.topics },
         { provide: TYPED_PRODUCER, useValue: deps.producer },
+        { provide: METRICS_REGISTRY, useValue: deps.metrics },
         {
           provide: READINESS_CHECKS,
           useFactory: () => {
@@ -43,7 +55,7 @@ export class RuntimeModule {
           },
         },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER],
+      exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER, METRICS_REGISTRY],
     };
   }
 }

@@ -2,8 +2,9 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterTopicOf, Headers } from '@app/contracts';
-import { ComponentLogger, runWithCorrelation } from '@app/observability';
+import { ComponentLogger, ConsumerMetrics, consumerMetricsOf, MetricsRegistry, runWithCorrelation } from '@app/observability';
 import { TopicNames } from '../topic-names';
+import { ConsumerLagMonitor } from './consumer-lag';
 import { NonRetryableError } from './errors';
 import { headersOf, InboundMessage, KafkaBatchContext } from './inbound-message';
 import { RecordValidator } from './record-validator';
@@ -28,6 +29,10 @@ export interface KafkaBatchTransportOptions {
    * injection for crash tests; production code leaves it unset.
    */
   beforeCommit?: (messages: InboundMessage[]) => void;
+  /** When set: consumer lag, records consumed, batch durations and dead letters are recorded here. */
+  metrics?: MetricsRegistry;
+  /** How often the group's lag is also read from the broker (default 30 s); needs `metrics`. */
+  lagIntervalMs?: number;
 }
 
 /** `@EventPattern(topic, { batch: true })`: the handler takes InboundMessage[] of one partition. */
@@ -57,12 +62,15 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private readonly validator: RecordValidator;
   private readonly maxAttempts: number;
   private readonly retryBackoffMs: number;
+  private readonly metrics?: ConsumerMetrics;
+  private lagMonitor?: ConsumerLagMonitor;
 
   constructor(private readonly options: KafkaBatchTransportOptions) {
     super();
     this.validator = new RecordValidator(options.extraSchemas);
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
     this.retryBackoffMs = options.retryBackoffMs ?? 200;
+    this.metrics = options.metrics ? consumerMetricsOf(options.metrics) : undefined;
   }
 
   async listen(callback: (err?: unknown) => void): Promise<void> {
@@ -102,6 +110,17 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     this.consumer.on(this.consumer.events.CRASH, () => {
       this.assignedPartitions = -1;
     });
+    if (this.metrics) {
+      this.lagMonitor = new ConsumerLagMonitor({
+        kafka,
+        groupId,
+        topics,
+        metrics: this.metrics,
+        logger: this.options.logger,
+        intervalMs: this.options.lagIntervalMs ?? 30_000,
+      });
+      this.lagMonitor.attach(this.consumer);
+    }
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: subscribed.map((t) => topics.physical(t)), fromBeginning: true });
     await this.consumer.run({
@@ -110,6 +129,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
+    this.lagMonitor?.start(subscribed.map((t) => topics.physical(t)));
     this.options.logger.info('consuming', { groupId, topics: subscribed });
   }
 
@@ -118,6 +138,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const logical = this.options.topics.logical(batch.topic);
     const handler = this.getHandlerByPattern(logical);
     if (!handler) throw new Error(`no handler for topic ${logical}`);
+    const receivedAt = performance.now();
 
     const valid: InboundMessage[] = [];
     for (const raw of batch.messages) {
@@ -157,6 +178,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     await commitOffsetsIfNecessary({
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
     });
+    this.metrics?.consumed.inc({ topic: logical, group: this.options.groupId }, batch.messages.length);
+    this.metrics?.batchDuration.observe({ topic: logical, group: this.options.groupId }, (performance.now() - receivedAt) / 1000);
     await heartbeat();
   }
 
@@ -253,13 +276,14 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
             [Headers.dltOriginalOffset]: raw.offset,
             [Headers.dltConsumerGroup]: this.options.groupId,
             [Headers.dltError]: error.message.slice(0, 4000),
-            [Headers.dltErrorKind]: error instanceof NonRetryableError ? 'non-retryable' : 'retries-exhausted',
+            [Headers.dltErrorKind]: deadLetterKindOf(error),
             [Headers.dltAttempts]: String(attempts),
             [Headers.dltFailedAt]: new Date().toISOString(),
           },
         },
       ],
     });
+    this.metrics?.deadLetters.inc({ topic: logical, group: this.options.groupId, kind: deadLetterKindOf(error) });
   }
 
   /**
@@ -277,6 +301,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   /** Stops fetching, waits for the batch in flight to finish and commit, then leaves the group. */
   async close(): Promise<void> {
+    await this.lagMonitor?.stop();
+    this.lagMonitor = undefined;
     await this.consumer?.disconnect();
     await this.dltProducer?.disconnect();
     this.consumer = undefined;
@@ -291,6 +317,10 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (!this.consumer) throw new Error('not listening');
     return this.consumer as T;
   }
+}
+
+function deadLetterKindOf(error: Error): 'non-retryable' | 'retries-exhausted' {
+  return error instanceof NonRetryableError ? 'non-retryable' : 'retries-exhausted';
 }
 
 function sleep(ms: number): Promise<void> {

@@ -2,7 +2,7 @@ import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
-import type { ComponentLogger } from '@app/observability';
+import { ComponentLogger, MetricsRegistry, OutboxMetrics, outboxMetricsOf, PeriodicSampler } from '@app/observability';
 import { TopicNames } from '../topic-names';
 import { ADVISORY_LOCK_NAMESPACE, AdvisoryLocks } from '@app/persistence';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
@@ -29,6 +29,10 @@ export interface OutboxRelayOptions {
   retentionMs?: number;
   /** Fault injection for crash tests: called after the Kafka commit, before rows are marked. */
   afterPublish?: (ids: string[]) => void;
+  /** When set: the backlog (measured every `backlogIntervalMs`) and published events are recorded here. */
+  metrics?: MetricsRegistry;
+  /** How often the unpublished rows are counted (default 15 s); every instance counts, leader or not. */
+  backlogIntervalMs?: number;
 }
 
 interface OutboxRow {
@@ -67,6 +71,8 @@ export class OutboxRelay {
   private lastCleanup = 0;
   private lastPublishAt = 0;
   private readonly minBatchIntervalMs: number;
+  private readonly metrics?: OutboxMetrics;
+  private readonly backlogSampler?: PeriodicSampler;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
@@ -75,18 +81,25 @@ export class OutboxRelay {
     this.minBatchIntervalMs = options.minBatchIntervalMs ?? 20;
     this.checkpointGroup = options.topics.physical(`outbox-relay.${options.relayId}`);
     this.transactionalId = this.checkpointGroup;
+    if (options.metrics) {
+      const metrics = outboxMetricsOf(options.metrics);
+      this.metrics = metrics;
+      this.backlogSampler = new PeriodicSampler('outbox backlog', options.backlogIntervalMs ?? 15_000, () => this.measureBacklog(metrics), options.logger);
+    }
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    this.backlogSampler?.start();
   }
 
   /** Finishes the batch in flight, releases leadership and disconnects. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
+    await this.backlogSampler?.stop();
     await this.loop;
     await this.resign();
   }
@@ -194,9 +207,21 @@ export class OutboxRelay {
       await transaction.abort().catch(() => undefined);
       throw err;
     }
+    for (const { topic, count } of countByTopic(rows)) this.metrics?.published.inc({ topic }, count);
     this.options.afterPublish?.(ids);
     await this.options.dataSource.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
     return rows.length;
+  }
+
+  /** Two index-only lookups on the partial index of unpublished rows: cheap at any backlog. */
+  private async measureBacklog(metrics: OutboxMetrics): Promise<void> {
+    const [row]: Array<{ unpublished: string; oldest_age_seconds: number | null }> = await this.options.dataSource.query(
+      `SELECT count(*) AS unpublished,
+              extract(epoch FROM now() - (SELECT created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 1))::float8 AS oldest_age_seconds
+         FROM outbox WHERE published_at IS NULL`,
+    );
+    metrics.unpublished.set(Number(row.unpublished));
+    metrics.oldestUnpublishedAge.set(Math.max(0, row.oldest_age_seconds ?? 0));
   }
 
   private async cleanupIfDue(): Promise<void> {
@@ -229,6 +254,12 @@ export class OutboxRelay {
     await this.session?.end().catch(() => undefined);
     this.session = undefined;
   }
+}
+
+function countByTopic(rows: OutboxRow[]): Array<{ topic: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(row.topic, (counts.get(row.topic) ?? 0) + 1);
+  return [...counts].map(([topic, count]) => ({ topic, count }));
 }
 
 function groupByTopic(rows: OutboxRow[], topics: TopicNames): Array<{ topic: string; messages: Message[] }> {

@@ -1,0 +1,6 @@
+export * from './metrics-registry';
+export * from './http-metrics';
+export * from './messaging-metrics';
+export * from './metrics.controller';
+export * from './periodic-sampler';
+export * from './throttle';
