@@ -1,5 +1,37 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 import { ServiceBaseConfig } from '@app/observability';
 
 export class AuditLogServiceConfig extends ServiceBaseConfig {
   override HTTP_PORT = 3103;
+
+  /**
+   * Bearer credential of ops on the query API and dashboard: sees every tenant and issues tenant
+   * credentials. At least 32 characters. Unset: only tenant credentials work, and none can be issued.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  AUDIT_OPS_TOKEN?: string;
+
+  /** Days requests and changes are kept; whole days past it are dropped by the retention job. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  AUDIT_RETENTION_DAYS = 90;
+
+  /** How often the retention job runs (it also creates the partitions of the coming days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  AUDIT_MAINTENANCE_INTERVAL_MS = 3_600_000;
+
+  /** How long a tenant credential's verdict is cached; a revocation takes this long to apply. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  AUDIT_CREDENTIAL_CACHE_TTL_MS = 30_000;
 }

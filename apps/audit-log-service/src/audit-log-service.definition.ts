@@ -4,9 +4,10 @@ import { loadConfig } from '@app/observability';
 import { AuditLogServiceConfig } from './audit-log-service.config';
 import { AuditLogServiceModule } from './audit-log-service.module';
 import { CreateProcessedMessages1763840000000 } from './migrations/1763840000000-create-processed-messages';
+import { CreateAuditLog1764000000000 } from './migrations/1764000000000-create-audit-log';
 
 export const AUDIT_SERVICE_ENTITIES = [ProcessedMessage];
-export const AUDIT_SERVICE_MIGRATIONS = [CreateProcessedMessages1763840000000];
+export const AUDIT_SERVICE_MIGRATIONS = [CreateProcessedMessages1763840000000, CreateAuditLog1764000000000];
 
 export function auditLogServiceDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<AuditLogServiceConfig> {
   const config = loadConfig(AuditLogServiceConfig, env);
@@ -15,7 +16,7 @@ export function auditLogServiceDefinition(env: NodeJS.ProcessEnv = process.env):
     config,
     entities: AUDIT_SERVICE_ENTITIES,
     migrations: AUDIT_SERVICE_MIGRATIONS,
-    module: () => AuditLogServiceModule,
+    module: () => AuditLogServiceModule.forRoot(),
     consumer: { groupId: `${config.TOPIC_PREFIX}audit-log-service` },
   };
 }

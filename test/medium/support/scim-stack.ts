@@ -72,9 +72,16 @@ export class ScimStack {
       extraEnv,
     });
     const p = ServiceProcess.built(name, env, `${this.prefix}${name}-${this.processes.size}`);
-    this.processes.set(name, p);
+    // A second process of a service (another gateway instance) is kept under a name of its own.
+    this.processes.set(this.processes.has(name) ? `${name}-${this.processes.size}` : name, p);
     await p.waitReady();
     return p;
+  }
+
+  /** The database URL a service of this stack uses (to look at its tables directly). */
+  databaseUrlOf(name: StackService['name']): string {
+    const service = STACK_SERVICES.find((s) => s.name === name)!;
+    return serviceEnvironment(service, { postgresUrl: this.infra.postgresUrl, kafkaBrokers: '', databasePrefix: this.databasePrefix }).DATABASE_URL;
   }
 
   async tenant(profile: Record<string, unknown> = {}): Promise<ScimClient> {

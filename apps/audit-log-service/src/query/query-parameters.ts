@@ -1,0 +1,117 @@
+import { BadRequestException } from '@nestjs/common';
+import type { AuditedResourceType, ChangeQuery, RequestOperation, RequestQuery } from '@app/contracts';
+import { BUCKETS, decodeCursor, type ChangeFilters, type Cursor, type RequestFilters } from './audit-query';
+
+const OPERATIONS: readonly RequestOperation[] = ['create', 'read', 'list', 'search', 'replace', 'patch', 'delete', 'discovery', 'other'];
+const RESOURCE_TYPES: readonly AuditedResourceType[] = ['User', 'Group'];
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 500;
+
+function text(value: unknown, name: string, max = 500): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new BadRequestException(`${name} must be given once`);
+  if (value.length > max) throw new BadRequestException(`${name} is longer than ${max} characters`);
+  return value;
+}
+
+export function instant(value: unknown, name: string): Date | undefined {
+  const t = text(value, name, 64);
+  if (t === undefined) return undefined;
+  const parsed = Date.parse(t);
+  if (Number.isNaN(parsed)) throw new BadRequestException(`${name} must be an ISO 8601 instant, e.g. 2026-11-23T10:00:00Z`);
+  return new Date(parsed);
+}
+
+export function resourceType(value: unknown): AuditedResourceType | undefined {
+  const t = text(value, 'resourceType', 16);
+  if (t === undefined) return undefined;
+  if (!RESOURCE_TYPES.includes(t as AuditedResourceType)) throw new BadRequestException('resourceType must be User or Group');
+  return t as AuditedResourceType;
+}
+
+export function limit(value: unknown, max = MAX_LIMIT): number {
+  const t = text(value, 'limit', 8);
+  if (t === undefined) return DEFAULT_LIMIT;
+  const n = Number(t);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new BadRequestException(`limit must be an integer from 1 to ${max}`);
+  return n;
+}
+
+export function cursor(value: unknown): Cursor | undefined {
+  const t = text(value, 'cursor', 1000);
+  if (t === undefined) return undefined;
+  const c = decodeCursor(t);
+  if (!c) throw new BadRequestException('cursor is not one this API returned');
+  return c;
+}
+
+function timeRange(query: { from?: unknown; to?: unknown }): { from?: Date; to?: Date } {
+  const from = instant(query.from, 'from');
+  const to = instant(query.to, 'to');
+  if (from && to && from >= to) throw new BadRequestException('from must be before to');
+  return { from, to };
+}
+
+function status(value: unknown): RequestFilters['status'] {
+  const t = text(value, 'status', 3);
+  if (t === undefined) return undefined;
+  if (/^[1-5]\d\d$/.test(t)) return { exact: Number(t) };
+  if (/^[1-5]xx$/i.test(t)) return { from: Number(t[0]) * 100, to: Number(t[0]) * 100 + 100 };
+  throw new BadRequestException('status must be a status code (409) or a class (4xx)');
+}
+
+function bool(value: unknown, name: string): boolean | undefined {
+  const t = text(value, name, 5);
+  if (t === undefined) return undefined;
+  if (t !== 'true' && t !== 'false') throw new BadRequestException(`${name} must be true or false`);
+  return t === 'true';
+}
+
+/** The filters of GET /audit/v1/requests, without the tenant scope (the controller adds it). */
+export function requestFilters(query: Partial<Record<keyof RequestQuery, unknown>>): Omit<RequestFilters, 'tenantIds'> {
+  const operation = text(query.operation, 'operation', 16);
+  if (operation !== undefined && !OPERATIONS.includes(operation as RequestOperation)) throw new BadRequestException(`operation must be one of ${OPERATIONS.join(', ')}`);
+  const method = text(query.method, 'method', 16);
+  if (method !== undefined && !/^[A-Za-z]+$/.test(method)) throw new BadRequestException('method must be an HTTP method');
+  return {
+    ...timeRange(query),
+    resourceType: resourceType(query.resourceType),
+    resourceId: text(query.resourceId, 'resourceId', 200),
+    userName: text(query.userName, 'userName'),
+    externalId: text(query.externalId, 'externalId'),
+    method,
+    operation: operation as RequestOperation | undefined,
+    status: status(query.status),
+    failed: bool(query.failed, 'failed'),
+    scimType: text(query.scimType, 'scimType', 64),
+    correlationId: text(query.correlationId, 'correlationId', 200),
+    clientRequestId: text(query.clientRequestId, 'clientRequestId', 200),
+  };
+}
+
+export function changeFilters(query: Partial<Record<keyof ChangeQuery, unknown>>): Omit<ChangeFilters, 'tenantIds'> {
+  return {
+    ...timeRange(query),
+    resourceType: resourceType(query.resourceType),
+    resourceId: text(query.resourceId, 'resourceId', 200),
+    memberId: text(query.memberId, 'memberId', 200),
+    userName: text(query.userName, 'userName'),
+    externalId: text(query.externalId, 'externalId'),
+    type: text(query.type, 'type', 64),
+    correlationId: text(query.correlationId, 'correlationId', 200),
+  };
+}
+
+export function bucket(value: unknown): string {
+  const t = text(value, 'bucket', 4) ?? '1h';
+  if (!(t in BUCKETS)) throw new BadRequestException(`bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
+  return t;
+}
+
+export function tenantIdParam(value: unknown): string | undefined {
+  return text(value, 'tenantId', 100);
+}
+
+export function optionalText(value: unknown, name: string, max: number): string | undefined {
+  return text(value, name, max);
+}
