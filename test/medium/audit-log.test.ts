@@ -294,7 +294,7 @@ describe('audit store', () => {
     await produce(stack.kafka, stack.prefix + Topics.userEvents, [event, event].map((value) => ({ key: `${tenantId}/${userId}`, value })));
     const marker = { ...record, recordId: randomUUID(), path: '/scim/v2/marker' };
     await produce(stack.kafka, stack.prefix + Topics.requestRecords, [{ key: tenantId, value: marker }]);
-    await produce(stack.kafka, stack.prefix + Topics.userEvents, [{ key: `${tenantId}/${userId}`, value: { ...event, id: randomUUID(), type: 'scim.user.updated' } }]);
+    await produce(stack.kafka, stack.prefix + Topics.userEvents, [{ key: `${tenantId}/${userId}`, value: { ...event, id: randomUUID(), type: 'scim.user.updated', time: new Date(Date.now() + 1000).toISOString() } }]);
     await eventually(
       async () => (await db.query(`SELECT count(*)::int AS n FROM audit_changes WHERE tenant_id = $1`, [tenantId])).rows[0].n as number,
       (n) => n >= 2,
