@@ -300,6 +300,7 @@ const APP = String.raw`
       ['resource', [record.resourceType || '', ...(record.resourceIds || [])].join(' ').trim() || '(none)', 'request-resource'],
       ['userName', record.userName || '', 'request-userName'],
       ['externalId', record.externalId || '', 'request-externalId'],
+      ['ignored attributes', (record.ignoredAttributes || []).join(', ') || '(none)', 'request-ignoredAttributes'],
       ['latency', record.latencyMs + ' ms', 'request-latency'],
       ['correlation id', record.correlationId, 'request-correlationId'],
       ['client request id', record.clientRequestId || '', 'request-clientRequestId'],
