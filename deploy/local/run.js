@@ -50,10 +50,13 @@ function loadBuilt(modulePath) {
   return require(path.join(root, 'dist', modulePath));
 }
 
-/** The admin API credential of the local stack: generated once, kept in .run/admin-token (git-ignored). */
-function adminTokenOfStack() {
-  const file = path.join(runDir, 'admin-token');
-  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
+/**
+ * A credential of the local stack, generated once and kept in .run/<name> (git-ignored): the
+ * gateway's admin API token (admin-token) and the audit log's ops token (audit-ops-token).
+ */
+function stackSecret(name, envValue) {
+  const file = path.join(runDir, name);
+  if (envValue) return envValue;
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const token = require('node:crypto').randomBytes(32).toString('base64url');
   fs.writeFileSync(file, token + '\n', { mode: 0o600 });
@@ -103,12 +106,14 @@ async function up() {
   const created = await stack.provisionTopics(kafkaBrokers);
   log(`topics: ${created.length} created`);
 
-  const adminToken = adminTokenOfStack();
+  const adminToken = stackSecret('admin-token', process.env.ADMIN_TOKEN);
+  const auditOpsToken = stackSecret('audit-ops-token', process.env.AUDIT_OPS_TOKEN);
   const settings = { postgresUrl: postgres.url, kafkaBrokers, logLevel: process.env.LOG_LEVEL || 'info' };
   const services = {};
   for (const service of stack.STACK_SERVICES) {
     const logFile = path.join(logDir, `${service.name}.log`);
-    const extraEnv = service.name === 'scim-gateway' ? { ADMIN_TOKEN: adminToken } : {};
+    const extraEnv =
+      service.name === 'scim-gateway' ? { ADMIN_TOKEN: adminToken } : service.name === 'audit-log-service' ? { AUDIT_OPS_TOKEN: auditOpsToken } : {};
     const child = stack.spawnService(service, { ...settings, extraEnv }, logFile, true);
     child.unref();
     services[service.name] = { pid: child.pid, url: `http://127.0.0.1:${service.port}`, log: path.relative(root, logFile) };
@@ -138,6 +143,7 @@ async function up() {
   for (const [name, s] of Object.entries(services)) console.log(`${name.padEnd(26)} ${s.url}   log: ${s.log}`);
   console.log(`kafka                      ${kafkaBrokers}`);
   console.log(`\ndev tenant SCIM URL: ${tenant.scimUrl}\ndev tenant token:    ${tenant.token}\n(both in .run/dev-tenant.json; the admin API token is in .run/admin-token)`);
+  console.log(`audit dashboard:     ${services['audit-log-service'].url}/dashboard   (ops token in .run/audit-ops-token)`);
   log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s; stop it with: npm run down`);
   process.exit(0);
 }

@@ -85,13 +85,17 @@ describe('audit log of an Entra sequence', () => {
     expect(patched.status).toBe(200);
     expect((await entra(a, 'POST', '/Users', { ...user, externalId: 'other' })).status).toBe(409);
     expect((await entra(a, 'GET', `/Users?filter=${encodeURIComponent('userName eq')}`)).status).toBe(400);
-    const other = await entra(a, 'POST', '/Users', entraUser());
+    const otherBody = entraUser();
+    const other = await entra(a, 'POST', '/Users', otherBody);
     otherUserId = other.body.id;
     const group = await entra(a, 'POST', '/Groups', { schemas: [GROUP_SCHEMA, ENTRA_GROUP_SCHEMA], displayName: `Group ${uniqueId('g')}`, externalId: 'g-ext', members: [{ value: otherUserId }] });
     expect(group.status).toBe(201);
     groupId = group.body.id;
     expect((await entra(a, 'PATCH', `/Groups/${groupId}`, patchOp({ op: 'Add', path: 'members', value: [{ value: userId }] }))).status).toBe(204);
     expect((await entra(a, 'PATCH', `/Groups/${groupId}`, patchOp({ op: 'Remove', path: `members[value eq "${userId}"]` }))).status).toBe(204);
+    // Misspelled attributes are ignored under the default profile, and recorded.
+    expect((await entra(a, 'PUT', `/Users/${otherUserId}`, { ...otherBody, displayNme: 'typo' })).status).toBe(200);
+    expect((await entra(a, 'PATCH', `/Users/${otherUserId}`, patchOp({ op: 'replace', path: 'nickNme', value: 'typo' }))).status).toBe(200);
     expect((await entra(a, 'DELETE', `/Users/${userId}`)).status).toBe(204);
     // Tenant B does something too; A must never see it.
     expect((await b.post('/Users', entraUser())).status).toBe(201);
@@ -138,7 +142,12 @@ describe('audit log of an Entra sequence', () => {
     expect(conflict.body.items).toHaveLength(1);
     expect((conflict.body.items[0]!.responseBody as Record<string, unknown>).scimType).toBe('uniqueness');
     expect((await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&status=4xx`)).body.items).toHaveLength(2);
-    expect((await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&operation=patch`)).body.items).toHaveLength(3);
+    expect((await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&operation=patch`)).body.items).toHaveLength(4);
+    const ignored = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&ignored=true`);
+    expect(ignored.body.items.map((r) => [r.method, r.ignoredAttributes.join()])).toEqual([
+      ['PATCH', expect.stringMatching(/nickNme/)],
+      ['PUT', expect.stringMatching(/displayNme/)],
+    ]);
     const touching = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&resourceId=${userId}`);
     // created, read, patched, added to and removed from the group, deleted
     expect(touching.body.items.map((r) => `${r.method} ${r.resourceType}`).sort()).toEqual(
@@ -189,6 +198,17 @@ describe('audit log of an Entra sequence', () => {
 
     const changes = await audit<AuditPage<AuditedChange>>(`${AuditRoutes.changes}?tenantId=${a.id}&resourceType=Group&resourceId=${groupId}`);
     expect(changes.body.items.map((c) => c.type).reverse()).toEqual(['scim.group.created', 'scim.membership.added', 'scim.membership.added', 'scim.membership.removed']);
+    // The history pages in time order, and a request cursor is no change cursor.
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: ResourceHistory } = await audit<ResourceHistory>(`${AuditRoutes.history(a.id, 'User', userId)}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...page.body.changes.map((c) => c.eventId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(history.changes.map((c) => c.eventId));
+    const requestCursor = (await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&limit=1`)).body.nextCursor;
+    expect((await audit(`${AuditRoutes.changes}?cursor=${requestCursor}`)).status).toBe(400);
     const byMember = await audit<AuditPage<AuditedChange>>(`${AuditRoutes.changes}?tenantId=${a.id}&memberId=${otherUserId}`);
     expect(byMember.body.items.map((c) => c.type)).toEqual(['scim.membership.added']);
   });

@@ -5,9 +5,10 @@ import { AuditLogServiceConfig } from './audit-log-service.config';
 import { AuditLogServiceModule } from './audit-log-service.module';
 import { CreateProcessedMessages1763840000000 } from './migrations/1763840000000-create-processed-messages';
 import { CreateAuditLog1764000000000 } from './migrations/1764000000000-create-audit-log';
+import { AddIgnoredAttributes1764010000000 } from './migrations/1764010000000-add-ignored-attributes';
 
 export const AUDIT_SERVICE_ENTITIES = [ProcessedMessage];
-export const AUDIT_SERVICE_MIGRATIONS = [CreateProcessedMessages1763840000000, CreateAuditLog1764000000000];
+export const AUDIT_SERVICE_MIGRATIONS = [CreateProcessedMessages1763840000000, CreateAuditLog1764000000000, AddIgnoredAttributes1764010000000];
 
 export function auditLogServiceDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<AuditLogServiceConfig> {
   const config = loadConfig(AuditLogServiceConfig, env);

@@ -45,6 +45,8 @@ export interface RequestQuery {
   scimType?: string;
   correlationId?: string;
   clientRequestId?: string;
+  /** `true` keeps only requests with unknown attributes that were ignored. */
+  ignored?: string;
   cursor?: string;
   /** 1..500, default 50. */
   limit?: string;
@@ -70,6 +72,8 @@ export interface AuditedRequest {
   receivedAt: string;
   requestBody: unknown;
   responseBody: unknown;
+  /** Unknown attributes the tenant's `ignore` profile dropped from this request (empty when none). */
+  ignoredAttributes: string[];
 }
 
 /** One attribute's difference made by a change: `before` is null when added, `after` null when removed. */

@@ -28,6 +28,8 @@ export interface CommandReply {
   body?: Record<string, unknown>;
   /** For 2xx: the resource's version, sent as the ETag. */
   version?: string;
+  /** Unknown attributes the owner ignored under the tenant's `ignore` profile (PATCH paths). */
+  ignoredAttributes?: string[];
 }
 
 export const COMMAND_JSON_SCHEMA = {
@@ -53,5 +55,6 @@ export const COMMAND_REPLY_JSON_SCHEMA = {
     status: { type: 'integer', minimum: 100, maximum: 599 },
     body: { type: 'object' },
     version: { type: 'string' },
+    ignoredAttributes: { type: 'array', items: { type: 'string' } },
   },
 } as const;

@@ -35,6 +35,8 @@ export interface RequestRecord {
   externalId?: string | null;
   requestBody?: unknown;
   responseBody?: unknown;
+  /** Unknown attributes the request carried that the tenant's `ignore` profile dropped. */
+  ignoredAttributes?: string[];
 }
 
 /** The form a body over the audit body limit takes in a record. */
@@ -71,5 +73,6 @@ export const REQUEST_RECORD_JSON_SCHEMA = {
     externalId: { type: ['string', 'null'] },
     requestBody: {},
     responseBody: {},
+    ignoredAttributes: { type: 'array', items: { type: 'string' } },
   },
 } as const;

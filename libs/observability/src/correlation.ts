@@ -5,6 +5,15 @@ import { randomUUID } from 'node:crypto';
 export interface CorrelationContext {
   correlationId: string;
   tenantId?: string;
+  /** Unknown attributes the request carried and the tenant's profile ignored (for its audit record). */
+  ignoredAttributes?: string[];
+}
+
+/** Notes unknown attributes ignored while handling the current request, for its audit record. */
+export function noteIgnoredAttributes(attributes: readonly string[]): void {
+  const context = storage.getStore();
+  if (!context || attributes.length === 0) return;
+  context.ignoredAttributes = [...new Set([...(context.ignoredAttributes ?? []), ...attributes])];
 }
 
 const storage = new AsyncLocalStorage<CorrelationContext>();

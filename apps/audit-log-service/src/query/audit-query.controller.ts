@@ -51,7 +51,7 @@ export class AuditQueryController {
   @Get('changes')
   changes(@Req() request: FastifyRequest, @Query() q: Query): Promise<AuditPage<AuditedChange>> {
     const tenantIds = visibleTenants(principalOf(request), p.tenantIdParam(q.tenantId));
-    return this.query.changes({ ...p.changeFilters(q), tenantIds }, p.limit(q.limit), p.cursor(q.cursor));
+    return this.query.changes({ ...p.changeFilters(q), tenantIds }, p.limit(q.limit), p.cursor(q.cursor, 'change'));
   }
 
   @Get('tenants/:tenantId/resources/:resourceType/:resourceId/history')
@@ -63,7 +63,7 @@ export class AuditQueryController {
     @Query() q: Query,
   ): Promise<ResourceHistory> {
     visibleTenants(principalOf(request), tenantId);
-    return this.query.history(tenantId, p.resourceType(resourceType)!, resourceId, p.limit(q.limit), p.cursor(q.cursor));
+    return this.query.history(tenantId, p.resourceType(resourceType)!, resourceId, p.limit(q.limit), p.cursor(q.cursor, 'change'));
   }
 
   @Get('resources')

@@ -28,6 +28,7 @@ export interface RequestFilters {
   scimType?: string;
   correlationId?: string;
   clientRequestId?: string;
+  ignored?: boolean;
 }
 
 export interface ChangeFilters {
@@ -70,8 +71,8 @@ export function decodeCursor(text: string): Cursor | undefined {
 const exactTime = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const REQUEST_COLUMNS = `record_id, ${exactTime('received_at')} AS received_at_exact, tenant_id, token_id, method, path, query, status, scim_type, latency_ms,
-  correlation_id, client_request_id, resource_type, operation, resource_ids, user_name, external_id, request_body, response_body`;
-const CHANGE_COLUMNS = `event_id, ${exactTime('occurred_at')} AS occurred_at_exact, tenant_id, type, resource_type, resource_id, user_name, external_id,
+  correlation_id, client_request_id, resource_type, operation, resource_ids, user_name, external_id, request_body, response_body, ignored_attributes`;
+const CHANGE_COLUMNS = `event_id, seq, ${exactTime('occurred_at')} AS occurred_at_exact, tenant_id, type, resource_type, resource_id, user_name, external_id,
   display_name, correlation_id, changed_attributes, differences, member_ids`;
 
 /** Parameterised WHERE clause builder. */
@@ -117,6 +118,7 @@ export class AuditQuery {
     if (filters.scimType) where.add(`scim_type = ${where.param(filters.scimType)}`);
     if (filters.correlationId) where.add(`correlation_id = ${where.param(filters.correlationId)}`);
     if (filters.clientRequestId) where.add(`client_request_id = ${where.param(filters.clientRequestId)}`);
+    if (filters.ignored === true) where.add(`cardinality(ignored_attributes) > 0`);
     if (cursor) where.add(`(received_at, record_id) < (${where.param(cursor.time)}::timestamptz, ${where.param(cursor.id)})`);
     const rows: RequestRow[] = await this.dataSource.query(
       `SELECT ${REQUEST_COLUMNS} FROM audit_requests ${where} ORDER BY received_at DESC, record_id DESC LIMIT ${where.param(limit + 1)}`,
@@ -137,28 +139,28 @@ export class AuditQuery {
     if (filters.externalId) where.add(`external_id = ${where.param(filters.externalId)}`);
     if (filters.type) where.add(`type = ${where.param(filters.type)}`);
     if (filters.correlationId) where.add(`correlation_id = ${where.param(filters.correlationId)}`);
-    if (cursor) where.add(`(occurred_at, event_id) < (${where.param(cursor.time)}::timestamptz, ${where.param(cursor.id)})`);
+    if (cursor) where.add(`(occurred_at, seq) < (${where.param(cursor.time)}::timestamptz, ${where.param(cursor.id)}::bigint)`);
     const rows: ChangeRowOut[] = await this.dataSource.query(
-      `SELECT ${CHANGE_COLUMNS} FROM audit_changes ${where} ORDER BY occurred_at DESC, event_id DESC LIMIT ${where.param(limit + 1)}`,
+      `SELECT ${CHANGE_COLUMNS} FROM audit_changes ${where} ORDER BY occurred_at DESC, seq DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     );
-    return page(rows.map(changeOf), limit, (c) => ({ time: c.occurredAt, id: c.eventId }));
+    return page(rows.map(changeOf), limit, (c) => ({ time: c.occurredAt, id: sequenceOf(c) }));
   }
 
   /** Oldest first: the resource's own changes and, for a user, the membership changes naming it. */
   async history(tenantId: string, resourceType: AuditedResourceType, resourceId: string, limit: number, cursor?: Cursor): Promise<ResourceHistory> {
     const params: unknown[] = [tenantId, resourceType, resourceId, limit + 1];
-    const after = cursor ? `AND (occurred_at, event_id) > ($5::timestamptz, $6)` : '';
+    const after = cursor ? `AND (occurred_at, seq) > ($5::timestamptz, $6::bigint)` : '';
     if (cursor) params.push(cursor.time, cursor.id);
-    const membership = resourceType === 'User' ? `UNION ALL (SELECT ${CHANGE_COLUMNS}, occurred_at AS t FROM audit_changes WHERE tenant_id = $1 AND member_ids @> ARRAY[$3]::text[] ${after} ORDER BY occurred_at, event_id LIMIT $4)` : '';
+    const membership = resourceType === 'User' ? `UNION ALL (SELECT ${CHANGE_COLUMNS}, occurred_at AS t FROM audit_changes WHERE tenant_id = $1 AND member_ids @> ARRAY[$3]::text[] ${after} ORDER BY occurred_at, seq LIMIT $4)` : '';
     const rows: ChangeRowOut[] = await this.dataSource.query(
       `SELECT * FROM (
-         (SELECT ${CHANGE_COLUMNS}, occurred_at AS t FROM audit_changes WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = $3 ${after} ORDER BY occurred_at, event_id LIMIT $4)
+         (SELECT ${CHANGE_COLUMNS}, occurred_at AS t FROM audit_changes WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = $3 ${after} ORDER BY occurred_at, seq LIMIT $4)
          ${membership}
-       ) h ORDER BY t, event_id LIMIT $4`,
+       ) h ORDER BY t, seq LIMIT $4`,
       params,
     );
-    const changes = page(rows.map(changeOf), limit, (c) => ({ time: c.occurredAt, id: c.eventId }));
+    const changes = page(rows.map(changeOf), limit, (c) => ({ time: c.occurredAt, id: sequenceOf(c) }));
     const [current] = await this.resourceRows('WHERE tenant_id = $1 AND resource_type = $2 AND resource_id = $3', [tenantId, resourceType, resourceId], 1);
     return { tenantId, resourceType, resourceId, current: current ?? null, changes: changes.items, nextCursor: changes.nextCursor };
   }
@@ -278,10 +280,12 @@ interface RequestRow {
   external_id: string | null;
   request_body: unknown;
   response_body: unknown;
+  ignored_attributes: string[];
 }
 
 interface ChangeRowOut {
   event_id: string;
+  seq: string;
   occurred_at_exact: string;
   tenant_id: string;
   type: string;
@@ -317,11 +321,20 @@ function requestOf(r: RequestRow): AuditedRequest {
     receivedAt: r.received_at_exact,
     requestBody: r.request_body,
     responseBody: r.response_body,
+    ignoredAttributes: r.ignored_attributes,
   };
 }
 
+/** The consumption sequence of a change, kept off the API's type (it only orders and pages). */
+const SEQ = Symbol('seq');
+type SequencedChange = AuditedChange & { [SEQ]?: string };
+
+function sequenceOf(c: AuditedChange): string {
+  return (c as SequencedChange)[SEQ] ?? '0';
+}
+
 function changeOf(r: ChangeRowOut): AuditedChange {
-  return {
+  const change: SequencedChange = {
     eventId: r.event_id,
     tenantId: r.tenant_id,
     type: r.type,
@@ -336,6 +349,8 @@ function changeOf(r: ChangeRowOut): AuditedChange {
     differences: r.differences,
     memberIds: r.member_ids,
   };
+  Object.defineProperty(change, SEQ, { value: r.seq, enumerable: false });
+  return change;
 }
 
 function page<T>(items: T[], limit: number, cursorOf: (item: T) => Cursor): AuditPage<T> {

@@ -37,11 +37,12 @@ export function limit(value: unknown, max = MAX_LIMIT): number {
   return n;
 }
 
-export function cursor(value: unknown): Cursor | undefined {
+/** A cursor from a previous page; changes and histories page by sequence numbers, requests by record ids. */
+export function cursor(value: unknown, kind: 'request' | 'change' = 'request'): Cursor | undefined {
   const t = text(value, 'cursor', 1000);
   if (t === undefined) return undefined;
   const c = decodeCursor(t);
-  if (!c) throw new BadRequestException('cursor is not one this API returned');
+  if (!c || (kind === 'change' && !/^\d{1,18}$/.test(c.id))) throw new BadRequestException('cursor is not one this API returned for this list');
   return c;
 }
 
@@ -86,6 +87,7 @@ export function requestFilters(query: Partial<Record<keyof RequestQuery, unknown
     scimType: text(query.scimType, 'scimType', 64),
     correlationId: text(query.correlationId, 'correlationId', 200),
     clientRequestId: text(query.clientRequestId, 'clientRequestId', 200),
+    ignored: bool(query.ignored, 'ignored'),
   };
 }
 
@@ -104,7 +106,7 @@ export function changeFilters(query: Partial<Record<keyof ChangeQuery, unknown>>
 
 export function bucket(value: unknown): string {
   const t = text(value, 'bucket', 4) ?? '1h';
-  if (!(t in BUCKETS)) throw new BadRequestException(`bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
+  if (!Object.hasOwn(BUCKETS, t)) throw new BadRequestException(`bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
   return t;
 }
 

@@ -88,16 +88,17 @@ export class AuditIngest {
       external_id: r.externalId ?? null,
       request_body: r.requestBody ?? null,
       response_body: r.responseBody ?? null,
+      ignored_attributes: r.ignoredAttributes ?? [],
     }));
     return this.dataSource.transaction(async (tx) => {
       const inserted: Array<{ tenant_id: string | null; received_at: Date }> = await tx.query(
         `INSERT INTO audit_requests (record_id, received_at, tenant_id, token_id, method, path, query, status, scim_type, latency_ms,
-           correlation_id, client_request_id, resource_type, operation, resource_ids, user_name, external_id, request_body, response_body)
+           correlation_id, client_request_id, resource_type, operation, resource_ids, user_name, external_id, request_body, response_body, ignored_attributes)
          SELECT r.record_id, r.received_at, r.tenant_id, r.token_id, r.method, r.path, r.query, r.status, r.scim_type, r.latency_ms,
-           r.correlation_id, r.client_request_id, r.resource_type, r.operation, r.resource_ids, r.user_name, r.external_id, r.request_body, r.response_body
+           r.correlation_id, r.client_request_id, r.resource_type, r.operation, r.resource_ids, r.user_name, r.external_id, r.request_body, r.response_body, r.ignored_attributes
          FROM jsonb_to_recordset($1::jsonb) AS r(record_id varchar, received_at timestamptz, tenant_id varchar, token_id varchar, method varchar,
            path text, query text, status smallint, scim_type varchar, latency_ms double precision, correlation_id varchar, client_request_id varchar,
-           resource_type varchar, operation varchar, resource_ids text[], user_name text, external_id text, request_body jsonb, response_body jsonb)
+           resource_type varchar, operation varchar, resource_ids text[], user_name text, external_id text, request_body jsonb, response_body jsonb, ignored_attributes text[])
          ON CONFLICT (record_id, received_at) DO NOTHING
          RETURNING tenant_id, received_at`,
         [JSON.stringify(rows)],
@@ -141,9 +142,10 @@ export class AuditIngest {
            c.correlation_id, c.changed_attributes, c.differences, c.member_ids
          FROM jsonb_to_recordset($1::jsonb) AS c(event_id varchar, occurred_at timestamptz, tenant_id varchar, type varchar, resource_type varchar,
            resource_id varchar, user_name text, external_id text, display_name text, correlation_id varchar, changed_attributes text[],
-           differences jsonb, member_ids text[])
+           differences jsonb, member_ids text[], n int)
+         ORDER BY c.n
          ON CONFLICT (event_id, occurred_at) DO NOTHING`,
-        [JSON.stringify(changes)],
+        [JSON.stringify(changes.map((c, n) => ({ ...c, n })))],
       );
       if (touched.size > 0) {
         await tx.query(

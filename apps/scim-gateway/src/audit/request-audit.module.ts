@@ -106,6 +106,7 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
         requestBody: request.body,
         requestBytes: Number.isFinite(length) ? length : 0,
         responsePayload: request[AUDIT_PAYLOAD],
+        ignoredAttributes: correlationOfRequest(request)?.ignoredAttributes,
       },
       // A request refused before authentication (415, bad JSON) still names its tenant if its token is good.
       bearerToken: credential?.kind === 'bearer' && reply.statusCode !== 401 ? credential.token : undefined,

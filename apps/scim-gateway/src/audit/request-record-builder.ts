@@ -19,6 +19,8 @@ export interface ObservedRequest {
   requestBody: unknown;
   /** Length of the request body as received (its content-length), for batch sizing. */
   requestBytes: number;
+  /** Unknown attributes ignored while handling the request. */
+  ignoredAttributes?: readonly string[];
   /** The answer as sent (a JSON string for SCIM answers), or undefined for an empty one. */
   responsePayload: string | undefined;
 }
@@ -63,6 +65,7 @@ export function buildRequestRecord(observed: ObservedRequest, basePath: string, 
     externalId: named.externalId,
     requestBody: body === undefined ? null : auditedBody(body, limits.bodyLimitBytes),
     responseBody: response === undefined ? null : auditedBody(response, limits.bodyLimitBytes),
+    ...(observed.ignoredAttributes?.length ? { ignoredAttributes: [...observed.ignoredAttributes] } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandReply, ResourceJson, StoredResource, Topics, UserCommandType } from '@app/contracts';
-import { ComponentLogger, JsonLogger } from '@app/observability';
+import { ComponentLogger, JsonLogger, noteIgnoredAttributes } from '@app/observability';
 import { LOGGER } from '@app/runtime';
 import {
   buildListResponse,
@@ -107,6 +107,7 @@ export class UsersService {
       if (err instanceof DecisionTimeoutError) throw GatewayError.decisionPending(err.message, this.options.retryAfterSeconds);
       throw err;
     }
+    if (reply.ignoredAttributes) noteIgnoredAttributes(reply.ignoredAttributes);
     if (reply.status >= 400) {
       const body = reply.body ?? {};
       throw new ScimError(reply.status, body.scimType as ScimError['scimType'], String(body.detail ?? 'request refused'));
@@ -128,6 +129,7 @@ export class UsersService {
     }
     // Microsoft's reference tests send misspelled attributes and expect success: ignored, but never silently.
     this.log.warn('unknown attributes ignored', { tenantId: tenant.id, attributes: unknownAttributes });
+    noteIgnoredAttributes(unknownAttributes);
   }
 
   private pageOptions() {

@@ -135,7 +135,8 @@ function keyOf(r: ReceivedCommand): CommandKey {
 }
 
 function replyOf(r: ReceivedCommand, decision: Decision): CommandReply {
-  return { commandId: r.command.commandId, tenantId: r.command.tenantId, ...decision.reply };
+  const ignored = decision.ignoredAttributes ?? [];
+  return { commandId: r.command.commandId, tenantId: r.command.tenantId, ...decision.reply, ...(ignored.length > 0 ? { ignoredAttributes: ignored } : {}) };
 }
 
 /** Per tenant: the ids replace/patch/delete address and the userNames create/replace ask for. */
