@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { consumerMetricsOf, httpMetricsOf, MetricsRegistry, outboxMetricsOf } from '@app/observability';
+import { auditIngestMetricsOf, consumerMetricsOf, httpMetricsOf, MetricsRegistry, outboxMetricsOf, requestRecordMetricsOf } from '@app/observability';
 
 /**
  * The dashboard and the code cannot drift apart: every query of deploy/grafana/scim-platform.json
@@ -32,6 +32,8 @@ function registeredNames(): Set<string> {
   httpMetricsOf(metrics);
   consumerMetricsOf(metrics);
   outboxMetricsOf(metrics);
+  requestRecordMetricsOf(metrics);
+  auditIngestMetricsOf(metrics);
   return new Set(metrics.exposedNames());
 }
 

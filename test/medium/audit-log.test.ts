@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AuditRoutes, Topics, type AuditedChange, type AuditedRequest, type AuditPage, type IssuedAuditCredential, type ResourceHistory, type SummaryPage, type UserEvent } from '@app/contracts';
 import { AuditPartitions, dayOf, partitionName } from '../../apps/audit-log-service/src/store/audit-partitions';
 import { produce } from './support/kafka-helpers';
+import { scrape, samplesOf } from './support/metrics-scrape';
 import { uniqueId } from './support/names';
 import { freePort } from './support/processes';
 import { ENTRA_GROUP_SCHEMA, entraUser, GROUP_SCHEMA, patchOp, ScimClient, ScimStack, USER_SCHEMA } from './support/scim-stack';
@@ -251,6 +252,16 @@ describe('audit log of an Entra sequence', () => {
     expect((await fetch(stack.auditUrl + AuditRoutes.requests)).status).toBe(401);
     expect((await audit(`/audit/v1/credentials/${issued.body.id}`, stack.auditOpsToken, { method: 'DELETE' })).status).toBe(204);
     expect((await audit(AuditRoutes.whoami, token)).status).toBe(401);
+  });
+
+  it('counts the records sent and the ingest lag in /metrics', async () => {
+    const gateway = await scrape(stack.gatewayUrl);
+    const sentRecords = samplesOf(gateway, 'scim_audit_request_records_total', { outcome: 'sent' })[0]?.value ?? 0;
+    expect(sentRecords).toBeGreaterThanOrEqual(sent.length);
+    expect(samplesOf(gateway, 'scim_audit_request_records_total', { outcome: 'dropped' })[0]?.value ?? 0).toBe(0);
+    const auditLog = await scrape(stack.auditUrl);
+    expect(samplesOf(auditLog, 'scim_audit_ingest_lag_seconds_count', { kind: 'request' })[0]?.value).toBeGreaterThanOrEqual(sent.length);
+    expect(samplesOf(auditLog, 'scim_audit_ingest_lag_seconds_count', { kind: 'change' })[0]?.value).toBeGreaterThan(0);
   });
 
   it('answers bad query parameters with 400', async () => {

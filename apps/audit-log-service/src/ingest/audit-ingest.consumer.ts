@@ -2,6 +2,7 @@ import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { Topics, type GroupEvent, type RequestRecord, type UserEvent } from '@app/contracts';
 import { InboundMessage, RethrowRpcExceptionsFilter } from '@app/messaging';
+import { auditIngestMetricsOf, METRICS_REGISTRY, MetricsRegistry, type AuditIngestMetrics } from '@app/observability';
 import type { AuditIngest } from '../store/audit-ingest';
 
 export const AUDIT_INGEST = Symbol('AUDIT_INGEST');
@@ -10,20 +11,36 @@ export const AUDIT_INGEST = Symbol('AUDIT_INGEST');
 @Controller()
 @UseFilters(RethrowRpcExceptionsFilter)
 export class AuditIngestConsumer {
-  constructor(@Inject(AUDIT_INGEST) private readonly ingest: AuditIngest) {}
+  private readonly metrics: AuditIngestMetrics;
+
+  constructor(
+    @Inject(AUDIT_INGEST) private readonly ingest: AuditIngest,
+    @Inject(METRICS_REGISTRY) metrics: MetricsRegistry,
+  ) {
+    this.metrics = auditIngestMetricsOf(metrics);
+  }
 
   @EventPattern(Topics.requestRecords, { batch: true })
   async onRequestRecords(messages: InboundMessage<RequestRecord>[]): Promise<void> {
-    await this.ingest.appendRequests(messages.map((m) => m.value));
+    const records = messages.map((m) => m.value);
+    await this.ingest.appendRequests(records);
+    const now = Date.now();
+    for (const r of records) this.metrics.ingestLag.observe({ kind: 'request' }, Math.max(0, now - Date.parse(r.receivedAt) - r.latencyMs) / 1000);
   }
 
   @EventPattern(Topics.userEvents, { batch: true })
   async onUserEvents(messages: InboundMessage<UserEvent>[]): Promise<void> {
-    await this.ingest.appendEvents(messages.map((m) => ({ event: m.value, correlationId: m.correlationId ?? null })));
+    await this.onEvents(messages);
   }
 
   @EventPattern(Topics.groupEvents, { batch: true })
   async onGroupEvents(messages: InboundMessage<GroupEvent>[]): Promise<void> {
+    await this.onEvents(messages);
+  }
+
+  private async onEvents(messages: InboundMessage<UserEvent | GroupEvent>[]): Promise<void> {
     await this.ingest.appendEvents(messages.map((m) => ({ event: m.value, correlationId: m.correlationId ?? null })));
+    const now = Date.now();
+    for (const m of messages) this.metrics.ingestLag.observe({ kind: 'change' }, Math.max(0, now - Date.parse(m.value.time)) / 1000);
   }
 }

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Headers, Topics } from '@app/contracts';
 import type { TypedProducer } from '@app/messaging';
-import { CORRELATION_HEADER, JsonLogger } from '@app/observability';
+import { CORRELATION_HEADER, JsonLogger, METRICS_REGISTRY, MetricsRegistry, requestRecordMetricsOf } from '@app/observability';
 import { LOGGER, TYPED_PRODUCER } from '@app/runtime';
 import { bearerCredentialOf } from '../auth/bearer-token';
 import '../auth/scim-request';
@@ -46,9 +46,15 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
     @Inject(REQUEST_AUDIT_OPTIONS) private readonly options: RequestAuditOptions,
     @Inject(TYPED_PRODUCER) producer: TypedProducer,
     @Inject(LOGGER) logger: JsonLogger,
+    @Inject(METRICS_REGISTRY) metrics: MetricsRegistry,
     tokens: TenantTokensService,
   ) {
+    const counters = requestRecordMetricsOf(metrics);
     this.recorder = new RequestRecorder({
+      onCount: (outcome, n, buffered) => {
+        counters.records.inc({ outcome }, n);
+        counters.buffered.set(buffered);
+      },
       ...options,
       logger: logger.child('request-records'),
       send: (records) =>

@@ -17,6 +17,8 @@ export interface RequestRecorderOptions {
   /** Names the tenant of a record whose request failed before authentication (bad JSON, 415, 413). */
   resolveTenant?(bearerToken: string): Promise<{ tenantId: string; tokenId: string } | undefined>;
   logger: ComponentLogger;
+  /** Told of every change of the totals (for metrics). */
+  onCount?(outcome: 'recorded' | 'sent' | 'dropped', count: number, buffered: number): void;
 }
 
 /** An observed request, and the bearer token to name its tenant when authentication never ran. */
@@ -48,14 +50,9 @@ export class RequestRecorder {
   }
 
   record(entry: PendingRecord): void {
-    this.totals.recorded++;
     this.buffer.push(entry);
-    if (this.buffer.length > this.options.bufferLimit) {
-      const excess = this.buffer.length - this.options.bufferLimit;
-      this.buffer.splice(0, excess);
-      this.totals.dropped += excess;
-      this.droppedSinceLog += excess;
-    }
+    this.count('recorded', 1);
+    this.dropBeyondLimit();
     if (this.closed) return;
     if (this.buffer.length >= this.options.batchSize) this.flushSoon(0);
     else this.flushSoon(this.options.flushIntervalMs);
@@ -73,10 +70,25 @@ export class RequestRecorder {
       if (this.buffer.length >= before) await new Promise((r) => setTimeout(r, 100));
     }
     if (this.buffer.length > 0) {
-      this.totals.dropped += this.buffer.length;
-      this.options.logger.error('request records not sent before shutdown', { count: this.buffer.length });
+      const lost = this.buffer.length;
       this.buffer = [];
+      this.count('dropped', lost);
+      this.options.logger.error('request records not sent before shutdown', { count: lost });
     }
+  }
+
+  /** The oldest records beyond the buffer limit are dropped (and counted). */
+  private dropBeyondLimit(): void {
+    const excess = this.buffer.length - this.options.bufferLimit;
+    if (excess <= 0) return;
+    this.buffer.splice(0, excess);
+    this.droppedSinceLog += excess;
+    this.count('dropped', excess);
+  }
+
+  private count(outcome: 'recorded' | 'sent' | 'dropped', n: number): void {
+    this.totals[outcome] += n;
+    this.options.onCount?.(outcome, n, this.buffer.length);
   }
 
   private flushSoon(delayMs: number): void {
@@ -112,17 +124,12 @@ export class RequestRecorder {
     try {
       const records = (await Promise.all(batch.map((entry) => this.build(entry)))).filter((r): r is RequestRecord => r !== undefined);
       if (records.length > 0) await this.options.send(records);
-      this.totals.sent += records.length;
+      this.count('sent', records.length);
       return true;
     } catch (err) {
       this.totals.failedSends++;
       this.buffer.unshift(...batch);
-      if (this.buffer.length > this.options.bufferLimit) {
-        const excess = this.buffer.length - this.options.bufferLimit;
-        this.buffer.splice(0, excess);
-        this.totals.dropped += excess;
-        this.droppedSinceLog += excess;
-      }
+      this.dropBeyondLimit();
       this.options.logger.warn('sending request records failed; they are kept and retried', { count: batch.length, error: err as Error });
       return false;
     }
@@ -152,7 +159,7 @@ export class RequestRecorder {
     try {
       return buildRequestRecord(entry.observed, this.options.basePath, this.options.limits);
     } catch (err) {
-      this.totals.dropped++;
+      this.count('dropped', 1);
       this.options.logger.error('a request record could not be built', { path: entry.observed.url.split('?')[0], error: err as Error });
       return undefined;
     }

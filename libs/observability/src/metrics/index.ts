@@ -4,3 +4,4 @@ export * from './messaging-metrics';
 export * from './metrics.controller';
 export * from './periodic-sampler';
 export * from './throttle';
+export * from './audit-metrics';
