@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- users [--creates N] [--tenants N] [--concurrency N] [--sequential N]`
  * `npm run bench -- groups [--members N] [--per-patch N] [--reads N]`
+ * `npm run bench -- audit [--rounds N] [--creates N] [--tenants N] [--concurrency N] [--sequential N]`
  * Runs against the stack from `npm run up` and prints the figures as JSON (see docs/performance.md).
  */
 import { runningStack } from './stack-handle';
 import { groupsBench } from './groups-bench';
 import { usersBench } from './users-bench';
+import { auditBench } from './audit-bench';
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -34,7 +36,18 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
-  throw new Error(`unknown bench suite "${suite ?? ''}"; try: users, groups`);
+  if (suite === 'audit') {
+    const result = await auditBench(stack, {
+      rounds: option(args, 'rounds', 2),
+      sequentialUsers: option(args, 'sequential', 200),
+      burstCreates: option(args, 'creates', 5000),
+      burstTenants: option(args, 'tenants', 20),
+      concurrency: option(args, 'concurrency', 200),
+    });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  throw new Error(`unknown bench suite "${suite ?? ''}"; try: users, groups, audit`);
 }
 
 main().then(

@@ -10,6 +10,9 @@ export interface RunningStack {
   pids: Record<string, number>;
   /** The Postgres server the stack uses (its `postgres` database). */
   postgresUrl?: string;
+  /** The audit log's query API and its ops credential (absent on a stack without them). */
+  auditUrl?: string;
+  auditOpsToken?: string;
 }
 
 export function runningStack(): RunningStack {
@@ -26,5 +29,15 @@ export function runningStack(): RunningStack {
     adminToken: readFileSync(join(runDir, 'admin-token'), 'utf8').trim(),
     pids: Object.fromEntries(Object.entries(state.services).map(([name, s]) => [name, s.pid])),
     postgresUrl: state.postgres?.url,
+    auditUrl: state.services['audit-log-service']?.url,
+    auditOpsToken: readOptional(join(runDir, 'audit-ops-token')),
   };
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics } from '@app/contracts';
 import { AdminClient, ProvisionedTenant } from '../local/admin-client';
+import { AuditLagProbe, secondsUntilAudited } from './audit-probe';
 import { peakRssMiB } from './process-memory';
 import { RunningStack } from './stack-handle';
 import { round, runPool, Samples } from './stats';
@@ -16,6 +17,8 @@ export interface UsersBenchOptions {
   burstCreates: number;
   burstTenants: number;
   concurrency: number;
+  /** false: do not measure the audit lag (the stack may run without request records). */
+  audit?: boolean;
 }
 
 export interface Timed {
@@ -128,17 +131,24 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   const byStatus = new Map<number, number>();
   const createdIds: string[] = [];
   const reads = new Samples();
+  let readCount = 0;
   let bursting = true;
   const reader = (async () => {
     let i = 0;
     while (bursting) {
       const t = i++ % tenants.length;
       const r = await call(tenants[t], 'GET', `/Users/${seeded[t].body.id}`);
+      readCount++;
       reads.add(r.ms);
       await new Promise((res) => setTimeout(res, 20));
     }
   })();
 
+  // The audit lag while the burst runs: a marked read every 500 ms, polled until queryable.
+  const audit = stack.auditUrl && stack.auditOpsToken && options.audit !== false ? { url: stack.auditUrl, token: stack.auditOpsToken } : undefined;
+  const probe = audit ? new AuditLagProbe(audit.url, audit.token, tenants[0], `/Users/${seeded[0].body.id}`) : undefined;
+  const burstFrom = new Date(Date.now() - 1000).toISOString();
+  probe?.start();
   const commitsBefore = await userServiceCommits(stack);
   const started = performance.now();
   await runPool(options.burstCreates, options.concurrency, async (i) => {
@@ -152,6 +162,11 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   const commitsAfter = await userServiceCommits(stack);
   bursting = false;
   await reader;
+  await probe?.stop();
+  // Every request of the burst's tenants (creates, reads, probes) queryable in the audit log.
+  const audited = audit
+    ? await secondsUntilAudited(audit.url, audit.token, tenants.map((t) => t.tenantId), burstFrom, options.burstCreates + readCount + (probe?.requests ?? 0), burstEnded)
+    : undefined;
 
   const deadline = Date.now() + 120_000;
   while (createdIds.some((id) => !events.counts.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -173,6 +188,7 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
     eventsDuplicated: duplicated,
     secondsUntilLastEvent: round(Math.max(0, events.lastAt() - burstEnded) / 1000, 2),
     getDuringBurstMs: reads.summary(),
+    audit: probe && audited ? { lagDuringBurst: probe.summary(), secondsFromBurstEndUntilAllQueryable: audited.seconds, requestsQueryable: audited.audited } : null,
     // How well the user-service batches: database transactions per create (reads included).
     userServiceTransactionsPerCreate: commitsBefore === null || commitsAfter === null ? null : round((commitsAfter - commitsBefore) / options.burstCreates, 2),
   };
