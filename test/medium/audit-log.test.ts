@@ -7,7 +7,7 @@ import { produce } from './support/kafka-helpers';
 import { scrape, samplesOf } from './support/metrics-scrape';
 import { uniqueId } from './support/names';
 import { freePort } from './support/processes';
-import { ENTRA_GROUP_SCHEMA, entraUser, GROUP_SCHEMA, patchOp, ScimClient, ScimStack, USER_SCHEMA } from './support/scim-stack';
+import { ENTRA_GROUP_SCHEMA, entraUser, GROUP_SCHEMA, PATCH_OP, patchOp, ScimClient, ScimStack, USER_SCHEMA } from './support/scim-stack';
 
 /**
  * The audit log end to end: an Entra sequence through the gateway, then the query API answers
@@ -60,6 +60,7 @@ describe('audit log of an Entra sequence', () => {
   let groupId = '';
   let otherUserId = '';
   let userName = '';
+  let bUserId = '';
 
   async function entra(client: ScimClient, method: string, path: string, body?: unknown) {
     const clientRequestId = randomUUID();
@@ -98,10 +99,17 @@ describe('audit log of an Entra sequence', () => {
     expect((await entra(a, 'PUT', `/Users/${otherUserId}`, { ...otherBody, displayNme: 'typo' })).status).toBe(200);
     expect((await entra(a, 'PATCH', `/Users/${otherUserId}`, patchOp({ op: 'replace', path: 'nickNme', value: 'typo' }))).status).toBe(200);
     expect((await entra(a, 'DELETE', `/Users/${userId}`)).status).toBe(204);
-    // Tenant B does something too; A must never see it.
-    expect((await b.post('/Users', entraUser())).status).toBe(201);
+    // Tenant B does something too; A must never see it. Its passwords come in every form Entra's
+    // PATCH dialect and a broken body can carry them.
+    const bUser = await b.post('/Users', entraUser());
+    expect(bUser.status).toBe(201);
+    bUserId = bUser.body.id;
+    expect((await b.patch(`/Users/${bUserId}`, { schemas: [PATCH_OP], Operations: [{ Op: 'Replace', Path: 'password', Value: 'Cap1tal-Secret!' }] })).status).toBe(200);
+    expect((await b.request('POST', '/Users', '{"userName": "x@y", "password": Broken-Secret!}')).status).toBe(400);
+    expect((await b.post('/Users', { ...entraUser(), password: 12345678901 })).status).toBe(400);
 
     await eventually(() => allRequests(a.id), (r) => r.length >= sent.length, `${sent.length} request records of tenant A`);
+    await eventually(() => allRequests(b.id), (r) => r.length >= 4, '4 request records of tenant B');
     await eventually(
       () => audit<ResourceHistory>(AuditRoutes.history(a.id, 'User', userId)),
       (h) => h.body.changes?.some((c) => c.type === 'scim.user.deleted') && h.body.changes.some((c) => c.type === 'scim.membership.removed'),
@@ -131,6 +139,15 @@ describe('audit log of an Entra sequence', () => {
     // Newest first.
     const times = records.map((r) => r.receivedAt);
     expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('never stores a password, however it was sent', async () => {
+    const records = await allRequests(b.id);
+    expect(records.map((r) => r.status).sort()).toEqual([200, 201, 400, 400]);
+    const text = JSON.stringify(records);
+    for (const secret of ['Cap1tal-Secret!', 'Broken-Secret', '12345678901']) expect(text).not.toContain(secret);
+    const patch = records.find((r) => r.method === 'PATCH')!;
+    expect(patch.resourceIds).toEqual([bUserId]);
   });
 
   it('filters requests by status, scimType, operation, resource and user, and pages with a cursor', async () => {
@@ -265,7 +282,22 @@ describe('audit log of an Entra sequence', () => {
   });
 
   it('answers bad query parameters with 400', async () => {
-    for (const q of ['limit=0', 'limit=x', 'from=yesterday', 'status=99', 'resourceType=Device', 'cursor=garbage', 'operation=frobnicate', 'failed=maybe']) {
+    const oddCursor = Buffer.from(JSON.stringify(['1', 'x'])).toString('base64url');
+    const badDayCursor = Buffer.from(JSON.stringify(['2026-02-30T00:00:00Z', 'x'])).toString('base64url');
+    for (const q of [
+      'limit=0',
+      'limit=x',
+      'from=yesterday',
+      'from=0000-01-01T00:00:00Z',
+      'to=2026-02-30T00:00:00Z',
+      'status=99',
+      'resourceType=Device',
+      'cursor=garbage',
+      `cursor=${oddCursor}`,
+      `cursor=${badDayCursor}`,
+      'operation=frobnicate',
+      'failed=maybe',
+    ]) {
       expect([q, (await audit(`${AuditRoutes.requests}?${q}`)).status]).toEqual([q, 400]);
     }
     expect((await audit(AuditRoutes.history(a.id, 'Device' as never, userId))).status).toBe(400);
@@ -324,8 +356,10 @@ describe('audit store', () => {
     await produce(stack.kafka, stack.prefix + Topics.requestRecords, [record, ancient, record].map((value) => ({ key: tenantId, value })));
     await produce(stack.kafka, stack.prefix + Topics.userEvents, [event, event].map((value) => ({ key: `${tenantId}/${userId}`, value })));
     const marker = { ...record, recordId: randomUUID(), path: '/scim/v2/marker' };
+    const withName = { ...event.data.resource, displayName: 'Updated' };
+    const updated: UserEvent = { ...event, id: randomUUID(), type: 'scim.user.updated', time: new Date(Date.now() + 1000).toISOString(), data: { resource: withName, changedAttributes: ['displayName'] } };
     await produce(stack.kafka, stack.prefix + Topics.requestRecords, [{ key: tenantId, value: marker }]);
-    await produce(stack.kafka, stack.prefix + Topics.userEvents, [{ key: `${tenantId}/${userId}`, value: { ...event, id: randomUUID(), type: 'scim.user.updated', time: new Date(Date.now() + 1000).toISOString() } }]);
+    await produce(stack.kafka, stack.prefix + Topics.userEvents, [{ key: `${tenantId}/${userId}`, value: updated }]);
     await eventually(
       async () => (await db.query(`SELECT count(*)::int AS n FROM audit_changes WHERE tenant_id = $1`, [tenantId])).rows[0].n as number,
       (n) => n >= 2,
@@ -338,10 +372,30 @@ describe('audit store', () => {
       (n) => n === 1,
       'the marker record',
     );
-    const requests = await db.query(`SELECT record_id FROM audit_requests WHERE tenant_id = $1 ORDER BY path`, [tenantId]);
+    // The creation redelivered after the update (a replay from the dead-letter topic, say) changes nothing.
+    await produce(stack.kafka, stack.prefix + Topics.userEvents, [{ key: `${tenantId}/${userId}`, value: event }]);
+    const marker2 = { ...record, recordId: randomUUID(), path: '/scim/v2/marker2' };
+    await produce(stack.kafka, stack.prefix + Topics.requestRecords, [{ key: tenantId, value: marker2 }]);
+    const lastEvent: UserEvent = {
+      ...event,
+      id: randomUUID(),
+      type: 'scim.user.deactivated',
+      time: new Date(Date.now() + 2000).toISOString(),
+      data: { resource: { ...withName, active: false }, changedAttributes: ['active'] },
+    };
+    await produce(stack.kafka, stack.prefix + Topics.userEvents, [{ key: `${tenantId}/${userId}`, value: lastEvent }]);
+    await eventually(
+      async () => (await db.query(`SELECT last_event_id FROM audit_resources WHERE tenant_id = $1`, [tenantId])).rows[0]?.last_event_id as string,
+      (id) => id === lastEvent.id,
+      'the last event in the resource state',
+    );
+    const requests = await db.query(`SELECT record_id FROM audit_requests WHERE tenant_id = $1 AND path <> '/scim/v2/marker2' ORDER BY path`, [tenantId]);
     expect(requests.rows.map((r) => r.record_id)).toEqual([record.recordId, marker.recordId]);
     const changes = await db.query(`SELECT type FROM audit_changes WHERE tenant_id = $1 ORDER BY occurred_at`, [tenantId]);
-    expect(changes.rows.map((r) => r.type)).toEqual(['scim.user.created', 'scim.user.updated']);
+    expect(changes.rows.map((r) => r.type)).toEqual(['scim.user.created', 'scim.user.updated', 'scim.user.deactivated']);
+    // Had the late creation taken the state back, the deactivation would also show displayName added.
+    const last = await db.query(`SELECT differences FROM audit_changes WHERE event_id = $1`, [lastEvent.id]);
+    expect(last.rows[0].differences).toEqual([{ path: 'active', op: 'added', before: null, after: false }]);
   });
 
   it('drops whole days past the retention period and keeps the rest', async () => {

@@ -18,6 +18,7 @@ export function auditLogServiceDefinition(env: NodeJS.ProcessEnv = process.env):
     entities: AUDIT_SERVICE_ENTITIES,
     migrations: AUDIT_SERVICE_MIGRATIONS,
     module: () => AuditLogServiceModule.forRoot(),
-    consumer: { groupId: `${config.TOPIC_PREFIX}audit-log-service` },
+    // A database outage is waited out (about 100 s per record) rather than dead-lettering the audit trail.
+    consumer: { groupId: `${config.TOPIC_PREFIX}audit-log-service`, maxAttempts: 10 },
   };
 }

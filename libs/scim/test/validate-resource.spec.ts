@@ -161,6 +161,17 @@ describe('validateResource errors', () => {
     });
   });
 
+  it('names the type of a bad password, never its value', () => {
+    let detail = '';
+    try {
+      validateResource({ schemas: [CORE_USER], userName: 'a', password: 98765432 }, userContext);
+    } catch (err) {
+      detail = (err as Error).message;
+    }
+    expect(detail).toContain("Attribute 'password' expects a string, got a number");
+    expect(detail).not.toContain('98765432');
+  });
+
   it('disabled extensions are unsupported schemas', () => {
     expectScimError(() => validateResource({ schemas: [CORE_USER, GEN], userName: 'a' }, registry.context('User', { extensions: [ENT] })), {
       status: 400,

@@ -1,7 +1,7 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import { Topics, type GroupEvent, type RequestRecord, type UserEvent } from '@app/contracts';
-import { InboundMessage, RethrowRpcExceptionsFilter } from '@app/messaging';
+import { InboundMessage, NonRetryableError, RethrowRpcExceptionsFilter } from '@app/messaging';
 import { auditIngestMetricsOf, METRICS_REGISTRY, MetricsRegistry, type AuditIngestMetrics } from '@app/observability';
 import type { AuditIngest } from '../store/audit-ingest';
 
@@ -23,7 +23,7 @@ export class AuditIngestConsumer {
   @EventPattern(Topics.requestRecords, { batch: true })
   async onRequestRecords(messages: InboundMessage<RequestRecord>[]): Promise<void> {
     const records = messages.map((m) => m.value);
-    await this.ingest.appendRequests(records);
+    await refusedDataIsFinal(() => this.ingest.appendRequests(records));
     const now = Date.now();
     for (const r of records) this.metrics.ingestLag.observe({ kind: 'request' }, Math.max(0, now - Date.parse(r.receivedAt) - r.latencyMs) / 1000);
   }
@@ -39,8 +39,24 @@ export class AuditIngestConsumer {
   }
 
   private async onEvents(messages: InboundMessage<UserEvent | GroupEvent>[]): Promise<void> {
-    await this.ingest.appendEvents(messages.map((m) => ({ event: m.value, correlationId: m.correlationId ?? null })));
+    await refusedDataIsFinal(() => this.ingest.appendEvents(messages.map((m) => ({ event: m.value, correlationId: m.correlationId ?? null }))));
     const now = Date.now();
     for (const m of messages) this.metrics.ingestLag.observe({ kind: 'change' }, Math.max(0, now - Date.parse(m.value.time)) / 1000);
+  }
+}
+
+/**
+ * Postgres refusing the data itself (SQLSTATE class 22, data exception; 54, a limit such as an
+ * index row too large) will refuse it again: the record goes to the dead-letter topic at once
+ * (after the transport has retried its batch record by record) instead of holding the
+ * partition. Anything else (connection lost, deadlock) is retried.
+ */
+async function refusedDataIsFinal<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'))) throw new NonRetryableError(`the audit store refused the record (${code}): ${(err as Error).message}`);
+    throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { AuditedResourceType, ChangeQuery, RequestOperation, RequestQuery } from '@app/contracts';
-import { BUCKETS, decodeCursor, type ChangeFilters, type Cursor, type RequestFilters } from './audit-query';
+import { BUCKETS, decodeCursor, parseInstant, type ChangeFilters, type Cursor, type RequestFilters } from './audit-query';
 
 const OPERATIONS: readonly RequestOperation[] = ['create', 'read', 'list', 'search', 'replace', 'patch', 'delete', 'discovery', 'other'];
 const RESOURCE_TYPES: readonly AuditedResourceType[] = ['User', 'Group'];
@@ -17,9 +17,9 @@ function text(value: unknown, name: string, max = 500): string | undefined {
 export function instant(value: unknown, name: string): Date | undefined {
   const t = text(value, name, 64);
   if (t === undefined) return undefined;
-  const parsed = Date.parse(t);
-  if (Number.isNaN(parsed)) throw new BadRequestException(`${name} must be an ISO 8601 instant, e.g. 2026-11-23T10:00:00Z`);
-  return new Date(parsed);
+  const parsed = parseInstant(t);
+  if (!parsed) throw new BadRequestException(`${name} must be an ISO 8601 instant from 1970 to 9999, e.g. 2026-11-23T10:00:00Z`);
+  return parsed;
 }
 
 export function resourceType(value: unknown): AuditedResourceType | undefined {

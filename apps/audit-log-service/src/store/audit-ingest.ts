@@ -42,7 +42,9 @@ interface ResourceState {
   last_event_id: string;
 }
 
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+/** Longest name kept in an indexed column (Postgres refuses index rows over about 2.7 kB). */
+const MAX_NAME_LENGTH = 512;
+const str = (value: unknown): string | null => (typeof value === 'string' ? value.slice(0, MAX_NAME_LENGTH).replace(/\u0000/g, '\uFFFD') : null);
 
 /**
  * Writes what the audit log consumes: request records (idempotent by record id) and domain
@@ -84,8 +86,8 @@ export class AuditIngest {
       resource_type: r.resourceType ?? null,
       operation: r.operation ?? 'other',
       resource_ids: r.resourceIds ?? [],
-      user_name: r.userName ?? null,
-      external_id: r.externalId ?? null,
+      user_name: str(r.userName),
+      external_id: str(r.externalId),
       request_body: r.requestBody ?? null,
       response_body: r.responseBody ?? null,
       ignored_attributes: r.ignoredAttributes ?? [],
@@ -155,7 +157,9 @@ export class AuditIngest {
              display_name text, deleted boolean, state jsonb, last_changed_at timestamptz, last_event_id varchar)
            ON CONFLICT (tenant_id, resource_type, resource_id) DO UPDATE SET
              user_name = EXCLUDED.user_name, external_id = EXCLUDED.external_id, display_name = EXCLUDED.display_name,
-             deleted = EXCLUDED.deleted, state = EXCLUDED.state, last_changed_at = EXCLUDED.last_changed_at, last_event_id = EXCLUDED.last_event_id`,
+             deleted = EXCLUDED.deleted, state = EXCLUDED.state, last_changed_at = EXCLUDED.last_changed_at, last_event_id = EXCLUDED.last_event_id
+           -- An event replayed late (from the dead-letter topic) never takes the state back in time.
+           WHERE audit_resources.last_changed_at <= EXCLUDED.last_changed_at`,
           [JSON.stringify([...touched.values()])],
         );
       }
@@ -221,7 +225,7 @@ export class AuditIngest {
     const isCreation = event.type === 'scim.user.created' || event.type === 'scim.group.created';
     const differences =
       known !== undefined || isCreation || deleted
-        ? differencesBetween(known, after)
+        ? differencesBetween(known ?? (deleted ? resource : undefined), after)
         : differencesWithoutHistory(resource, data.changedAttributes ?? []);
     const current = after ?? known ?? resource;
     const names = {

@@ -8,6 +8,12 @@ const DAY_MS = 86_400_000;
 const PARTITION_NAME = /^(audit_requests|audit_changes)_p(\d{4})(\d{2})(\d{2})$/;
 /** Any number; only its collision with other users of advisory locks on this database matters. */
 const PARTITION_DDL_LOCK = 0x6175_6469; // "audi"
+/**
+ * Creating or dropping a partition takes an exclusive lock on the parent table. Queued behind a
+ * long query it would stall every insert and read queued after it; it gives up after this instead
+ * (creation is retried with the batch, a drop at the next run).
+ */
+const DDL_LOCK_TIMEOUT = '3s';
 
 /** The UTC day (midnight, epoch ms) an instant falls in. */
 export function dayOf(instant: Date | number): number {
@@ -61,6 +67,7 @@ export class AuditPartitions {
       if (day + DAY_MS > cutoff) continue;
       await this.dataSource.transaction(async (tx) => {
         await tx.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_DDL_LOCK]);
+        await tx.query(`SET LOCAL lock_timeout = '${DDL_LOCK_TIMEOUT}'`);
         await tx.query(`DROP TABLE IF EXISTS "${name}"`);
       });
       this.known.delete(name);
@@ -90,6 +97,7 @@ export class AuditPartitions {
     const to = new Date(day + DAY_MS).toISOString();
     await this.dataSource.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_DDL_LOCK]);
+      await tx.query(`SET LOCAL lock_timeout = '${DDL_LOCK_TIMEOUT}'`);
       await tx.query(`CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF ${table} FOR VALUES FROM ('${from}') TO ('${to}')`);
     });
     this.known.add(name);

@@ -15,7 +15,7 @@ describe('differencesBetween', () => {
 
   it('is every attribute added for a creation, without meta', () => {
     const diff = differencesBetween(undefined, before);
-    expect(diff.map((d) => d.path)).toEqual(['active', 'emails', 'id', 'name.familyName', 'name.givenName', `${ENTERPRISE}.department`, 'userName']);
+    expect(diff.map((d) => d.path)).toEqual(['active', 'emails', 'id', 'name.familyName', 'name.givenName', `${ENTERPRISE}:department`, 'userName']);
     expect(diff.every((d) => d.op === 'added' && d.before === null)).toBe(true);
   });
 
@@ -32,8 +32,20 @@ describe('differencesBetween', () => {
       { path: 'active', op: 'changed', before: true, after: false },
       { path: 'emails', op: 'changed', before: before.emails, after: after.emails },
       { path: 'name.familyName', op: 'removed', before: 'Lovelace', after: null },
-      { path: `${ENTERPRISE}.costCenter`, op: 'added', before: null, after: 'CC1' },
+      { path: `${ENTERPRISE}:costCenter`, op: 'added', before: null, after: 'CC1' },
     ]);
+  });
+
+  it('ignores the order of keys and of multi-valued entries', () => {
+    const emails = [
+      { type: 'work', value: 'a@x', primary: true },
+      { value: 'b@x', type: 'home' },
+    ];
+    const reordered = [
+      { type: 'home', value: 'b@x' },
+      { primary: true, value: 'a@x', type: 'work' },
+    ];
+    expect(differencesBetween({ id: 'u', emails }, { id: 'u', emails: reordered })).toEqual([]);
   });
 
   it('is empty when nothing but meta changed', () => {
@@ -48,6 +60,15 @@ describe('differencesWithoutHistory', () => {
       { path: 'name.givenName', op: 'changed', before: null, after: 'A' },
       { path: 'name.familyName', op: 'changed', before: null, after: 'B' },
       { path: 'title', op: 'removed', before: null, after: null },
+    ]);
+  });
+});
+
+describe('extension attributes', () => {
+  it('are named by their URN, a colon and the attribute, as changedAttributes names them', () => {
+    expect(differencesWithoutHistory({ id: 'u', [ENTERPRISE]: { department: 'R&D', manager: { value: 'm1' } } }, [`${ENTERPRISE}:department`, `${ENTERPRISE}:manager`])).toEqual([
+      { path: `${ENTERPRISE}:department`, op: 'changed', before: null, after: 'R&D' },
+      { path: `${ENTERPRISE}:manager.value`, op: 'changed', before: null, after: 'm1' },
     ]);
   });
 });

@@ -25,14 +25,29 @@ export function flattenResource(resource: Record<string, unknown>): Map<string, 
   };
   for (const [key, value] of Object.entries(resource)) {
     if (IGNORED_TOP_LEVEL.has(key)) continue;
-    walk(value, key);
+    // An extension's attributes are `urn:…:User:department` (RFC 7644 §3.10); sub-attributes `.`.
+    if (/^urn:/i.test(key) && isObject(value) && Object.keys(value).length > 0) {
+      for (const [attribute, v] of Object.entries(value)) walk(v, `${key}:${attribute}`);
+    } else {
+      walk(value, key);
+    }
   }
   return out;
 }
 
+/**
+ * Equal as SCIM values: object keys in any order (Postgres jsonb reorders them), multi-valued
+ * attributes in any order (RFC 7643 §2.4: they are unordered).
+ */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).sort().join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** Before/after per attribute path between two states of a resource; `before` undefined means it did not exist. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -98,6 +99,7 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
     const length = Number(request.headers['content-length'] ?? 0);
     this.recorder.record({
       observed: {
+        recordId: randomUUID(),
         receivedAt: new Date(Date.now() - elapsed),
         method: request.method,
         url: request.url,

@@ -1,8 +1,9 @@
 import { REDACTED } from '@app/contracts';
-import { auditedBody, buildRequestRecord, namedUser, operationOf, redactSecrets, resourceIdsOf, type ObservedRequest } from './request-record-builder';
+import { auditedBody, buildRequestRecord, DEFAULT_RECORD_LIMITS, namedUser, operationOf, redactSecrets, resourceIdsOf, shrinkObserved, type ObservedRequest } from './request-record-builder';
 
 function observed(overrides: Partial<ObservedRequest> = {}): ObservedRequest {
   return {
+    recordId: 'rec-1',
     receivedAt: new Date('2026-11-23T10:00:00.000Z'),
     method: 'POST',
     url: '/scim/v2/Users',
@@ -25,6 +26,7 @@ describe('buildRequestRecord', () => {
   it('records a create with its new id, the user it names and no password', () => {
     const record = buildRequestRecord(observed(), '/scim/v2');
     expect(record).toMatchObject({
+      recordId: 'rec-1',
       tenantId: 'tenant-a',
       tokenId: 'token-a',
       method: 'POST',
@@ -125,10 +127,50 @@ describe('redactSecrets and auditedBody', () => {
     expect(out).toContain('"value":false');
   });
 
+  it('redacts PATCH operations whatever the case of their members', () => {
+    const out = JSON.stringify(redactSecrets({ Operations: [{ Op: 'Replace', Path: 'Password', Value: 'hunter2' }, { op: 'replace', value: { PASSWORD: 'hunter3' } }] }));
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('hunter3');
+  });
+
+  it('stores NUL as U+FFFD and cuts bodies nested too deep instead of failing', () => {
+    expect(redactSecrets({ 'a\u0000': 'b\u0000' })).toEqual({ 'a\uFFFD': 'b\uFFFD' });
+    let deep: unknown = 'x';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(JSON.stringify(redactSecrets(deep))).toContain('[nested too deep]');
+  });
+
   it('cuts a long body to a preview of the limit', () => {
     const out = auditedBody({ members: 'x'.repeat(5000) }, 1000) as { truncated: boolean; bytes: number; preview: string };
     expect(out.truncated).toBe(true);
     expect(out.bytes).toBeGreaterThan(5000);
     expect(out.preview).toHaveLength(1000);
+  });
+});
+
+describe('shrinkObserved', () => {
+  const limits = { bodyLimitBytes: 1000, maxResourceIds: 100 };
+
+  it('keeps nothing an unauthenticated caller sent, and names no user for it', () => {
+    const shrunk = shrinkObserved(observed({ status: 401, url: '/scim/v2/Users?filter=userName%20eq%20%22x%22' }), '/scim/v2', limits);
+    expect(shrunk.requestBody).toBeUndefined();
+    expect(buildRequestRecord(shrunk, '/scim/v2', limits)).toMatchObject({ requestBody: null, userName: null, externalId: null });
+  });
+
+  it('cuts a large body at once, keeping the members it names', () => {
+    const members = Array.from({ length: 80 }, (_, i) => ({ value: `m${i}` }));
+    const body = { Operations: [{ op: 'add', path: 'members', value: members }] };
+    const shrunk = shrinkObserved(observed({ method: 'PATCH', url: '/scim/v2/Groups/g1', route: '/scim/v2/Groups/:id', params: { id: 'g1' }, requestBody: body, requestBytes: 5000, responsePayload: 'y'.repeat(6000) }), '/scim/v2', limits);
+    expect(shrunk.requestBody).toEqual({ truncated: true, bytes: 5000, preview: '' });
+    expect(shrunk.responsePayload).toHaveLength(1000);
+    const record = buildRequestRecord(shrunk, '/scim/v2', limits);
+    expect(record.resourceIds).toHaveLength(81);
+    expect(record.resourceIds.slice(0, 2)).toEqual(['g1', 'm0']);
+    expect(record.responseBody).toMatchObject({ truncated: true, bytes: 6000 });
+  });
+
+  it('does not scan very long filters for a user', () => {
+    const filter = `userName eq "${'a'.repeat(2000)}"`;
+    expect(buildRequestRecord(observed({ method: 'GET', url: `/scim/v2/Users?filter=${encodeURIComponent(filter)}`, requestBody: undefined, responsePayload: undefined }), '/scim/v2', DEFAULT_RECORD_LIMITS).userName).toBeNull();
   });
 });

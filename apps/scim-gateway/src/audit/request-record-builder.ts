@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { REDACTED, type AuditedResourceType, type RequestOperation, type RequestRecord, type TruncatedBody } from '@app/contracts';
 
 /** What the gateway keeps of a request while answering it; turned into a RequestRecord off the request path. */
 export interface ObservedRequest {
+  /** Assigned when the request is observed, so a batch sent again carries the same ids (the audit log deduplicates on it). */
+  recordId: string;
   receivedAt: Date;
   method: string;
   /** The raw URL (path and query) as received. */
@@ -16,13 +17,20 @@ export interface ObservedRequest {
   clientRequestId: string | null;
   tenantId: string | null;
   tokenId: string | null;
+  /** The parsed body, or already cut to a TruncatedBody by shrinkObserved when it was too large to hold. */
   requestBody: unknown;
   /** Length of the request body as received (its content-length), for batch sizing. */
   requestBytes: number;
+  /** Ids taken from a body before it was cut (shrinkObserved). */
+  bodyResourceIds?: string[];
+  /** userName / externalId taken from a body before it was cut. */
+  bodyNames?: { userName: string | null; externalId: string | null };
   /** Unknown attributes ignored while handling the request. */
   ignoredAttributes?: readonly string[];
   /** The answer as sent (a JSON string for SCIM answers), or undefined for an empty one. */
   responsePayload: string | undefined;
+  /** Set by shrinkObserved when the answer was longer than it keeps: responsePayload is then its first characters. */
+  responseBytes?: number;
 }
 
 export interface RecordLimits {
@@ -34,6 +42,43 @@ export interface RecordLimits {
 
 export const DEFAULT_RECORD_LIMITS: RecordLimits = { bodyLimitBytes: 16_384, maxResourceIds: 1_000 };
 
+/** Longest userName / externalId a record names (longer ones are cut; Postgres indexes them). */
+export const MAX_NAME_LENGTH = 512;
+/** Filters longer than this are not searched for a userName (bounds the work per record). */
+const MAX_FILTER_SCANNED = 1_024;
+/** Bodies nested deeper than this are cut there (a record must build whatever the client sent). */
+const MAX_DEPTH = 64;
+
+function isTruncated(value: unknown): value is TruncatedBody {
+  return isObject(value) && value.truncated === true && typeof value.bytes === 'number';
+}
+
+/**
+ * What a waiting record may hold: for a 401, no body at all (nothing an unauthenticated caller
+ * sends is kept); a body or answer over four times the body limit is cut at once, with the ids
+ * and user it names taken first, so the buffer never holds large bodies. Cheap: no JSON is
+ * parsed or written here (this runs on the request's turn of the event loop).
+ */
+export function shrinkObserved(observed: ObservedRequest, basePath: string, limits: RecordLimits): ObservedRequest {
+  const keep = limits.bodyLimitBytes * 4;
+  let out = observed;
+  if (observed.status === 401) {
+    out = { ...out, requestBody: undefined };
+  } else if (observed.requestBody !== undefined && observed.requestBytes > keep) {
+    const relative = relativeRoute(observed.route ?? observed.url.split('?')[0]!, basePath);
+    out = {
+      ...out,
+      requestBody: { truncated: true, bytes: observed.requestBytes, preview: '' } satisfies TruncatedBody,
+      bodyResourceIds: resourceIdsOf({}, observed.requestBody, undefined, limits.maxResourceIds),
+      bodyNames: namedUser(resourceTypeOf(relative), observed.requestBody, undefined, ''),
+    };
+  }
+  if (observed.responsePayload !== undefined && observed.responsePayload.length > keep) {
+    out = { ...out, responsePayload: observed.responsePayload.slice(0, limits.bodyLimitBytes), responseBytes: Buffer.byteLength(observed.responsePayload) };
+  }
+  return out;
+}
+
 /** Builds the audit record of an answered request: operation, resource, user, redacted bodies. */
 export function buildRequestRecord(observed: ObservedRequest, basePath: string, limits: RecordLimits = DEFAULT_RECORD_LIMITS): RequestRecord {
   const [rawPath, ...rest] = observed.url.split('?');
@@ -42,29 +87,39 @@ export function buildRequestRecord(observed: ObservedRequest, basePath: string, 
   const relative = relativeRoute(observed.route ?? path, basePath);
   const resourceType = resourceTypeOf(relative);
   const operation = observed.route === undefined ? 'other' : operationOf(observed.method, relative);
-  const response = parseJson(observed.responsePayload);
+  const response: unknown =
+    observed.responseBytes !== undefined
+      ? ({ truncated: true, bytes: observed.responseBytes, preview: observed.responsePayload ?? '' } satisfies TruncatedBody)
+      : parseJson(observed.responsePayload);
   const body = observed.requestBody;
-  const named = namedUser(resourceType, body, response, query);
+  const unauthenticated = observed.status === 401;
+  const named = unauthenticated ? { userName: null, externalId: null } : namedUser(resourceType, body, response, query);
+  if (observed.bodyNames) {
+    named.userName ??= observed.bodyNames.userName;
+    named.externalId ??= observed.bodyNames.externalId;
+  }
+  const resourceIds = resourceIdsOf(observed.params, isTruncated(body) ? undefined : body, isTruncated(response) ? undefined : response, limits.maxResourceIds);
+  for (const id of observed.bodyResourceIds ?? []) if (resourceIds.length < limits.maxResourceIds && !resourceIds.includes(id)) resourceIds.push(id);
   return {
-    recordId: randomUUID(),
+    recordId: observed.recordId,
     tenantId: observed.tenantId,
     tokenId: observed.tokenId,
     method: observed.method,
     path,
     query,
     status: observed.status,
-    scimType: scimTypeOf(response),
+    scimType: isTruncated(response) ? null : scimTypeOf(response),
     latencyMs: Math.round(observed.latencyMs * 1000) / 1000,
     correlationId: observed.correlationId,
     clientRequestId: observed.clientRequestId,
-    resourceIds: resourceIdsOf(observed.params, body, response, limits.maxResourceIds),
+    resourceIds,
     receivedAt: observed.receivedAt.toISOString(),
     resourceType,
     operation,
-    userName: named.userName,
-    externalId: named.externalId,
-    requestBody: body === undefined ? null : auditedBody(body, limits.bodyLimitBytes),
-    responseBody: response === undefined ? null : auditedBody(response, limits.bodyLimitBytes),
+    userName: cut(named.userName),
+    externalId: cut(named.externalId),
+    requestBody: body === undefined ? null : isTruncated(body) ? body : auditedBody(body, limits.bodyLimitBytes),
+    responseBody: response === undefined ? null : isTruncated(response) ? { ...response, preview: clean(response.preview) } : auditedBody(response, limits.bodyLimitBytes),
     ...(observed.ignoredAttributes?.length ? { ignoredAttributes: [...observed.ignoredAttributes] } : {}),
   };
 }
@@ -174,7 +229,8 @@ export function namedUser(resourceType: AuditedResourceType | null, body: unknow
 function filterOf(query: string): string | undefined {
   if (!query) return undefined;
   try {
-    return new URLSearchParams(query).get('filter') ?? undefined;
+    const filter = new URLSearchParams(query).get('filter') ?? undefined;
+    return filter !== undefined && filter.length <= MAX_FILTER_SCANNED ? filter : undefined;
   } catch {
     return undefined;
   }
@@ -198,15 +254,29 @@ export function auditedBody(body: unknown, limitBytes: number): unknown {
  * operation whose path is password) by a placeholder. A user's password is write-only (RFC 7643
  * §4.1.1) and never leaves the gateway in a record.
  */
-export function redactSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactSecrets);
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (depth > MAX_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  const pathIsPassword = typeof value.path === 'string' && /(^|[:.])password$/i.test(value.path.trim());
+  // PATCH operation members are matched in any case (RFC 7644 §3.5.2 names them, parsers are lenient).
+  const pathKey = Object.keys(value).find((k) => /^path$/i.test(k));
+  const path = pathKey !== undefined ? value[pathKey] : undefined;
+  const pathIsPassword = typeof path === 'string' && /(^|[:.])password$/i.test(path.trim());
   for (const [key, v] of Object.entries(value)) {
-    if (/^password$/i.test(key) || /:password$/i.test(key)) out[key] = REDACTED;
-    else if (pathIsPassword && key === 'value') out[key] = REDACTED;
-    else out[key] = redactSecrets(v);
+    if (/^password$/i.test(key) || /:password$/i.test(key)) out[clean(key)] = REDACTED;
+    else if (pathIsPassword && /^value$/i.test(key)) out[key] = REDACTED;
+    else out[clean(key)] = redactSecrets(v, depth + 1);
   }
   return out;
+}
+
+/** NUL cannot be stored in Postgres text or jsonb: it becomes U+FFFD, so a record is never refused for it. */
+function clean(text: string): string {
+  return text.includes('\u0000') ? text.replace(/\u0000/g, '\uFFFD') : text;
+}
+
+function cut(name: string | null): string | null {
+  return name === null ? null : clean(name.length > MAX_NAME_LENGTH ? name.slice(0, MAX_NAME_LENGTH) : name);
 }

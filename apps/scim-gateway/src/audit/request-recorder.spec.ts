@@ -7,6 +7,7 @@ const logger = new JsonLogger('test', 'fatal').child('request-records');
 
 function observed(i: number, overrides: Partial<ObservedRequest> = {}): ObservedRequest {
   return {
+    recordId: `r${i}`,
     receivedAt: new Date(),
     method: 'GET',
     url: `/scim/v2/Users/u${i}`,
@@ -79,6 +80,32 @@ describe('RequestRecorder', () => {
     up = true;
     await r.close();
     expect(sent).toEqual(Array.from({ length: 20 }, (_, i) => `c${i + 10}`));
+  });
+
+  it('sends the same record ids again after a failed send (the audit log deduplicates on them)', async () => {
+    let attempts = 0;
+    const seen: string[][] = [];
+    const r = recorder(async (records) => {
+      seen.push(records.map((x) => x.recordId));
+      if (++attempts === 1) throw new Error('timeout after the broker stored it');
+    });
+    for (let i = 0; i < 3; i++) r.record({ observed: observed(i) });
+    await until(() => r.totals.sent === 3);
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
+  it('drops the oldest records beyond the byte limit', async () => {
+    const r = recorder(
+      async () => {
+        throw new Error('broker down');
+      },
+      { maxBufferBytes: 50_000, flushIntervalMs: 60_000 },
+    );
+    for (let i = 0; i < 10; i++) r.record({ observed: observed(i, { responsePayload: 'x'.repeat(3_000), requestBytes: 0 }) });
+    expect(r.pending).toBe(10);
+    for (let i = 10; i < 40; i++) r.record({ observed: observed(i, { responsePayload: 'x'.repeat(3_000) }) });
+    expect(r.pending).toBeLessThan(40);
+    expect(r.totals.dropped).toBe(40 - r.pending);
   });
 
   it('sends everything held on close, even records that arrived within the flush interval', async () => {

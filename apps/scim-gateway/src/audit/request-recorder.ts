@@ -1,6 +1,6 @@
 import type { RequestRecord } from '@app/contracts';
 import type { ComponentLogger } from '@app/observability';
-import { buildRequestRecord, type ObservedRequest, type RecordLimits } from './request-record-builder';
+import { buildRequestRecord, shrinkObserved, type ObservedRequest, type RecordLimits } from './request-record-builder';
 
 export interface RequestRecorderOptions {
   basePath: string;
@@ -12,6 +12,8 @@ export interface RequestRecorderOptions {
   flushIntervalMs: number;
   /** Most records held while Kafka is slow or down; beyond it the oldest are dropped and counted. */
   bufferLimit: number;
+  /** Most bytes (estimated) held; beyond it the oldest records are dropped and counted. */
+  maxBufferBytes?: number;
   /** Sends one batch; rejects when Kafka did not take it. */
   send(records: RequestRecord[]): Promise<void>;
   /** Names the tenant of a record whose request failed before authentication (bad JSON, 415, 413). */
@@ -25,7 +27,14 @@ export interface RequestRecorderOptions {
 export interface PendingRecord {
   observed: ObservedRequest;
   bearerToken?: string;
+  /** Built once; a batch sent again sends the same records. */
+  built?: RequestRecord;
+  bytes?: number;
 }
+
+/** Records built per turn of the event loop: building parses and redacts bodies. */
+const BUILT_PER_TURN = 25;
+const DEFAULT_MAX_BUFFER_BYTES = 64 * 1024 * 1024;
 
 /**
  * Collects one record per answered SCIM request and sends them to Kafka in batches, off the
@@ -36,6 +45,7 @@ export interface PendingRecord {
  */
 export class RequestRecorder {
   private buffer: PendingRecord[] = [];
+  private bufferedBytes = 0;
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private closed = false;
@@ -50,6 +60,9 @@ export class RequestRecorder {
   }
 
   record(entry: PendingRecord): void {
+    entry.observed = shrinkObserved(entry.observed, this.options.basePath, this.options.limits);
+    entry.bytes = estimatedBytes(entry.observed);
+    this.bufferedBytes += entry.bytes;
     this.buffer.push(entry);
     this.count('recorded', 1);
     this.dropBeyondLimit();
@@ -72,6 +85,7 @@ export class RequestRecorder {
     if (this.buffer.length > 0) {
       const lost = this.buffer.length;
       this.buffer = [];
+      this.bufferedBytes = 0;
       this.count('dropped', lost);
       this.options.logger.error('request records not sent before shutdown', { count: lost });
     }
@@ -79,11 +93,22 @@ export class RequestRecorder {
 
   /** The oldest records beyond the buffer limit are dropped (and counted). */
   private dropBeyondLimit(): void {
-    const excess = this.buffer.length - this.options.bufferLimit;
+    const maxBytes = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
+    let excess = Math.max(0, this.buffer.length - this.options.bufferLimit);
+    let bytes = this.bufferedBytes;
+    for (let i = 0; i < excess; i++) bytes -= this.buffer[i]!.bytes ?? 0;
+    while (bytes > maxBytes && excess < this.buffer.length - 1) bytes -= this.buffer[excess++]!.bytes ?? 0;
     if (excess <= 0) return;
-    this.buffer.splice(0, excess);
+    this.take(excess);
     this.droppedSinceLog += excess;
     this.count('dropped', excess);
+  }
+
+  /** Removes the first n entries of the buffer, keeping the byte count. */
+  private take(n: number): PendingRecord[] {
+    const taken = this.buffer.splice(0, n);
+    for (const entry of taken) this.bufferedBytes -= entry.bytes ?? 0;
+    return taken;
   }
 
   private count(outcome: 'recorded' | 'sent' | 'dropped', n: number): void {
@@ -119,16 +144,22 @@ export class RequestRecorder {
       this.options.logger.warn('request records dropped: the audit pipeline is behind', { dropped: this.droppedSinceLog, bufferLimit: this.options.bufferLimit });
       this.droppedSinceLog = 0;
     }
-    const batch = this.buffer.splice(0, this.batchLength());
+    const batch = this.take(this.batchLength());
     if (batch.length === 0) return false;
     try {
-      const records = (await Promise.all(batch.map((entry) => this.build(entry)))).filter((r): r is RequestRecord => r !== undefined);
+      const records: RequestRecord[] = [];
+      for (let i = 0; i < batch.length; i++) {
+        if (i > 0 && i % BUILT_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+        const record = await this.build(batch[i]!);
+        if (record) records.push(record);
+      }
       if (records.length > 0) await this.options.send(records);
       this.count('sent', records.length);
       return true;
     } catch (err) {
       this.totals.failedSends++;
       this.buffer.unshift(...batch);
+      for (const entry of batch) this.bufferedBytes += entry.bytes ?? 0;
       this.dropBeyondLimit();
       this.options.logger.warn('sending request records failed; they are kept and retried', { count: batch.length, error: err as Error });
       return false;
@@ -142,7 +173,7 @@ export class RequestRecorder {
     let n = 0;
     for (const entry of this.buffer) {
       if (n >= batchSize) break;
-      bytes += estimatedBytes(entry.observed, limits.bodyLimitBytes);
+      bytes += recordBytesOf(entry.observed, limits.bodyLimitBytes);
       if (n > 0 && bytes > maxBatchBytes) break;
       n++;
     }
@@ -151,22 +182,39 @@ export class RequestRecorder {
 
   /** The record of an entry; undefined (logged, counted as dropped) if it cannot be built. */
   private async build(entry: PendingRecord): Promise<RequestRecord | undefined> {
+    if (entry.built) return entry.built;
     if (entry.observed.tenantId === null && entry.bearerToken && this.options.resolveTenant) {
       const tenant = await this.options.resolveTenant(entry.bearerToken).catch(() => undefined);
       if (tenant) entry.observed = { ...entry.observed, tenantId: tenant.tenantId, tokenId: tenant.tokenId };
       entry.bearerToken = undefined;
     }
     try {
-      return buildRequestRecord(entry.observed, this.options.basePath, this.options.limits);
+      entry.built = buildRequestRecord(entry.observed, this.options.basePath, this.options.limits);
     } catch (err) {
-      this.count('dropped', 1);
-      this.options.logger.error('a request record could not be built', { path: entry.observed.url.split('?')[0], error: err as Error });
-      return undefined;
+      // Whatever the bodies held, the request itself is recorded.
+      this.options.logger.warn('a request record could not be built with its bodies; recorded without them', { path: entry.observed.url.split('?')[0], error: err as Error });
+      try {
+        entry.built = buildRequestRecord({ ...entry.observed, requestBody: undefined, responsePayload: undefined, responseBytes: undefined }, this.options.basePath, this.options.limits);
+      } catch (again) {
+        this.count('dropped', 1);
+        this.options.logger.error('a request record could not be built', { path: entry.observed.url.split('?')[0], error: again as Error });
+        return undefined;
+      }
     }
+    return entry.built;
   }
 }
 
-/** An upper bound of a record's JSON size: its bodies are cut at the body limit. */
-export function estimatedBytes(observed: ObservedRequest, bodyLimitBytes: number): number {
-  return 800 + observed.url.length + Math.min(observed.requestBytes, bodyLimitBytes + 100) + Math.min(observed.responsePayload?.length ?? 0, bodyLimitBytes + 100);
+/**
+ * What a waiting record weighs: the bodies it holds (after shrinkObserved) plus its fields. Its
+ * record is smaller still (bodies over the body limit become a preview of it).
+ */
+export function estimatedBytes(observed: ObservedRequest): number {
+  const requestHeld = typeof observed.requestBody === 'object' && observed.requestBody !== null && (observed.requestBody as { truncated?: boolean }).truncated === true ? 200 : observed.requestBytes;
+  return 800 + observed.url.length + requestHeld + (observed.responsePayload?.length ?? 0) + 40 * (observed.bodyResourceIds?.length ?? 0);
+}
+
+/** An upper bound of a record's size on Kafka: its bodies are cut at the body limit. */
+export function recordBytesOf(observed: ObservedRequest, bodyLimitBytes: number): number {
+  return 800 + observed.url.length + Math.min(observed.requestBytes, bodyLimitBytes + 100) + Math.min(observed.responsePayload?.length ?? 0, bodyLimitBytes + 100) + 40 * (observed.bodyResourceIds?.length ?? 0);
 }

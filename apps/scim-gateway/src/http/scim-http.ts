@@ -61,7 +61,8 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
       return;
     }
     jsonParser(request, body.toString('utf8'), (error, value) => {
-      if (error) done(ScimError.badRequest(ScimErrorType.invalidSyntax, `Request body is not valid JSON: ${error.message}`), undefined);
+      // V8's message quotes the text around the error, which may be a password: give the position only.
+      if (error) done(ScimError.badRequest(ScimErrorType.invalidSyntax, `Request body is not valid JSON${jsonErrorPosition(error.message)}`), undefined);
       else done(null, value);
     });
   });
@@ -91,4 +92,10 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
     }
     done(null, payload);
   });
+}
+
+/** " (at position N)" from a JSON.parse message, or "" when it names none. */
+function jsonErrorPosition(message: string): string {
+  const position = /position (\d+)/.exec(message);
+  return position ? ` (at position ${position[1]})` : '';
 }

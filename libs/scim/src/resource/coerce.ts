@@ -30,8 +30,18 @@ function describe(raw: unknown): string {
   return `${typeof raw} ${JSON.stringify(raw)}`;
 }
 
+/** Write-only secrets (RFC 7643 §4.1.1 password): an error names their type, never their value. */
+const SECRET_PATH = /(^|[:.])password$/i;
+
+function kindOf(raw: unknown): string {
+  if (Array.isArray(raw)) return 'an array';
+  if (raw === null) return 'null';
+  return typeof raw === 'object' ? 'an object' : `a ${typeof raw}`;
+}
+
 function invalid(path: string, expected: string, raw: unknown): never {
-  throw new ScimError(400, 'invalidValue', `Attribute '${path}' expects ${expected}, got ${describe(raw)}`);
+  const got = SECRET_PATH.test(path) ? kindOf(raw) : describe(raw);
+  throw new ScimError(400, 'invalidValue', `Attribute '${path}' expects ${expected}, got ${got}`);
 }
 
 function parseJsonText(raw: string): JsonValue | undefined {
