@@ -1,4 +1,4 @@
-import type { AuditedResourceType, RequestOperation } from './request-record';
+import type { AuditedResourceType, RequestOperation, RequestRecord } from './request-record';
 
 /**
  * The audit-log-service's query API (docs/audit.md). Every route needs
@@ -52,29 +52,17 @@ export interface RequestQuery {
   limit?: string;
 }
 
-export interface AuditedRequest {
-  recordId: string;
-  tenantId: string | null;
-  tokenId: string | null;
-  method: string;
-  path: string;
-  query: string;
-  status: number;
-  scimType: string | null;
-  latencyMs: number;
-  correlationId: string;
-  clientRequestId: string | null;
+/** A request record as the query API answers it: every field present (null or empty when the record had none). */
+export type AuditedRequest = Omit<RequestRecord, 'resourceType' | 'operation' | 'userName' | 'externalId' | 'requestBody' | 'responseBody' | 'ignoredAttributes'> & {
   resourceType: AuditedResourceType | null;
-  resourceIds: string[];
   operation: RequestOperation;
   userName: string | null;
   externalId: string | null;
-  receivedAt: string;
   requestBody: unknown;
   responseBody: unknown;
   /** Unknown attributes the tenant's `ignore` profile dropped from this request (empty when none). */
   ignoredAttributes: string[];
-}
+};
 
 /** One attribute's difference made by a change: `before` is null when added, `after` null when removed. */
 export interface AttributeDifference {

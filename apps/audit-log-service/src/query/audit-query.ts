@@ -11,6 +11,7 @@ import type {
   SummaryPage,
   TenantActivity,
 } from '@app/contracts';
+import type { ChangeRow, ResourceState } from '../store/audit-ingest';
 
 /** A query's filters after validation (see query-parameters.ts); tenantIds undefined means every tenant. */
 export interface RequestFilters {
@@ -247,17 +248,7 @@ export class AuditQuery {
   }
 
   private async resourceRows(where: string, params: unknown[], limit: number): Promise<AuditedResource[]> {
-    const rows: Array<{
-      tenant_id: string;
-      resource_type: AuditedResourceType;
-      resource_id: string;
-      user_name: string | null;
-      external_id: string | null;
-      display_name: string | null;
-      deleted: boolean;
-      last_changed_exact: string;
-      state: Record<string, unknown>;
-    }> = await this.dataSource.query(
+    const rows: Array<Omit<ResourceState, 'last_changed_at' | 'last_event_id'> & { last_changed_exact: string }> = await this.dataSource.query(
       `SELECT tenant_id, resource_type, resource_id, user_name, external_id, display_name, deleted, ${exactTime('last_changed_at')} AS last_changed_exact, state
        FROM audit_resources ${where} ORDER BY last_changed_at DESC LIMIT ${limit}`,
       params,
@@ -299,22 +290,7 @@ interface RequestRow {
   ignored_attributes: string[];
 }
 
-interface ChangeRowOut {
-  event_id: string;
-  seq: string;
-  occurred_at_exact: string;
-  tenant_id: string;
-  type: string;
-  resource_type: AuditedResourceType;
-  resource_id: string;
-  user_name: string | null;
-  external_id: string | null;
-  display_name: string | null;
-  correlation_id: string | null;
-  changed_attributes: string[];
-  differences: AuditedChange['differences'];
-  member_ids: string[];
-}
+type ChangeRowOut = Omit<ChangeRow, 'occurred_at'> & { seq: string; occurred_at_exact: string };
 
 function requestOf(r: RequestRow): AuditedRequest {
   return {

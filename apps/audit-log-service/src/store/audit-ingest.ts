@@ -13,7 +13,8 @@ export interface ConsumedEvent {
   correlationId: string | null;
 }
 
-interface ChangeRow {
+/** A row of audit_changes as written (the query side reads it back with `seq` and exact times). */
+export interface ChangeRow {
   event_id: string;
   occurred_at: string;
   tenant_id: string;
@@ -29,7 +30,8 @@ interface ChangeRow {
   member_ids: string[];
 }
 
-interface ResourceState {
+/** A row of audit_resources: the latest state the log knows of a user or group. */
+export interface ResourceState {
   tenant_id: string;
   resource_type: AuditedResourceType;
   resource_id: string;

@@ -11,18 +11,9 @@ import '../auth/scim-request';
 import { correlationOfRequest } from '../http/scim-http';
 import { isUnderBasePath, normaliseBasePath } from '../http/scim-edge.options';
 import { TenantTokensService } from '../tenants/tenant-tokens.service';
-import type { RecordLimits } from './request-record-builder';
-import { RequestRecorder } from './request-recorder';
+import { RequestRecorder, type RequestRecorderOptions } from './request-recorder';
 
-export interface RequestAuditOptions {
-  enabled: boolean;
-  basePath: string;
-  limits: RecordLimits;
-  batchSize: number;
-  maxBatchBytes: number;
-  flushIntervalMs: number;
-  bufferLimit: number;
-}
+export type RequestAuditOptions = { enabled: boolean } & Pick<RequestRecorderOptions, 'basePath' | 'limits' | 'batchSize' | 'maxBatchBytes' | 'flushIntervalMs' | 'bufferLimit'>;
 
 const REQUEST_AUDIT_OPTIONS = Symbol('REQUEST_AUDIT_OPTIONS');
 const AUDIT_PAYLOAD = Symbol('auditPayload');
