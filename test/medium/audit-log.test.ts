@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditRoutes, Topics, type AuditedChange, type AuditedRequest, type AuditPage, type IssuedAuditCredential, type ResourceHistory, type SummaryPage, type UserEvent } from '@app/contracts';
@@ -419,6 +421,36 @@ describe('audit store', () => {
       expect(names).not.toContain(partitionName('audit_requests', dayOf(old)));
     } finally {
       await ds.destroy();
+    }
+  });
+});
+
+describe('a request its client gave up on', () => {
+  it('is recorded as 499 with its tenant', async () => {
+    // A user-service that never answers: the gateway's list request waits while the client leaves.
+    const held: http.ServerResponse[] = [];
+    const silent = http.createServer((_req, res) => void held.push(res));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = await freePort();
+    try {
+      const gateway = await stack.startService('scim-gateway', port, {
+        ADMIN_TOKEN: stack.adminToken,
+        USER_SERVICE_URL: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        USER_GROUPS_ATTRIBUTE: 'false',
+      });
+      const id = randomUUID();
+      const aborted = fetch(`${gateway.url}/scim/v2/Users?count=1`, {
+        headers: { authorization: `Bearer ${a.tenant.token}`, 'client-request-id': id },
+        signal: AbortSignal.timeout(500),
+      });
+      await expect(aborted).rejects.toThrow();
+      const found = await eventually(() => audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?clientRequestId=${id}`), (r) => r.body.items.length === 1, `record ${id}`, 30_000);
+      expect(found.body.items[0]).toMatchObject({ status: 499, tenantId: a.id, operation: 'list', responseBody: null });
+      expect(found.body.items[0]!.latencyMs).toBeGreaterThanOrEqual(400);
+      await gateway.kill('SIGKILL');
+    } finally {
+      for (const res of held) res.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

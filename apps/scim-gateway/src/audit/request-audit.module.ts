@@ -17,11 +17,15 @@ export type RequestAuditOptions = { enabled: boolean } & Pick<RequestRecorderOpt
 
 const REQUEST_AUDIT_OPTIONS = Symbol('REQUEST_AUDIT_OPTIONS');
 const AUDIT_PAYLOAD = Symbol('auditPayload');
+const AUDIT_STARTED = Symbol('auditStarted');
+const AUDIT_RECORDED = Symbol('auditRecorded');
+/** What a request the client gave up on before its answer is recorded with (nginx's "client closed request"). */
+export const CLIENT_CLOSED_REQUEST = 499;
 /** Entra sends a client-request-id on every provisioning call; it is what its logs show. */
 export const CLIENT_REQUEST_ID_HEADER = 'client-request-id';
 const SANE_CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
-type AuditedFastifyRequest = FastifyRequest & { [AUDIT_PAYLOAD]?: string };
+type AuditedFastifyRequest = FastifyRequest & { [AUDIT_PAYLOAD]?: string; [AUDIT_STARTED]?: number; [AUDIT_RECORDED]?: boolean };
 
 /**
  * Records every request under the SCIM base path once it is answered (Fastify's onResponse, after
@@ -65,6 +69,16 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
     if (!this.options.enabled) return;
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     const basePath = normaliseBasePath(this.options.basePath);
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      (request as AuditedFastifyRequest)[AUDIT_STARTED] = performance.now();
+      done();
+    });
+    // A client that disconnects before its answer (Entra timing out) gets no onResponse; the
+    // request may still have changed something, so it is recorded as 499.
+    fastify.addHook('onRequestAbort', (request, done) => {
+      if (isUnderBasePath(request.url, basePath)) this.observe(request as AuditedFastifyRequest, undefined);
+      done();
+    });
     fastify.addHook('onSend', (request, _reply, payload, done) => {
       if (typeof payload === 'string') (request as AuditedFastifyRequest)[AUDIT_PAYLOAD] = payload;
       else if (Buffer.isBuffer(payload)) (request as AuditedFastifyRequest)[AUDIT_PAYLOAD] = payload.toString('utf8');
@@ -82,8 +96,12 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
     await this.recorder.close();
   }
 
-  private observe(request: AuditedFastifyRequest, reply: FastifyReply): void {
-    const elapsed = reply.elapsedTime;
+  /** Records a request once: answered (reply), or abandoned by its client (no reply). */
+  private observe(request: AuditedFastifyRequest, reply: FastifyReply | undefined): void {
+    if (request[AUDIT_RECORDED]) return;
+    request[AUDIT_RECORDED] = true;
+    const elapsed = reply ? reply.elapsedTime : performance.now() - (request[AUDIT_STARTED] ?? performance.now());
+    const status = reply ? reply.statusCode : CLIENT_CLOSED_REQUEST;
     const tenant = request.scimTenant;
     const clientRequestId = request.headers[CLIENT_REQUEST_ID_HEADER];
     const credential = tenant ? undefined : bearerCredentialOf(request.headers.authorization);
@@ -96,19 +114,19 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
         url: request.url,
         route: request.routeOptions?.url,
         params: (request.params ?? {}) as Record<string, unknown>,
-        status: reply.statusCode,
+        status,
         latencyMs: elapsed,
-        correlationId: correlationOfRequest(request)?.correlationId ?? String(reply.getHeader(CORRELATION_HEADER) ?? ''),
+        correlationId: correlationOfRequest(request)?.correlationId ?? String(reply?.getHeader(CORRELATION_HEADER) ?? ''),
         clientRequestId: typeof clientRequestId === 'string' && SANE_CLIENT_REQUEST_ID.test(clientRequestId) ? clientRequestId : null,
         tenantId: tenant?.id ?? null,
         tokenId: tenant?.tokenId ?? null,
         requestBody: request.body,
         requestBytes: Number.isFinite(length) ? length : 0,
-        responsePayload: request[AUDIT_PAYLOAD],
+        responsePayload: reply ? request[AUDIT_PAYLOAD] : undefined,
         ignoredAttributes: correlationOfRequest(request)?.ignoredAttributes,
       },
       // A request refused before authentication (415, bad JSON) still names its tenant if its token is good.
-      bearerToken: credential?.kind === 'bearer' && reply.statusCode !== 401 ? credential.token : undefined,
+      bearerToken: credential?.kind === 'bearer' && status !== 401 ? credential.token : undefined,
     });
     request[AUDIT_PAYLOAD] = undefined;
   }
