@@ -53,27 +53,18 @@ it('adds and removes 1,000 members of a 100k-member group in one PATCH each', as
     }),
   );
   added.length = 1000;
-  let started = Date.now();
   const add = await entra.patch(`/Groups/${id}`, patchOp({ op: 'Add', path: 'members', value: added.map((value) => ({ value })) }));
-  const addMs = Date.now() - started;
   expect(add.status).toBe(204);
   expect(await memberCount(id)).toBe(MEMBERS + 1000);
 
-  started = Date.now();
   const remove = await entra.patch(`/Groups/${id}`, patchOp({ op: 'Remove', path: 'members', value: added.map((value) => ({ value })) }));
-  const removeMs = Date.now() - started;
   expect(remove.status).toBe(204);
   expect(await memberCount(id)).toBe(MEMBERS);
 
-  started = Date.now();
   const lean = await entra.get(`/Groups/${id}?excludedAttributes=members`);
-  const leanMs = Date.now() - started;
   expect(lean.status).toBe(200);
   expect(lean.body.members).toBeUndefined();
-  // Generous bounds for a 2-core CI machine; loading 100k members per PATCH would blow them.
-  expect(addMs).toBeLessThan(3000);
-  expect(removeMs).toBeLessThan(3000);
-  expect(leanMs).toBeLessThan(500);
+  // How long these take is measured by `npm run bench -- groups`, not asserted here.
 
   // One event per command, carrying exactly the 1,000 ids.
   const events = () => stack.groupEvents!.json<{ type: string; subject: string; data: { memberIds?: string[] } }>().filter((e) => e.subject === id && e.type.startsWith('scim.membership.'));
@@ -89,5 +80,4 @@ it('adds and removes 1,000 members of a 100k-member group in one PATCH each', as
   const { where, params } = groupSelection(entra.id, filter, false);
   const plan = (await db.query(`EXPLAIN SELECT g.id FROM groups g WHERE ${where}`, params.values)).rows.map((r) => String(r['QUERY PLAN'])).join('\n');
   expect(plan).not.toMatch(/Seq Scan on memberships/);
-  console.log(`100k-member group: add 1000 ${addMs} ms, remove 1000 ${removeMs} ms, GET without members ${leanMs} ms`);
 });
