@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { AdminClient } from '../../deploy/local/admin-client';
 import { serviceEnvironment, STACK_SERVICES } from '../../deploy/local/stack';
 import { dropTestDatabase } from './support/databases';
 import { createPrefixedTopics, deletePrefixedTopics, testKafka } from './support/kafka-helpers';
@@ -95,5 +97,27 @@ describe('each service process', () => {
     expect(body.status).toBe('unavailable');
     expect(body.checks?.database.status).toBe('down');
     expect(body.checks?.kafka.status).toBe('up');
+  });
+
+  it('answers a SCIM request 503 with Retry-After, not 500, while the tenant registry database is away', async () => {
+    const service = STACK_SERVICES.find((s) => s.name === 'scim-gateway')!;
+    const adminToken = randomBytes(32).toString('base64url');
+    const env = serviceEnvironment(service, {
+      postgresUrl: infra.postgresUrl,
+      kafkaBrokers: infra.kafkaBrokers,
+      topicPrefix: prefix,
+      databasePrefix: `${databasePrefix}regone_`,
+      portOverride: await freePort(),
+      extraEnv: { ADMIN_TOKEN: adminToken, USER_GROUPS_ATTRIBUTE: 'false' },
+    });
+    const p = ServiceProcess.built(service.name, env, `${prefix}registry-gone`);
+    started.push(p);
+    await p.waitReady();
+    const tenant = await new AdminClient(p.url, adminToken).createTenant(uniqueId('tenant'), {});
+    await dropTestDatabase(env.DATABASE_URL);
+    const res = await fetch(`${tenant.scimUrl}/Users`, { headers: { authorization: `Bearer ${tenant.token}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(((await res.json()) as { schemas: string[] }).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
   });
 });

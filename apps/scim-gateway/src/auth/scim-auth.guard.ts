@@ -1,4 +1,6 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import type { ComponentLogger, JsonLogger } from '@app/observability';
+import { LOGGER } from '@app/runtime';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors/gateway-error';
 import { correlationOfRequest } from '../http/scim-http';
@@ -6,6 +8,9 @@ import { isUnderBasePath, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../htt
 import { TenantTokensService } from '../tenants/tenant-tokens.service';
 import { bearerCredentialOf } from './bearer-token';
 import './scim-request';
+
+/** Retry-After of a 503 when the tenant registry cannot be reached. */
+const REGISTRY_RETRY_AFTER_SECONDS = 5;
 
 /** Realm of the SCIM routes' WWW-Authenticate challenge (RFC 6750 §3). */
 export const SCIM_REALM = 'scim';
@@ -19,10 +24,15 @@ export const SCIM_REALM = 'scim';
  */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {
+  private readonly log?: ComponentLogger;
+
   constructor(
     @Inject(SCIM_EDGE_OPTIONS) private readonly options: ScimEdgeOptions,
     private readonly tokens: TenantTokensService,
-  ) {}
+    @Optional() @Inject(LOGGER) logger?: JsonLogger,
+  ) {
+    this.log = logger?.child('scim-auth');
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
@@ -30,12 +40,22 @@ export class ScimAuthGuard implements CanActivate {
     if (!isScimRoute(request, this.options.basePath)) return true;
     const credential = bearerCredentialOf(request.headers.authorization);
     if (credential.kind === 'none') throw GatewayError.missingCredentials(SCIM_REALM);
-    const tenant = credential.kind === 'bearer' ? await this.tokens.authenticate(credential.token) : undefined;
+    const tenant = credential.kind === 'bearer' ? await this.authenticate(credential.token) : undefined;
     if (!tenant) throw GatewayError.invalidCredentials(SCIM_REALM);
     request.scimTenant = tenant;
     const correlation = correlationOfRequest(request);
     if (correlation) correlation.tenantId = tenant.id;
     return true;
+  }
+
+  /** A token the registry cannot check now (its database away) is a 503 to retry, not a 500 nor a 401. */
+  private async authenticate(token: string) {
+    try {
+      return await this.tokens.authenticate(token);
+    } catch (err) {
+      this.log?.warn('a bearer token could not be checked: the tenant registry is unreachable', { error: err as Error });
+      throw GatewayError.temporarilyUnavailable('Credentials cannot be checked right now; retry later', REGISTRY_RETRY_AFTER_SECONDS);
+    }
   }
 }
 

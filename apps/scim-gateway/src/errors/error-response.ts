@@ -34,6 +34,7 @@ const GATEWAY_STATUS: Record<GatewayErrorCode, { status: number; scimType?: Scim
   [GatewayErrorCode.tooManyWritesInFlight]: { status: 429 },
   [GatewayErrorCode.decisionPending]: { status: 503 },
   [GatewayErrorCode.methodNotAllowed]: { status: 405 },
+  [GatewayErrorCode.temporarilyUnavailable]: { status: 503 },
 };
 
 export function toErrorReply(exception: unknown, context: ErrorReplyContext = {}): ErrorReply {

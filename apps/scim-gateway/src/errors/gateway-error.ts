@@ -27,6 +27,8 @@ export const GatewayErrorCode = {
   decisionPending: 'DECISION_PENDING',
   /** The resource exists but does not take this method (RFC 9110 §15.5.6: answer with Allow). */
   methodNotAllowed: 'METHOD_NOT_ALLOWED',
+  /** Something the gateway needs (the tenant registry's database) cannot be reached right now. */
+  temporarilyUnavailable: 'TEMPORARILY_UNAVAILABLE',
 } as const;
 export type GatewayErrorCode = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
 
@@ -94,6 +96,10 @@ export class GatewayError extends Error {
 
   static decisionPending(detail: string, retryAfterSeconds: number): GatewayError {
     return new GatewayError(GatewayErrorCode.decisionPending, detail, { retryAfterSeconds });
+  }
+
+  static temporarilyUnavailable(detail: string, retryAfterSeconds: number): GatewayError {
+    return new GatewayError(GatewayErrorCode.temporarilyUnavailable, detail, { retryAfterSeconds });
   }
 
   static methodNotAllowed(method: string, allow: string[]): GatewayError {
