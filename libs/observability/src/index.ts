@@ -4,3 +4,5 @@ export * from './config';
 export * from './service-config';
 export * from './health';
 export * from './metrics';
+export * from './periodic-task';
+export * from './throttle';

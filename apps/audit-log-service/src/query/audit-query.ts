@@ -242,7 +242,7 @@ export class AuditQuery {
          (SELECT count(*) FROM audit_requests r WHERE r.tenant_id = t.tenant_id AND r.received_at >= $1 AND r.status >= 400) AS failures
        FROM audit_tenants t ${tenantIds ? 'WHERE t.tenant_id = ANY($2)' : ''}
        ORDER BY t.last_seen_at DESC LIMIT 1000`,
-      tenantIds ? [new Date(now.getTime() - 86_400_000).toISOString(), tenantIds] : [new Date(now.getTime() - 86_400_000).toISOString()],
+      [new Date(now.getTime() - 86_400_000).toISOString(), ...(tenantIds ? [tenantIds] : [])],
     );
     return rows.map((r) => ({ tenantId: r.tenant_id, lastSeenAt: new Date(r.last_seen_at).toISOString(), requests24h: Number(r.requests), failures24h: Number(r.failures) }));
   }

@@ -1,4 +1,4 @@
-import type { ComponentLogger } from '@app/observability';
+import { PeriodicTask, type ComponentLogger } from '@app/observability';
 import type { AuditPartitions } from './audit-partitions';
 
 /** Partitions are created this many days ahead, so a quiet night never writes into a missing one. */
@@ -6,35 +6,30 @@ export const PARTITION_DAYS_AHEAD = 2;
 
 /**
  * Enforces the retention period: at start and every interval, drops the partitions of days past
- * it and creates the coming days' partitions. One run at a time per process; concurrent runs in
- * other instances are safe (partition DDL is serialised by an advisory lock).
+ * it and creates the coming days' partitions. Concurrent runs in other instances are safe
+ * (partition DDL is serialised by an advisory lock).
  */
 export class AuditRetentionJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly partitions: AuditPartitions,
     private readonly retentionDays: number,
-    private readonly intervalMs: number,
+    intervalMs: number,
     private readonly logger: ComponentLogger,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  async start(): Promise<void> {
-    await this.runOnce();
-    this.timer = setInterval(() => {
-      this.running ??= this.runOnce()
-        .then(() => undefined)
-        .catch((err) => this.logger.warn('audit retention run failed', { error: err as Error }))
-        .finally(() => (this.running = undefined));
-    }, this.intervalMs);
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask('audit retention', intervalMs, () => this.runOnce(), logger);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  /** Starts the timer; resolves once the first run (partitions for today and ahead) is done. */
+  start(): Promise<void> {
+    this.task.start();
+    return this.task.runOnce();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns the partitions dropped. */

@@ -27,6 +27,11 @@ const SANE_CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 type AuditedFastifyRequest = FastifyRequest & { [AUDIT_PAYLOAD]?: string; [AUDIT_STARTED]?: number; [AUDIT_RECORDED]?: boolean };
 
+/** A SCIM request, marked (with its start time) when it arrived. */
+function isAudited(request: FastifyRequest): request is AuditedFastifyRequest {
+  return (request as AuditedFastifyRequest)[AUDIT_STARTED] !== undefined;
+}
+
 /**
  * Records every request under the SCIM base path once it is answered (Fastify's onResponse, after
  * the bytes went out) and hands it to the RequestRecorder, which sends batches of
@@ -69,23 +74,26 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
     if (!this.options.enabled) return;
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     const basePath = normaliseBasePath(this.options.basePath);
+    // Decided once per request: only SCIM requests are recorded (not admin, health, metrics).
     fastify.addHook('onRequest', (request, _reply, done) => {
-      (request as AuditedFastifyRequest)[AUDIT_STARTED] = performance.now();
+      if (isUnderBasePath(request.url, basePath)) (request as AuditedFastifyRequest)[AUDIT_STARTED] = performance.now();
       done();
     });
     // A client that disconnects before its answer (Entra timing out) gets no onResponse; the
     // request may still have changed something, so it is recorded as 499.
     fastify.addHook('onRequestAbort', (request, done) => {
-      if (isUnderBasePath(request.url, basePath)) this.observe(request as AuditedFastifyRequest, undefined);
+      if (isAudited(request)) this.observe(request, undefined);
       done();
     });
     fastify.addHook('onSend', (request, _reply, payload, done) => {
-      if (typeof payload === 'string') (request as AuditedFastifyRequest)[AUDIT_PAYLOAD] = payload;
-      else if (Buffer.isBuffer(payload)) (request as AuditedFastifyRequest)[AUDIT_PAYLOAD] = payload.toString('utf8');
+      if (isAudited(request)) {
+        if (typeof payload === 'string') request[AUDIT_PAYLOAD] = payload;
+        else if (Buffer.isBuffer(payload)) request[AUDIT_PAYLOAD] = payload.toString('utf8');
+      }
       done(null, payload);
     });
     fastify.addHook('onResponse', (request, reply, done) => {
-      if (isUnderBasePath(request.url, basePath)) this.observe(request as AuditedFastifyRequest, reply);
+      if (isAudited(request)) this.observe(request, reply);
       done();
     });
   }
@@ -100,7 +108,8 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
   private observe(request: AuditedFastifyRequest, reply: FastifyReply | undefined): void {
     if (request[AUDIT_RECORDED]) return;
     request[AUDIT_RECORDED] = true;
-    const elapsed = reply ? reply.elapsedTime : performance.now() - (request[AUDIT_STARTED] ?? performance.now());
+    const elapsed = reply ? reply.elapsedTime : performance.now() - request[AUDIT_STARTED]!;
+    const correlation = correlationOfRequest(request);
     const status = reply ? reply.statusCode : CLIENT_CLOSED_REQUEST;
     const tenant = request.scimTenant;
     const clientRequestId = request.headers[CLIENT_REQUEST_ID_HEADER];
@@ -116,14 +125,14 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
         params: (request.params ?? {}) as Record<string, unknown>,
         status,
         latencyMs: elapsed,
-        correlationId: correlationOfRequest(request)?.correlationId ?? String(reply?.getHeader(CORRELATION_HEADER) ?? ''),
+        correlationId: correlation?.correlationId ?? String(reply?.getHeader(CORRELATION_HEADER) ?? ''),
         clientRequestId: typeof clientRequestId === 'string' && SANE_CLIENT_REQUEST_ID.test(clientRequestId) ? clientRequestId : null,
         tenantId: tenant?.id ?? null,
         tokenId: tenant?.tokenId ?? null,
         requestBody: request.body,
         requestBytes: Number.isFinite(length) ? length : 0,
         responsePayload: reply ? request[AUDIT_PAYLOAD] : undefined,
-        ignoredAttributes: correlationOfRequest(request)?.ignoredAttributes,
+        ignoredAttributes: correlation?.ignoredAttributes,
       },
       // A request refused before authentication (415, bad JSON) still names its tenant if its token is good.
       bearerToken: credential?.kind === 'bearer' && status !== 401 ? credential.token : undefined,

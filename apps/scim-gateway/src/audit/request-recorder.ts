@@ -205,16 +205,19 @@ export class RequestRecorder {
   }
 }
 
-/**
- * What a waiting record weighs: the bodies it holds (after shrinkObserved) plus its fields. Its
- * record is smaller still (bodies over the body limit become a preview of it).
- */
-export function estimatedBytes(observed: ObservedRequest): number {
-  const requestHeld = typeof observed.requestBody === 'object' && observed.requestBody !== null && (observed.requestBody as { truncated?: boolean }).truncated === true ? 200 : observed.requestBytes;
-  return 800 + observed.url.length + requestHeld + (observed.responsePayload?.length ?? 0) + 40 * (observed.bodyResourceIds?.length ?? 0);
+/** Size of the request body a waiting record holds (none when shrinkObserved cut it). */
+function heldRequestBytes(observed: ObservedRequest): number {
+  const body = observed.requestBody as { truncated?: boolean } | undefined;
+  return typeof body === 'object' && body !== null && body.truncated === true ? 0 : observed.requestBytes;
 }
 
-/** An upper bound of a record's size on Kafka: its bodies are cut at the body limit. */
+/** What a waiting record weighs in memory: the bodies it holds (after shrinkObserved) and its fields. */
+export function estimatedBytes(observed: ObservedRequest): number {
+  return 800 + observed.url.length + heldRequestBytes(observed) + (observed.responsePayload?.length ?? 0) + 40 * (observed.bodyResourceIds?.length ?? 0);
+}
+
+/** An upper bound of its record's size on Kafka: bodies over the body limit become a preview of it. */
 export function recordBytesOf(observed: ObservedRequest, bodyLimitBytes: number): number {
-  return 800 + observed.url.length + Math.min(observed.requestBytes, bodyLimitBytes + 100) + Math.min(observed.responsePayload?.length ?? 0, bodyLimitBytes + 100) + 40 * (observed.bodyResourceIds?.length ?? 0);
+  const cap = bodyLimitBytes + 100;
+  return 800 + observed.url.length + Math.min(heldRequestBytes(observed), cap) + Math.min(observed.responsePayload?.length ?? 0, cap) + 40 * (observed.bodyResourceIds?.length ?? 0);
 }

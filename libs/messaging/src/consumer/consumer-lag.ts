@@ -1,5 +1,5 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { ComponentLogger, ConsumerMetrics, PeriodicSampler } from '@app/observability';
+import { ComponentLogger, ConsumerMetrics, PeriodicTask } from '@app/observability';
 import { TopicNames } from '../topic-names';
 
 export interface ConsumerLagOptions {
@@ -38,11 +38,11 @@ export class ConsumerLagMonitor {
   private admin?: Admin;
   /** Next offset this instance has consumed to, by "physical topic/partition". */
   private readonly consumed = new Map<string, bigint>();
-  private readonly sampler: PeriodicSampler;
+  private readonly sampler: PeriodicTask;
   private physicalTopics: string[] = [];
 
   constructor(private readonly options: ConsumerLagOptions) {
-    this.sampler = new PeriodicSampler('consumer lag', options.intervalMs, () => this.measure(), options.logger);
+    this.sampler = new PeriodicTask('measuring consumer lag', options.intervalMs, () => this.measure(), options.logger);
   }
 
   /** Listens to the consumer's batch events; call before `consumer.run`. */

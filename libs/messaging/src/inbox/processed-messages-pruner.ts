@@ -1,35 +1,29 @@
 import type { DataSource } from 'typeorm';
-import type { ComponentLogger } from '@app/observability';
+import { PeriodicTask, type ComponentLogger } from '@app/observability';
 
 /**
  * Deletes processed-message ids older than the longest time a message can still be redelivered
  * (the retention of the topics consumed), in bounded chunks so no delete holds locks for long.
  */
 export class ProcessedMessagesPruner {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly retentionMs: number,
-    private readonly logger: ComponentLogger,
-    private readonly intervalMs = 10 * 60_000,
+    logger: ComponentLogger,
+    intervalMs = 10 * 60_000,
     private readonly chunk = 10_000,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.pruneOnce()
-        .catch((err) => this.logger.warn('pruning processed message ids failed', { error: err as Error }))
-        .then(() => undefined)
-        .finally(() => (this.running = undefined));
-    }, this.intervalMs);
-    this.timer.unref();
+  ) {
+    this.task = new PeriodicTask('pruning processed message ids', intervalMs, () => this.pruneOnce(), logger);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns how many ids were deleted. */

@@ -2,7 +2,7 @@ import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { Topics } from '@app/contracts';
-import { ComponentLogger, MetricsRegistry, OutboxMetrics, outboxMetricsOf, PeriodicSampler } from '@app/observability';
+import { ComponentLogger, MetricsRegistry, OutboxMetrics, outboxMetricsOf, PeriodicTask } from '@app/observability';
 import { TopicNames } from '../topic-names';
 import { ADVISORY_LOCK_NAMESPACE, AdvisoryLocks } from '@app/persistence';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox-writer';
@@ -72,7 +72,7 @@ export class OutboxRelay {
   private lastPublishAt = 0;
   private readonly minBatchIntervalMs: number;
   private readonly metrics?: OutboxMetrics;
-  private readonly backlogSampler?: PeriodicSampler;
+  private readonly backlogSampler?: PeriodicTask;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
@@ -84,7 +84,7 @@ export class OutboxRelay {
     if (options.metrics) {
       const metrics = outboxMetricsOf(options.metrics);
       this.metrics = metrics;
-      this.backlogSampler = new PeriodicSampler('outbox backlog', options.backlogIntervalMs ?? 15_000, () => this.measureBacklog(metrics), options.logger);
+      this.backlogSampler = new PeriodicTask('measuring outbox backlog', options.backlogIntervalMs ?? 15_000, () => this.measureBacklog(metrics), options.logger);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentLogger } from '../json-logger';
 import type { MetricsRegistry } from './metrics-registry';
-import { everyMinuteAtMost } from './throttle';
+import { everyMinuteAtMost } from '../throttle';
 
 /** Route label of a request no route matched (404s): raw URLs would make the label unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';

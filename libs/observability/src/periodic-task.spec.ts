@@ -1,13 +1,13 @@
-import { JsonLogger } from '../json-logger';
-import { PeriodicSampler } from './periodic-sampler';
+import { JsonLogger } from './json-logger';
+import { PeriodicTask } from './periodic-task';
 import { everyMinuteAtMost } from './throttle';
 
-describe('PeriodicSampler', () => {
+describe('PeriodicTask', () => {
   it('measures at once on start, never twice at a time, and stop waits for the run under way', async () => {
     let runs = 0;
     let inFlight = 0;
     let maxInFlight = 0;
-    const sampler = new PeriodicSampler('thing', 5, async () => {
+    const sampler = new PeriodicTask('thing', 5, async () => {
       runs += 1;
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -26,11 +26,11 @@ describe('PeriodicSampler', () => {
     expect(runs).toBe(after);
   });
 
-  it('logs a failed measurement, does not reject, and keeps measuring', async () => {
+  it('logs a failed run as "<name> failed", does not reject, and keeps running', async () => {
     const lines: string[] = [];
     let runs = 0;
-    const sampler = new PeriodicSampler(
-      'outbox backlog',
+    const sampler = new PeriodicTask(
+      'measuring outbox backlog',
       60_000,
       async () => {
         runs += 1;
