@@ -2,6 +2,7 @@ import { ServiceDefinition } from '@app/runtime';
 import { loadConfig } from '@app/observability';
 import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
 import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
+import { canonicalScimUrl } from './http/canonical-url';
 import './auth/scim-request'; // declares FastifyRequest.scimTenant, read by tenantOf below
 import { ScimGatewayConfig } from './scim-gateway.config';
 import { ScimGatewayModule } from './scim-gateway.module';
@@ -20,6 +21,8 @@ export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): Ser
     migrations: GATEWAY_MIGRATIONS,
     module: (deps) => ScimGatewayModule.forRoot(deps.config),
     bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
+    // Endpoint names ignoring case, trailing slash tolerated (as Microsoft's reference routes).
+    rewriteUrl: (url) => canonicalScimUrl(url, config.SCIM_BASE_PATH),
     // The auth guard attaches the tenant to SCIM requests; admin and health routes have none.
     tenantOf: (request) => request.scimTenant?.id,
   };

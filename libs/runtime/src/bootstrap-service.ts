@@ -28,6 +28,11 @@ export interface ServiceDefinition<C extends ServiceBaseConfig> {
    * the response has been sent, so it sees what guards attached. Unset or undefined: "none".
    */
   tenantOf?: TenantOf;
+  /**
+   * Rewrites a request's URL before routing (Fastify `rewriteUrl`); `request.url` is then the
+   * rewritten one and `request.originalUrl` what the client sent.
+   */
+  rewriteUrl?: (url: string) => string;
 }
 
 /** Root of every service's module tree; its imports are set per service in bootstrapService. */
@@ -68,7 +73,11 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
     const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer, metrics, readinessChecks: [] };
 
     const root: DynamicModule = { module: ServiceRootModule, imports: [RuntimeModule.forRoot(deps), def.module(deps)] };
-    const adapter = new FastifyAdapter({ bodyLimit: def.bodyLimitBytes });
+    const rewriteUrl = def.rewriteUrl;
+    const adapter = new FastifyAdapter({
+      bodyLimit: def.bodyLimitBytes,
+      ...(rewriteUrl ? { rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') } : {}),
+    });
     instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
     const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
       logger,

@@ -4,6 +4,7 @@
  *   application/json, which Entra and most clients send); anything else is 415, malformed JSON
  *   is 400 invalidSyntax, a body over the limit is 413 — all as SCIM errors via the filter;
  * - every response under the SCIM base path carries `Content-Type: application/scim+json`;
+ * - a GET whose If-None-Match names the answer's ETag gets 304 without a body (RFC 7644 §3.14);
  * - every request runs in its own correlation context (x-correlation-id in, and echoed out), so
  *   log lines and Kafka headers written while handling it carry its id and, once authenticated,
  *   its tenant.
@@ -16,6 +17,7 @@ import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ScimError, ScimErrorType } from '@app/scim';
 import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, type CorrelationContext } from '@app/observability';
+import { ifNoneMatchMatches } from './conditional-get';
 import { isUnderBasePath, normaliseBasePath, SCIM_CONTENT_TYPE } from './scim-edge.options';
 
 export interface ScimHttpOptions {
@@ -87,7 +89,19 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
   });
 
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (isUnderBasePath(request.url, basePath) && reply.statusCode !== 204 && payload !== null && payload !== undefined && payload !== '') {
+    const scim = isUnderBasePath(request.url, basePath);
+    if (scim && request.method === 'GET' && reply.statusCode === 200) {
+      const etag = reply.getHeader('etag');
+      if (typeof etag === 'string' && ifNoneMatchMatches(request.headers['if-none-match'], etag)) {
+        // RFC 9110 §15.4.5: 304 carries the ETag and no content.
+        void reply.code(304);
+        reply.removeHeader('content-type');
+        reply.removeHeader('content-length');
+        done(null, '');
+        return;
+      }
+    }
+    if (scim && reply.statusCode !== 204 && payload !== null && payload !== undefined && payload !== '') {
       void reply.header('content-type', SCIM_CONTENT_TYPE);
     }
     done(null, payload);
