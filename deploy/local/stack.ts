@@ -2,7 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { allTopicSpecs } from '@app/contracts';
-import { createKafka, ensureTopics, parseBrokers } from '@app/messaging';
+import { createKafka, ensureTopics, KafkaConnection, parseBrokers } from '@app/messaging';
 import { withDatabase } from '@app/persistence';
 import { AdminClient, DEV_TENANT_PROFILE } from './admin-client';
 
@@ -68,9 +68,13 @@ export function spawnService(service: StackService, settings: StackSettings, log
   });
 }
 
-/** Creates every topic the contracts declare (and their dead-letter topics), with a prefix if given. */
-export async function provisionTopics(brokers: string, prefix = ''): Promise<string[]> {
-  const admin = createKafka({ brokers: parseBrokers(brokers), clientId: 'provision' }).admin();
+/**
+ * Creates every topic the contracts declare (and their dead-letter topics), with a prefix if given.
+ * `brokers` is a KAFKA_BROKERS list, or a whole connection (SASL, TLS) for a secured cluster.
+ */
+export async function provisionTopics(brokers: string | KafkaConnection, prefix = ''): Promise<string[]> {
+  const connection = typeof brokers === 'string' ? { brokers: parseBrokers(brokers) } : brokers;
+  const admin = createKafka({ ...connection, clientId: 'provision' }).admin();
   await admin.connect();
   try {
     return await ensureTopics(admin, allTopicSpecs(prefix));

@@ -1,17 +1,48 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
-import type { JsonLogger } from '@app/observability';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
+import type { JsonLogger, KafkaConnectionConfig } from '@app/observability';
 
-export interface KafkaClientOptions {
+/** Where the brokers are and how to authenticate to them (SASL) and protect the connection (TLS). */
+export interface KafkaConnection {
   brokers: string[];
+  /** true: TLS with the system CAs; an object: TLS with these options (a private CA). */
+  ssl?: boolean | ConnectionOptions;
+  sasl?: SASLOptions;
+}
+
+export interface KafkaClientOptions extends KafkaConnection {
   clientId: string;
   logger?: JsonLogger;
 }
 
+/**
+ * The connection a validated configuration describes: PLAINTEXT when neither SASL nor TLS is set
+ * (the local broker), SASL/SCRAM and TLS in production. The CA file is read here, at start-up, so
+ * a missing file stops the process instead of failing every connection later.
+ */
+export function kafkaConnectionOf(config: KafkaConnectionConfig, readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): KafkaConnection {
+  const connection: KafkaConnection = { brokers: parseBrokers(config.KAFKA_BROKERS) };
+  if (config.KAFKA_SSL === 'true') connection.ssl = config.KAFKA_SSL_CA_FILE ? { ca: [readFile(config.KAFKA_SSL_CA_FILE)] } : true;
+  if (config.KAFKA_SASL_MECHANISM) {
+    const credentials = { username: config.KAFKA_SASL_USERNAME ?? '', password: config.KAFKA_SASL_PASSWORD ?? '' };
+    connection.sasl = { mechanism: config.KAFKA_SASL_MECHANISM, ...credentials } as SASLOptions;
+  }
+  return connection;
+}
+
 /** A kafkajs client whose own log lines go through the service's JSON logger (warnings and errors only). */
 export function createKafka(options: KafkaClientOptions): Kafka {
-  return new Kafka({
+  return new Kafka(kafkaConfigOf(options));
+}
+
+/** The kafkajs configuration of createKafka (separate so a test can see what reaches kafkajs). */
+export function kafkaConfigOf(options: KafkaClientOptions): KafkaConfig {
+  return {
     clientId: options.clientId,
     brokers: options.brokers,
+    ...(options.ssl !== undefined && { ssl: options.ssl }),
+    ...(options.sasl !== undefined && { sasl: options.sasl }),
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       if (!options.logger) return;
@@ -22,7 +53,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       options.logger.write(levelOf(entry), `kafkajs: ${message}`, { component: `kafkajs.${entry.namespace}`, kafka: fields });
     },
     retry: { initialRetryTime: 100, retries: 8 },
-  });
+  };
 }
 
 /**

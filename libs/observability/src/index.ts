@@ -1,6 +1,7 @@
 export * from './correlation';
 export * from './json-logger';
 export * from './config';
+export * from './kafka-connection-config';
 export * from './service-config';
 export * from './health';
 export * from './metrics';

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { KafkaConnectionConfig } from './kafka-connection-config';
 
-const BROKER_LIST = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+\/[A-Za-z0-9_]+(\?.*)?$/;
 
 /**
- * Variables every service reads. A service's own configuration class extends this one; property
- * names are the environment variable names.
+ * Variables every service reads (the Kafka connection's among them). A service's own
+ * configuration class extends this one; property names are the environment variable names.
  */
-export class ServiceBaseConfig {
+export class ServiceBaseConfig extends KafkaConnectionConfig {
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -19,10 +19,6 @@ export class ServiceBaseConfig {
   @IsString()
   @IsNotEmpty()
   HTTP_HOST = '127.0.0.1';
-
-  /** Comma-separated host:port list, e.g. `127.0.0.1:9092`. */
-  @Matches(BROKER_LIST, { message: 'must be a comma-separated list of host:port' })
-  KAFKA_BROKERS = '127.0.0.1:9092';
 
   /**
    * How long the group waits for a silent consumer before handing its partitions to others.

@@ -2,9 +2,11 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EntitySchema, MixedList } from 'typeorm';
-import { createKafka, KafkaBatchTransport, ProcessedMessagesPruner, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, parseBrokers, TopicNames, TypedProducer } from '@app/messaging';
+import { createKafka, KafkaBatchTransport, kafkaConnectionOf, ProcessedMessagesPruner, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, TopicNames, TypedProducer } from '@app/messaging';
 import { ConfigurationError, instrumentHttp, JsonLogger, MetricsRegistry, newCorrelationId, runWithCorrelation, ServiceBaseConfig, TenantOf } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
+import { migrateService } from './migrate-service';
+import { EXIT_USAGE, ProcessMode, processModeOf, UsageError } from './process-mode';
 import { RuntimeDeps, RuntimeModule } from './runtime.module';
 
 export interface ServiceDefinition<C extends ServiceBaseConfig> {
@@ -57,7 +59,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const log = logger.child('bootstrap');
   return runWithCorrelation({ correlationId: newCorrelationId() }, async () => {
-    log.info('starting', { database: redactUrl(config.DATABASE_URL), kafka: config.KAFKA_BROKERS, topicPrefix: config.TOPIC_PREFIX });
+    log.info('starting', { database: redactUrl(config.DATABASE_URL), kafka: config.KAFKA_BROKERS, kafkaSasl: config.KAFKA_SASL_MECHANISM ?? 'none', kafkaTls: config.KAFKA_SSL === 'true', topicPrefix: config.TOPIC_PREFIX });
     const dataSource = await openDatabase({
       url: config.DATABASE_URL,
       entities: def.entities,
@@ -65,7 +67,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
       poolSize: def.poolSize,
       applicationName: def.name,
     });
-    const kafka = createKafka({ brokers: parseBrokers(config.KAFKA_BROKERS), clientId: def.name, logger });
+    const kafka = createKafka({ ...kafkaConnectionOf(config), clientId: def.name, logger });
     const topics = new TopicNames(config.TOPIC_PREFIX);
     const producer = new TypedProducer(kafka, topics, { lingerMs: config.KAFKA_LINGER_MS });
     await producer.connect();
@@ -138,19 +140,33 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
 
 /**
  * Runs a service as a process: starts it, stops it gracefully on SIGTERM or SIGINT within
- * SHUTDOWN_TIMEOUT_MS, and exits non-zero when start-up fails.
+ * SHUTDOWN_TIMEOUT_MS, and exits non-zero when start-up fails. With the argument `migrate` it
+ * only applies the database migrations and exits (see process-mode.ts).
  */
-export function runServiceProcess<C extends ServiceBaseConfig>(def: () => ServiceDefinition<C>): void {
+export function runServiceProcess<C extends ServiceBaseConfig>(def: () => ServiceDefinition<C>, args: readonly string[] = process.argv.slice(2)): void {
+  const fatal = (err: unknown, problems?: string[]) =>
+    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'fatal', message: (err as Error).message, problems }) + '\n');
+  let mode: ProcessMode;
   let definition: ServiceDefinition<C>;
   try {
+    mode = processModeOf(args);
     definition = def();
   } catch (err) {
     // A bad configuration stops the process before anything starts, naming every bad variable.
-    const problems = err instanceof ConfigurationError ? err.problems : undefined;
-    process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level: 'fatal', message: (err as Error).message, problems }) + '\n');
-    process.exit(err instanceof ConfigurationError ? 78 : 1);
+    fatal(err, err instanceof ConfigurationError ? err.problems : undefined);
+    process.exit(err instanceof ConfigurationError ? 78 : err instanceof UsageError ? EXIT_USAGE : 1);
   }
   const logger = new JsonLogger(definition.name, definition.config.LOG_LEVEL).child('process');
+  if (mode === 'migrate') {
+    migrateService(definition).then(
+      () => process.exit(0),
+      (err) => {
+        logger.error('migration failed', { error: err as Error });
+        process.exit(1);
+      },
+    );
+    return;
+  }
   bootstrapService(definition).then(
     (service) => {
       const stop = (signal: string) => {
