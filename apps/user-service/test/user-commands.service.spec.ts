@@ -339,6 +339,24 @@ describe('batches', () => {
     expect(retried.status).toBe(201);
   });
 
+  it('answers a single command whose data the store refuses (Postgres class 22) with 400 at once, and the same on redelivery', async () => {
+    const refused = Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+    store.failNextSave = refused;
+    const command = create('t1', { userName: 'a' });
+    const [reply] = await run(command);
+    expect(reply).toMatchObject({ status: 400, body: { scimType: 'invalidValue' } });
+    expect(store.events()).toEqual([]);
+    const [again] = await run(command);
+    expect(again).toEqual(reply);
+    expect(JSON.stringify(logLines)).not.toContain('unsupported Unicode');
+  });
+
+  it('leaves a batch of several whose data the store refuses to the transport, to retry one by one', async () => {
+    store.failNextSave = Object.assign(new Error('invalid input syntax'), { code: '22P02' });
+    await expect(run(create('t1', { userName: 'a' }), create('t1', { userName: 'b' }))).rejects.toThrow('invalid input syntax');
+    expect(sender.sent).toEqual([]);
+  });
+
   it('answers 409 when the store refuses the userName of a single command', async () => {
     store.takenElsewhere.add('t1/a');
     const [reply] = await run(create('t1', { userName: 'A' }));

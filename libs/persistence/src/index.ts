@@ -4,3 +4,4 @@ export * from './data-source';
 export * from './database.health';
 export * from './postgres-server';
 export * from './typeorm-json-logger';
+export * from './data-errors';

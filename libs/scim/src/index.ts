@@ -5,6 +5,10 @@
 // Errors (RFC 7644 §3.12)
 export { ScimError, ScimErrorType, SCIM_ERROR_SCHEMA, isScimError, type ScimErrorResponse } from './errors/scim-error';
 
+// What a request may hold (docs/security.md)
+export { SCIM_INPUT_LIMITS, isStorableText, checkStorableText, checkStorableJson, countMemberValues } from './limits/input-limits';
+export { isXsdDateTime } from './filter/validate-filter';
+
 // JSON model
 export type { JsonObject, JsonPrimitive, JsonValue } from './common/json';
 

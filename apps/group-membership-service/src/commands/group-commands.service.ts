@@ -3,6 +3,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandReply, GroupCommand, UserEvent } from '@app/contracts';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
+import { isDataError, sqlStateOf } from '@app/persistence';
+import { ScimError } from '@app/scim';
 import { OutgoingReply, REPLY_SENDER, type ReplySender } from '@app/runtime';
 import { GROUP_COMMAND_STORE, type GroupCommandStore, type GroupCommandTransaction } from './group-command-store';
 import { DecisionClock, GroupDecider, GroupDecision } from './group-decider';
@@ -45,7 +47,12 @@ export class GroupCommandsService {
   async handle(batch: readonly ReceivedCommand[]): Promise<void> {
     if (batch.length === 0) return;
     const clock = this.clock();
-    const replies = await this.store.inTransaction((tx) => this.decideBatch(tx, batch, clock));
+    const replies = await this.store.inTransaction((tx) => this.decideBatch(tx, batch, clock)).catch((err: unknown) => {
+      // The transport retries a failed batch record by record, which finds the command at fault;
+      // alone, a command whose data the store refuses is answered 400 at once, never retried.
+      if (batch.length !== 1 || !isDataError(err)) throw err;
+      return this.store.inTransaction((tx) => this.refuse(tx, batch[0]!, err));
+    });
     // After the commit: a reply never announces a change that could still roll back.
     await this.replies.publish(replies);
   }
@@ -74,6 +81,18 @@ export class GroupCommandsService {
       }
       await tx.appendEvents(changes.map((c) => groupEventEntry(c, clock.newId(), clock.now)));
     });
+  }
+
+  /** Stores and sends a 400 for a command the store cannot hold (its id claimed, so a redelivery gets the same answer). */
+  private async refuse(tx: GroupCommandTransaction, r: ReceivedCommand, err: unknown): Promise<OutgoingReply[]> {
+    const { tenantId, commandId } = r.command;
+    this.log.warn('command refused: the store cannot hold a value it carries', { tenantId, commandId, sqlState: sqlStateOf(err) ?? (err as Error).name });
+    const refused = new ScimError(400, 'invalidValue', 'The request holds a value that cannot be stored');
+    let reply: CommandReply = { commandId, tenantId, status: 400, body: { ...refused.toResponse() } };
+    const fresh = await tx.claim(GROUP_COMMANDS_CONSUMER, [commandId]);
+    if (fresh.has(commandId)) await tx.saveReplies([reply]);
+    else reply = (await tx.storedReplies([commandId])).get(commandId) ?? reply;
+    return [{ reply, replyTo: r.replyTo, correlationId: r.correlationId }];
   }
 
   private async decideBatch(tx: GroupCommandTransaction, batch: readonly ReceivedCommand[], clock: DecisionClock): Promise<OutgoingReply[]> {

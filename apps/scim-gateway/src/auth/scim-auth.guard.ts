@@ -36,16 +36,26 @@ export class ScimAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!isScimRoute(request, this.options.basePath)) return true;
-    const credential = bearerCredentialOf(request.headers.authorization);
+    await this.authenticateRequest(context.switchToHttp().getRequest<FastifyRequest>());
+    return true;
+  }
+
+  /**
+   * Attaches the tenant to a request under the SCIM base path, or throws the 401/503. The SCIM
+   * edge calls it from Fastify's onRequest hook, before a byte of the body is read; the guard
+   * then finds the tenant attached (and still authenticates a request that skipped the hook).
+   */
+  async authenticateRequest(request: FastifyRequest): Promise<void> {
+    if (request.scimTenant || !isScimRoute(request, this.options.basePath)) return;
+    // Node keeps the first of several Authorization headers: count them in the raw headers.
+    const authorizations = rawHeaderCount(request.raw.rawHeaders, 'authorization');
+    const credential = authorizations > 1 ? ({ kind: 'malformed' } as const) : bearerCredentialOf(request.headers.authorization);
     if (credential.kind === 'none') throw GatewayError.missingCredentials(SCIM_REALM);
     const tenant = credential.kind === 'bearer' ? await this.authenticate(credential.token) : undefined;
     if (!tenant) throw GatewayError.invalidCredentials(SCIM_REALM);
     request.scimTenant = tenant;
     const correlation = correlationOfRequest(request);
     if (correlation) correlation.tenantId = tenant.id;
-    return true;
   }
 
   /** A token the registry cannot check now (its database away) is a 503 to retry, not a 500 nor a 401. */
@@ -62,4 +72,10 @@ export class ScimAuthGuard implements CanActivate {
 /** Whether the request matched a route under the SCIM base path (the route pattern, not the raw URL). */
 export function isScimRoute(request: FastifyRequest, basePath: string): boolean {
   return isUnderBasePath(request.routeOptions?.url ?? request.url, basePath);
+}
+
+function rawHeaderCount(rawHeaders: readonly string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) count++;
+  return count;
 }

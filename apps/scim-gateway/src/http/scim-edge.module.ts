@@ -8,6 +8,7 @@ import { TokenBucketLimiter } from '../rate-limit/token-bucket';
 import { WritesInFlightLimiter } from '../rate-limit/writes-in-flight';
 import { resolveScimEdgeOptions, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from './scim-edge.options';
 import { configureScimHttp } from './scim-http';
+import { ScimInputGuard } from './scim-input.guard';
 
 /** Applies configureScimHttp while Fastify is not yet ready (module init runs before listen). */
 @Injectable()
@@ -15,17 +16,18 @@ class ScimHttpConfigurer implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
     @Inject(SCIM_EDGE_OPTIONS) private readonly options: ScimEdgeOptions,
+    private readonly auth: ScimAuthGuard,
   ) {}
 
   onModuleInit(): void {
-    configureScimHttp(this.host.httpAdapter as unknown as FastifyAdapter, this.options);
+    configureScimHttp(this.host.httpAdapter as unknown as FastifyAdapter, { ...this.options, authenticate: (request) => this.auth.authenticateRequest(request) });
   }
 }
 
 /**
  * The SCIM edge of the gateway, wired once at the root: JSON-only body parsing with a size
  * limit, the SCIM content type, per-request correlation, the global exception filter, and the
- * global guards that authenticate the tenant and then apply its rate limits, on every route
+ * global guards that authenticate the tenant (already done in onRequest, before the body is read), refuse input no store can hold, and then apply its rate limits, on every route
  * under the base path. Needs TenantsModule (global) for the token service. Global itself, so
  * SCIM controllers can inject SCIM_EDGE_OPTIONS (base path, public base URL).
  */
@@ -39,10 +41,12 @@ export class ScimEdgeModule {
         { provide: SCIM_EDGE_OPTIONS, useValue: resolveScimEdgeOptions(options) },
         { provide: TokenBucketLimiter, useFactory: () => new TokenBucketLimiter() },
         { provide: WritesInFlightLimiter, useFactory: () => new WritesInFlightLimiter() },
+        ScimAuthGuard,
         ScimHttpConfigurer,
         { provide: APP_FILTER, useClass: ScimExceptionFilter },
         // Global guards run in the order they are provided: the tenant first, then its limits.
-        { provide: APP_GUARD, useClass: ScimAuthGuard },
+        { provide: APP_GUARD, useExisting: ScimAuthGuard },
+        { provide: APP_GUARD, useClass: ScimInputGuard },
         { provide: APP_GUARD, useClass: TenantRateLimitGuard },
       ],
       exports: [SCIM_EDGE_OPTIONS],

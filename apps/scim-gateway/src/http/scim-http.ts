@@ -15,7 +15,8 @@ import { AsyncResource } from 'node:async_hooks';
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ScimError, ScimErrorType } from '@app/scim';
+import { checkStorableJson, ScimError, ScimErrorType } from '@app/scim';
+import { toErrorReply } from '../errors/error-response';
 import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, type CorrelationContext } from '@app/observability';
 import { ifNoneMatchMatches } from './conditional-get';
 import { isUnderBasePath, normaliseBasePath, SCIM_CONTENT_TYPE } from './scim-edge.options';
@@ -23,6 +24,11 @@ import { isUnderBasePath, normaliseBasePath, SCIM_CONTENT_TYPE } from './scim-ed
 export interface ScimHttpOptions {
   basePath: string;
   bodyLimitBytes: number;
+  /**
+   * Authenticates a request under the base path (attaching its tenant) or throws the error to
+   * answer; run in onRequest, so a body is never read for a client that is not a tenant.
+   */
+  authenticate?: (request: FastifyRequest) => Promise<void>;
 }
 
 /** The media types whose bodies are read; a body of any other type is answered with 415. */
@@ -64,8 +70,17 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
     }
     jsonParser(request, body.toString('utf8'), (error, value) => {
       // V8's message quotes the text around the error, which may be a password: give the position only.
-      if (error) done(ScimError.badRequest(ScimErrorType.invalidSyntax, `Request body is not valid JSON${jsonErrorPosition(error.message)}`), undefined);
-      else done(null, value);
+      if (error) {
+        done(ScimError.badRequest(ScimErrorType.invalidSyntax, `Request body is not valid JSON${jsonErrorPosition(error.message)}`), undefined);
+        return;
+      }
+      try {
+        checkStorableJson(value); // no U+0000, no lone surrogate, bounded depth: what every store can hold
+      } catch (refused) {
+        done(refused as Error, undefined);
+        return;
+      }
+      done(null, value);
     });
   });
 
@@ -82,6 +97,17 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
       done();
     });
   });
+  const authenticate = options.authenticate;
+  if (authenticate) {
+    fastify.addHook('onRequest', async (request, reply) => {
+      try {
+        await authenticate(request);
+      } catch (err) {
+        const answer = toErrorReply(err, { correlationId: correlationOfRequest(request)?.correlationId });
+        return reply.status(answer.status).headers(answer.headers).header('content-type', SCIM_CONTENT_TYPE).send(answer.body);
+      }
+    });
+  }
   fastify.addHook('preValidation', (request, _reply, done) => {
     const scope = (request as ScopedRequest)[REQUEST_SCOPE];
     if (scope) scope.runInAsyncScope(done);

@@ -3,6 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandReply, UserCommand } from '@app/contracts';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
+import { isDataError, sqlStateOf } from '@app/persistence';
 import { ScimError } from '@app/scim';
 import { BatchState } from './batch-state';
 import { OutgoingReply, REPLY_SENDER, type ReplySender } from '@app/runtime';
@@ -54,10 +55,28 @@ export class UserCommandsService {
   async handle(batch: readonly ReceivedCommand[]): Promise<void> {
     if (batch.length === 0) return;
     const clock = this.clock();
-    const { replies, warnings } = await this.store.inTransaction((tx) => this.decideBatch(tx, batch, clock));
+    const { replies, warnings } = await this.store.inTransaction((tx) => this.decideBatch(tx, batch, clock)).catch((err: unknown) => {
+      // The transport retries a failed batch record by record, which finds the command at fault;
+      // alone, a command whose data the store refuses is answered 400 at once, never retried.
+      if (batch.length !== 1 || !isDataError(err)) throw err;
+      return this.store.inTransaction((tx) => this.refuse(tx, batch[0]!, err));
+    });
     // After the commit: a reply never announces a change that could still roll back.
     await this.replies.publish(replies);
     for (const w of warnings) this.log.warn('unknown attributes ignored', { tenantId: w.tenantId, commandId: w.commandId, attributes: w.attributes });
+  }
+
+  /** Stores and sends a 400 for a command the store cannot hold (its id claimed, so a redelivery gets the same answer). */
+  private async refuse(tx: UserCommandTransaction, r: ReceivedCommand, err: unknown): Promise<{ replies: OutgoingReply[]; warnings: Warning[] }> {
+    const { tenantId, commandId } = r.command;
+    // The SQLSTATE only: a driver's message may quote the value.
+    this.log.warn('command refused: the store cannot hold a value it carries', { tenantId, commandId, sqlState: sqlStateOf(err) ?? (err as Error).name });
+    const refused = new ScimError(400, 'invalidValue', 'The request holds a value that cannot be stored');
+    let reply: CommandReply = { commandId, tenantId, ...errorReply(refused) };
+    const fresh = await tx.claim([keyOf(r)]);
+    if (fresh.has(commandId)) await tx.saveReplies([reply]);
+    else reply = (await tx.storedReplies([keyOf(r)])).get(commandId) ?? reply;
+    return { replies: [{ reply, replyTo: r.replyTo, correlationId: r.correlationId }], warnings: [] };
   }
 
   private async decideBatch(

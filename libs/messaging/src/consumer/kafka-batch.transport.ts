@@ -2,6 +2,7 @@ import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microse
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterTopicOf, Headers } from '@app/contracts';
+import { isDataError } from '@app/persistence';
 import { ComponentLogger, ConsumerMetrics, consumerMetricsOf, MetricsRegistry, runWithCorrelation } from '@app/observability';
 import { TopicNames } from '../topic-names';
 import { ConsumerLagMonitor } from './consumer-lag';
@@ -49,7 +50,10 @@ type Outcome = { ok: true } | { ok: false; error: Error; attempts: number };
  *   dead-lettered at once.
  * - A failing handler is retried with backoff, `maxAttempts` times in all; then the record goes
  *   to `<topic>.dlt` with the error and its original key, value and headers, and the partition
- *   moves on. Batch handlers that fail are retried record by record, so one poison record
+ *   moves on. Only failures of the platform (a database or broker away) are retried: a
+ *   NonRetryableError, or a failure caused by the record's own data (isDataError: Postgres
+ *   data exceptions, a too-deep structure), is dead-lettered at once, so a record that can
+ *   never succeed never holds the other tenants whose commands share its partition. Batch handlers that fail are retried record by record, so one poison record
  *   cannot hold back its neighbours.
  * - Offsets are committed after the batch's effects; handlers must be idempotent (at-least-once).
  * - close() lets the batch in flight finish and commit before leaving the group.
@@ -208,7 +212,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         return { ok: true };
       } catch (err) {
         const error = err instanceof Error ? err : new Error(describeError(err));
-        if (error instanceof NonRetryableError || attempts >= maxAttempts) return { ok: false, error, attempts };
+        if (!isRetryable(error) || attempts >= maxAttempts) return { ok: false, error, attempts };
         await sleep(this.retryBackoffMs * 2 ** (attempts - 1));
       }
     }
@@ -319,8 +323,13 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 }
 
+/** Whether trying again could succeed: not for a NonRetryableError, nor for a failure the record's own data causes. */
+export function isRetryable(error: Error): boolean {
+  return !(error instanceof NonRetryableError) && !isDataError(error);
+}
+
 function deadLetterKindOf(error: Error): 'non-retryable' | 'retries-exhausted' {
-  return error instanceof NonRetryableError ? 'non-retryable' : 'retries-exhausted';
+  return isRetryable(error) ? 'retries-exhausted' : 'non-retryable';
 }
 
 function sleep(ms: number): Promise<void> {

@@ -12,6 +12,7 @@
  */
 import { ScimError, type ScimErrorType } from '../errors/scim-error';
 import { parseAttributePath, type AttributePath } from '../paths/attribute-path';
+import { SCIM_INPUT_LIMITS } from '../limits/input-limits';
 import { isCompareOperator, type ComparisonValue, type FilterExpression } from './ast';
 import { tokenize, type Token } from './lexer';
 
@@ -19,6 +20,9 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 export class FilterParser {
   private index = 0;
+  /** Comparisons read so far and the current nesting: both bounded (SCIM_INPUT_LIMITS), so every recursive use of the tree is. */
+  private terms = 0;
+  private depth = 0;
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -97,17 +101,32 @@ export class FilterParser {
     if (this.isKeyword(token, 'not')) {
       this.next();
       this.expect('(', "'(' after 'not'");
-      const expression = this.parseExpression(inValuePath);
+      const expression = this.nested(token, () => this.parseExpression(inValuePath));
       this.expect(')', "')'");
       return { type: 'not', expression };
     }
     if (token.kind === '(') {
       this.next();
-      const expression = this.parseExpression(inValuePath);
+      const expression = this.nested(token, () => this.parseExpression(inValuePath));
       this.expect(')', "')'");
       return expression;
     }
     return this.parseAttributeExpression(inValuePath);
+  }
+
+  /** Parses one level deeper: parentheses, `not (...)` and value paths nest at most SCIM_INPUT_LIMITS.filterDepth. */
+  nested<T>(token: Token, parse: () => T): T {
+    if (this.depth >= SCIM_INPUT_LIMITS.filterDepth) this.fail(token, `Filter nests deeper than ${SCIM_INPUT_LIMITS.filterDepth} levels`);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private countTerm(token: Token): void {
+    if (++this.terms > SCIM_INPUT_LIMITS.filterTerms) this.fail(token, `Filter has more than ${SCIM_INPUT_LIMITS.filterTerms} comparisons`);
   }
 
   private parseAttributeExpression(inValuePath: boolean): FilterExpression {
@@ -115,8 +134,8 @@ export class FilterParser {
     if (this.peek().kind === '[') {
       if (inValuePath) this.fail(this.peek(), 'Value paths cannot be nested');
       if (path.subAttribute !== undefined) this.fail(this.peek(), `Expected an operator after '${token.text}'`);
-      this.next();
-      const inner = this.parseExpression(true);
+      const opening = this.next();
+      const inner = this.nested(opening, () => this.parseExpression(true));
       const closing = this.expect(']', "']'");
       const sub = this.parseSubAttributeAfterBracket(closing);
       if (sub === undefined) return { type: 'valuePath', path, filter: inner };
@@ -131,6 +150,7 @@ export class FilterParser {
   private parseOperatorAndValue(path: AttributePath): FilterExpression {
     const opToken = this.peek();
     if (opToken.kind !== 'word') this.fail(opToken, 'Expected an operator');
+    this.countTerm(opToken);
     const operator = opToken.text.toLowerCase();
     if (operator === 'pr') {
       this.next();

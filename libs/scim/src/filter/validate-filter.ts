@@ -6,6 +6,7 @@ import { ScimError, type ScimErrorType } from '../errors/scim-error';
 import { formatAttributePath, type AttributePath } from '../paths/attribute-path';
 import { findSubAttribute } from '../schemas/attribute-definition';
 import { resolveSubAttribute, type ResolvedAttribute, type SchemaContext } from '../schemas/schema-context';
+import { isStorableText } from '../limits/input-limits';
 import type { CompareExpression, CompareOperator, ComparisonValue, FilterExpression } from './ast';
 
 /** Where paths resolve: the resource's attributes, or the sub-attributes of one complex attribute. */
@@ -102,6 +103,7 @@ function checkValue(
   if (value === null) {
     return operator === 'eq' || operator === 'ne' ? null : fail(`Operator '${operator}' cannot compare with null`);
   }
+  if (typeof value === 'string' && !isStorableText(value)) fail(`A value for '${target.path}' contains a character that cannot be stored (U+0000 or an unpaired UTF-16 surrogate)`);
   switch (type) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -114,8 +116,30 @@ function checkValue(
       return typeof value === 'number' ? value : mismatch();
     case 'dateTime':
       if (SUBSTRING.includes(operator)) return typeof value === 'string' ? value : mismatch();
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : mismatch();
+      return typeof value === 'string' && isXsdDateTime(value) ? value : mismatch();
     default:
       return typeof value === 'string' ? value : mismatch();
   }
+}
+
+// xsd:dateTime as RFC 7643 §2.3.5 uses it, with a zone (the stores compare instants): years 0001-9999.
+const XSD_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Whether a filter value is a real instant that every store reads the same way. Date.parse is
+ * not the test: it takes "0", "2026-02-30" (rolled over to March) and years past 9999, which
+ * Postgres refuses.
+ */
+export function isXsdDateTime(text: string): boolean {
+  const m = XSD_DATE_TIME.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (year < 1 || month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return false;
+  if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return false;
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
+  return day >= 1 && day <= daysInMonth;
+}
+
+function isLeap(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }

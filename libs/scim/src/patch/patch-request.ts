@@ -4,6 +4,8 @@
 import { ScimError } from '../errors/scim-error';
 import { asJsonValue, findKey, isJsonObject, type JsonValue } from '../common/json';
 import { PATCH_OP_SCHEMA } from '../schemas/urns';
+import { SCIM_INPUT_LIMITS } from '../limits/input-limits';
+import { parsePatchPath } from '../paths/patch-path';
 
 export type PatchOperationType = 'add' | 'remove' | 'replace';
 
@@ -39,6 +41,8 @@ export function normalisePatchOperation(raw: unknown, index: number): PatchOpera
     throw new ScimError(400, 'invalidPath', `${where}.path must be a string`);
   }
   const path = typeof input.path === 'string' && input.path.trim() !== '' ? input.path.trim() : undefined;
+  // Syntax (and the filter limits) checked wherever the request is read, so a path no owner could parse is never sent on.
+  if (path !== undefined) parsePatchPath(path);
   const value = input.value === undefined ? undefined : asJsonValue(input.value);
   if (input.value !== undefined && value === undefined) {
     throw new ScimError(400, 'invalidValue', `${where}.value is not representable as JSON`);
@@ -65,6 +69,9 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
   const operations = operationsKey === undefined ? undefined : body[operationsKey];
   if (!Array.isArray(operations) || operations.length === 0) {
     throw new ScimError(400, 'invalidSyntax', 'PATCH body "Operations" must be a non-empty array');
+  }
+  if (operations.length > SCIM_INPUT_LIMITS.patchOperations) {
+    throw new ScimError(400, 'invalidValue', `A PATCH request may hold at most ${SCIM_INPUT_LIMITS.patchOperations} operations; this one has ${operations.length}`);
   }
   return operations.map((op, index) => normalisePatchOperation(op, index));
 }

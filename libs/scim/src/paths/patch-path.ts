@@ -32,8 +32,8 @@ export function parsePatchPath(text: string): PatchPath {
     return path;
   }
   if (path.subAttribute !== undefined) parser.fail(parser.peek(), 'A value filter must follow the attribute, not a sub-attribute');
-  parser.next();
-  const filter = parser.parseExpression(true);
+  const opening = parser.next();
+  const filter = parser.nested(opening, () => parser.parseExpression(true));
   const closing = parser.expect(']', "']'");
   const subAttribute = parser.parseSubAttributeAfterBracket(closing);
   parser.expectEnd();
