@@ -7,7 +7,7 @@ import { openDatabase } from '@app/persistence';
 import { ENTERPRISE_USER_SCHEMA, GENESYS_USER_SCHEMA, SCIM_ERROR_SCHEMA, USER_SCHEMA } from '@app/scim';
 import { AdminModule } from '../../apps/scim-gateway/src/admin/admin.module';
 import { ScimDiscoveryModule } from '../../apps/scim-gateway/src/discovery/discovery.module';
-import { ScimEdgeModule } from '../../apps/scim-gateway/src/http/scim-edge.module';
+import { ScimEdgeModule } from '../../apps/scim-gateway/src/wiring/scim-edge.module';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from '../../apps/scim-gateway/src/scim-gateway.definition';
 import { TenantsModule } from '../../apps/scim-gateway/src/tenants/tenants.module';
 import { dropTestDatabase, testDatabaseUrl } from './support/databases';

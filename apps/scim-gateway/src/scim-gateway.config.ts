@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
-import { GatewayEdgeConfig } from './http/gateway-edge.config';
+import { GatewayEdgeConfig } from './wiring/gateway-edge.config';
 
 export class ScimGatewayConfig extends GatewayEdgeConfig {
   override HTTP_PORT = 3100;

@@ -2,7 +2,7 @@ import { ServiceDefinition } from '@app/runtime';
 import { loadConfig } from '@app/observability';
 import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
 import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
-import { canonicalScimUrl } from './http/canonical-url';
+import { canonicalScimUrl } from './edge/canonical-url';
 import './auth/scim-request'; // declares FastifyRequest.scimTenant, read by tenantOf below
 import { ScimGatewayConfig } from './scim-gateway.config';
 import { ScimGatewayModule } from './scim-gateway.module';

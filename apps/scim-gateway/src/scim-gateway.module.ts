@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { gatewayEdgeImports } from './http/gateway-edge.imports';
+import { gatewayEdgeImports } from './wiring/gateway-edge.imports';
 import { ScimGatewayConfig } from './scim-gateway.config';
 import { AdminGroupsModule } from './admin/admin-groups.module';
-import { ScimGroupsModule } from './groups/groups.module';
-import { ScimUsersModule } from './users/users.module';
+import { ScimResourcesModule } from './resources/scim-resources.module';
 import { RequestAuditModule } from './audit/request-audit.module';
 
 /**
@@ -13,34 +12,22 @@ import { RequestAuditModule } from './audit/request-audit.module';
 @Module({})
 export class ScimGatewayModule {
   static forRoot(config: ScimGatewayConfig): DynamicModule {
-    const users = ScimUsersModule.forRoot({
+    const resources = ScimResourcesModule.forRoot({
       basePath: config.SCIM_BASE_PATH,
       userServiceUrl: config.USER_SERVICE_URL,
+      groupServiceUrl: config.GROUP_SERVICE_URL,
+      userGroupsAttribute: config.USER_GROUPS_ATTRIBUTE === 'true',
       decisionTimeoutMs: config.DECISION_TIMEOUT_MS,
       retryAfterSeconds: Math.max(1, Math.ceil(config.DECISION_TIMEOUT_MS / 1000)),
       defaultPageSize: Math.min(config.SCIM_DEFAULT_PAGE_SIZE, config.SCIM_MAX_PAGE_SIZE),
       maxPageSize: config.SCIM_MAX_PAGE_SIZE,
-      ...(config.USER_GROUPS_ATTRIBUTE === 'true' ? { groupServiceUrl: config.GROUP_SERVICE_URL } : {}),
     });
-    // Shares the Users module's CommandBus (one reply consumer per gateway instance).
-    const groups = ScimGroupsModule.forRoot(
-      {
-        basePath: config.SCIM_BASE_PATH,
-        groupServiceUrl: config.GROUP_SERVICE_URL,
-        decisionTimeoutMs: config.DECISION_TIMEOUT_MS,
-        retryAfterSeconds: Math.max(1, Math.ceil(config.DECISION_TIMEOUT_MS / 1000)),
-        defaultPageSize: Math.min(config.SCIM_DEFAULT_PAGE_SIZE, config.SCIM_MAX_PAGE_SIZE),
-        maxPageSize: config.SCIM_MAX_PAGE_SIZE,
-      },
-      users,
-    );
     return {
       module: ScimGatewayModule,
       imports: [
         ...gatewayEdgeImports(config, { resourceTypes: ['User', 'Group'] }),
-        users,
-        groups,
-        AdminGroupsModule.forRoot({ adminToken: config.ADMIN_TOKEN }, groups),
+        resources,
+        AdminGroupsModule.forRoot({ adminToken: config.ADMIN_TOKEN }, resources),
         RequestAuditModule.forRoot({
           enabled: config.AUDIT_REQUEST_RECORDS === 'on',
           basePath: config.SCIM_BASE_PATH,

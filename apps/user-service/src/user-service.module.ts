@@ -4,12 +4,12 @@ import { USER_COMMAND_STORE } from './commands/user-command-store';
 import { UserCommandsConsumer } from './commands/user-commands.consumer';
 import { UserCommandsService } from './commands/user-commands.service';
 import { UserDecider } from './commands/user-decider';
+import { UserSchemaContexts } from '@app/scim';
 import { CommandReplyRetention } from '@app/runtime';
 import { TypeOrmUserCommandStore } from './persistence/user-command.repository';
 import { UsersQueryRepository } from './persistence/users-query.repository';
 import { UsersQueryController } from './queries/users-query.controller';
 import { UsersQueryService } from './queries/users-query.service';
-import { SchemaContexts } from './users/schema-contexts';
 
 /**
  * The user-service's domain: SCIM Users decided from commands (Kafka, in batches) and read
@@ -18,7 +18,7 @@ import { SchemaContexts } from './users/schema-contexts';
 @Module({
   controllers: [UserCommandsConsumer, UsersQueryController],
   providers: [
-    SchemaContexts,
+    { provide: UserSchemaContexts, useFactory: () => new UserSchemaContexts() },
     UserDecider,
     UserCommandsService,
     UsersQueryService,

@@ -4,11 +4,10 @@
  */
 import type { CommandReply, SchemaProfile, UserCommand } from '@app/contracts';
 import { JsonLogger } from '@app/observability';
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '@app/scim';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, UserSchemaContexts } from '@app/scim';
 import { ReceivedCommand, UserCommandsService } from '../src/commands/user-commands.service';
 import { UserDecider } from '../src/commands/user-decider';
 import { UserNameTaken } from '../src/commands/user-command-store';
-import { SchemaContexts } from '../src/users/schema-contexts';
 import { FakeReplySender, FakeUserCommandStore } from './fake-user-command-store';
 
 const PROFILE: SchemaProfile = { extensions: [ENTERPRISE_USER_SCHEMA], mutabilityOverrides: {}, unknownAttributes: 'ignore' };
@@ -30,7 +29,7 @@ beforeEach(() => {
   commandNo = 0;
   let idNo = 0;
   const logger = new JsonLogger('user-service', 'debug', (line) => logLines.push(JSON.parse(line)));
-  service = new UserCommandsService(store, sender, new UserDecider(new SchemaContexts()), logger, () => {
+  service = new UserCommandsService(store, sender, new UserDecider(new UserSchemaContexts()), logger, () => {
     batchNo += 1;
     return {
       now: `2026-11-22T10:00:0${batchNo}.000Z`,

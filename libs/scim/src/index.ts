@@ -48,6 +48,7 @@ export {
   type SchemaExtensionReference,
 } from './schemas/resource-types';
 export { SchemaRegistry, type SchemaContextOptions } from './schemas/schema-registry';
+export { UserSchemaContexts, type UserSchemaChoice } from './schemas/user-schema-contexts';
 export { SchemaContext, resolveSubAttribute, type ResolvedAttribute, type SchemaAttributes } from './schemas/schema-context';
 export { toSchemaResource, contextSchemaResources, toResourceTypeResource } from './schemas/schema-representation';
 

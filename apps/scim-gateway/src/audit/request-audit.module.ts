@@ -8,8 +8,8 @@ import { CORRELATION_HEADER, JsonLogger, METRICS_REGISTRY, MetricsRegistry, requ
 import { LOGGER, TYPED_PRODUCER } from '@app/runtime';
 import { bearerCredentialOf } from '../auth/bearer-token';
 import '../auth/scim-request';
-import { correlationOfRequest } from '../http/scim-http';
-import { isUnderBasePath, normaliseBasePath } from '../http/scim-edge.options';
+import { correlationOfRequest } from '../edge/scim-http';
+import { isUnderBasePath, normaliseBasePath } from '../edge/scim-edge.options';
 import { TenantTokensService } from '../tenants/tenant-tokens.service';
 import { RequestRecorder, type RequestRecorderOptions } from './request-recorder';
 

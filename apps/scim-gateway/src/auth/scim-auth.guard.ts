@@ -3,8 +3,8 @@ import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors/gateway-error';
-import { correlationOfRequest } from '../http/scim-http';
-import { isUnderBasePath, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../http/scim-edge.options';
+import { correlationOfRequest } from '../edge/scim-http';
+import { isScimRoute, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import { TenantTokensService } from '../tenants/tenant-tokens.service';
 import { bearerCredentialOf } from './bearer-token';
 import './scim-request';
@@ -67,11 +67,6 @@ export class ScimAuthGuard implements CanActivate {
       throw GatewayError.temporarilyUnavailable('Credentials cannot be checked right now; retry later', REGISTRY_RETRY_AFTER_SECONDS);
     }
   }
-}
-
-/** Whether the request matched a route under the SCIM base path (the route pattern, not the raw URL). */
-export function isScimRoute(request: FastifyRequest, basePath: string): boolean {
-  return isUnderBasePath(request.routeOptions?.url ?? request.url, basePath);
 }
 
 function rawHeaderCount(rawHeaders: readonly string[], name: string): number {

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ScimError, type JsonObject, type ListResponse } from '@app/scim';
 import { CurrentTenant } from '../auth/current-tenant.decorator';
 import { GatewayError } from '../errors/gateway-error';
-import { SCIM_EDGE_OPTIONS, scimBaseUrl, type ScimEdgeOptions } from '../http/scim-edge.options';
+import { SCIM_EDGE_OPTIONS, scimBaseUrl, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import { DiscoveryService } from './discovery.service';
 

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
-import { normaliseBasePath } from '../http/scim-edge.options';
+import { normaliseBasePath } from '../edge/scim-edge.options';
 import { DiscoveryController } from './discovery.controller';
 import { DEFAULT_SCIM_DISCOVERY_OPTIONS, SCIM_DISCOVERY_OPTIONS, type ScimDiscoveryOptions } from './discovery.options';
 import { DiscoveryService } from './discovery.service';

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { currentCorrelation } from '@app/observability';
-import { isUnderBasePath, JSON_CONTENT_TYPE, SCIM_CONTENT_TYPE, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../http/scim-edge.options';
+import { isUnderBasePath, JSON_CONTENT_TYPE, SCIM_CONTENT_TYPE, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import { toErrorReply } from './error-response';
 
 /**

@@ -1,8 +1,7 @@
 import type { JsonObject, ListQuery } from '@app/scim';
-import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
+import type { ResourceTenant } from '../resources/resource-type';
 import { GroupQueryClient } from './group-query.client';
-
-export const USER_GROUPS = Symbol('USER_GROUPS');
+import { scopeOf } from './group-resource-type';
 
 /**
  * Fills the User's read-only `groups` attribute (RFC 7643 §4.1.2: the groups the user is a
@@ -12,12 +11,12 @@ export class UserGroups {
   constructor(private readonly groups: GroupQueryClient) {}
 
   /** Adds `groups` to each user resource that has any, unless the query leaves the attribute out. */
-  async fill(tenant: AuthenticatedTenant, users: JsonObject[], query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>, baseUrl: string): Promise<JsonObject[]> {
+  async fill(tenant: ResourceTenant, users: JsonObject[], query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>, baseUrl: string): Promise<JsonObject[]> {
     if (!wanted(query) || users.length === 0) return users;
     const byUser = await this.groups.groupsOfUsers(
       tenant.id,
       users.map((u) => String(u.id)),
-      { managedOnly: tenant.profile.managedResources === true },
+      scopeOf(tenant),
     );
     return users.map((user) => {
       const refs = byUser.get(String(user.id).toLowerCase()) ?? [];

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ExecutionContext } from '@nestjs/common';
 import { GatewayError } from '../errors/gateway-error';
-import { resolveScimEdgeOptions } from '../http/scim-edge.options';
+import { resolveScimEdgeOptions } from '../edge/scim-edge.options';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import { parseConnectorProfile } from '../tenants/connector-profile';
 import { TenantRateLimitGuard } from './tenant-rate-limit.guard';

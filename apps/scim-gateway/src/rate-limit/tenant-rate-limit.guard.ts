@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors/gateway-error';
-import { SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../http/scim-edge.options';
+import { SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import '../auth/scim-request';
 import { TokenBucketLimiter } from './token-bucket';
 import { WritesInFlightLimiter } from './writes-in-flight';

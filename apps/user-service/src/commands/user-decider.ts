@@ -14,9 +14,8 @@ import type {
   UserCommand,
   UserEventType,
 } from '@app/contracts';
-import { applyPatch, ScimError, validateResource, type JsonObject, type PatchOperationInput, type SchemaContext, type ScimErrorType } from '@app/scim';
+import { applyPatch, ScimError, UserSchemaContexts, validateResource, type JsonObject, type PatchOperationInput, type SchemaContext, type ScimErrorType } from '@app/scim';
 import { BatchState } from './batch-state';
-import { SchemaContexts } from '../users/schema-contexts';
 import { etagOf, ifMatchSatisfied, isUserId, StoredUser, userNameKey } from '../users/stored-user';
 import { changedAttributes, keepReadOnly, missingRequired, withMeta, withoutWriteOnly } from '../users/user-resource';
 
@@ -51,7 +50,7 @@ const MAX_INDEXED_BYTES = 1024;
 
 @Injectable()
 export class UserDecider {
-  constructor(private readonly contexts: SchemaContexts) {}
+  constructor(private readonly contexts: UserSchemaContexts) {}
 
   async decide(command: UserCommand, state: BatchState, clock: DecisionClock): Promise<Decision> {
     try {
@@ -75,7 +74,7 @@ export class UserDecider {
 
   private async create(tenantId: string, payload: Partial<CreateUserPayload>, state: BatchState, clock: DecisionClock): Promise<Decision> {
     const profile = requireProfile(payload.profile);
-    const context = this.contexts.forProfile(profile);
+    const context = this.contexts.of(profile);
     const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'create' });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, validated.unknownAttributes, 'invalidSyntax');
     const content = withoutWriteOnly(validated.resource, context);
@@ -103,7 +102,7 @@ export class UserDecider {
   private async replace(tenantId: string, payload: Partial<ReplaceUserPayload>, state: BatchState, clock: DecisionClock): Promise<Decision> {
     const existing = findForUpdate(tenantId, payload.id, payload.ifMatch, state);
     const profile = requireProfile(payload.profile);
-    const context = this.contexts.forProfile(profile);
+    const context = this.contexts.of(profile);
     // §3.5.1: immutable attributes must keep their value; readOnly ones in the body are ignored.
     const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'replace', existing: existing.resource });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, validated.unknownAttributes, 'invalidSyntax');
@@ -114,7 +113,7 @@ export class UserDecider {
   private async patch(tenantId: string, payload: Partial<PatchUserPayload>, state: BatchState, clock: DecisionClock): Promise<Decision> {
     const existing = findForUpdate(tenantId, payload.id, payload.ifMatch, state);
     const profile = requireProfile(payload.profile);
-    const context = this.contexts.forProfile(profile);
+    const context = this.contexts.of(profile);
     if (!Array.isArray(payload.operations) || payload.operations.length === 0) {
       throw new ScimError(400, 'invalidSyntax', 'PATCH needs a non-empty list of operations');
     }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { asObject, numeric, optionalString } from '@app/runtime';
 import type { ResourcePage, SchemaProfile, StoredResource, UserIds } from '@app/contracts';
-import { parseFilter, parsePagination, parseSort, ScimError, validateFilter } from '@app/scim';
+import { parseFilter, parsePagination, parseSort, ScimError, UserSchemaContexts, validateFilter } from '@app/scim';
 import { UsersQueryRepository } from '../persistence/users-query.repository';
-import { SchemaContexts } from '../users/schema-contexts';
 import { etagOf, isUserId, StoredUser } from '../users/stored-user';
 
 /** RFC 7644 §3.4.2.4 lets the service cap the page; the gateway applies its own first. */
@@ -13,7 +12,7 @@ const PAGINATION = { defaultCount: 100, maxCount: 1000 };
 @Injectable()
 export class UsersQueryService {
   constructor(
-    private readonly contexts: SchemaContexts,
+    private readonly contexts: UserSchemaContexts,
     private readonly users: UsersQueryRepository,
   ) {}
 
@@ -35,7 +34,7 @@ export class UsersQueryService {
   async query(tenantId: string, body: unknown): Promise<ResourcePage> {
     const request = asObject(body, 'Query body must be a JSON object');
     const profile = asObject(request.profile, 'Query needs a schema profile') as unknown as SchemaProfile;
-    const context = this.contexts.forProfile(profile);
+    const context = this.contexts.of(profile);
     const filterText = optionalString(request.filter, 'filter');
     // Parsed and validated again here: the service never trusts text it turns into SQL.
     const filter = filterText === undefined ? undefined : validateFilter(parseFilter(filterText), context);

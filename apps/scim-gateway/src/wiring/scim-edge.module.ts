@@ -6,9 +6,9 @@ import { ScimExceptionFilter } from '../errors/scim-exception.filter';
 import { TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
 import { TokenBucketLimiter } from '../rate-limit/token-bucket';
 import { WritesInFlightLimiter } from '../rate-limit/writes-in-flight';
-import { resolveScimEdgeOptions, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from './scim-edge.options';
-import { configureScimHttp } from './scim-http';
-import { ScimInputGuard } from './scim-input.guard';
+import { resolveScimEdgeOptions, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../edge/scim-edge.options';
+import { configureScimHttp } from '../edge/scim-http';
+import { ScimInputGuard } from '../edge/scim-input.guard';
 
 /** Applies configureScimHttp while Fastify is not yet ready (module init runs before listen). */
 @Injectable()

@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { checkStorableText, countMemberValues, ScimError, SCIM_INPUT_LIMITS } from '@app/scim';
-import { isScimRoute } from '../auth/scim-auth.guard';
-import { SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from './scim-edge.options';
+import { isScimRoute, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from './scim-edge.options';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

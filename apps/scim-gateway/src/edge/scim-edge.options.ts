@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+
 /** Options of the SCIM edge (ScimEdgeModule): where SCIM lives, what a request may weigh, default limits. */
 export interface ScimEdgeOptions {
   /** Path prefix of every SCIM route, e.g. "/scim/v2" (RFC 7644 §3.13 leaves the base URI to the provider). */
@@ -56,4 +58,9 @@ export function isUnderBasePath(url: string, basePath: string): boolean {
   const base = normaliseBasePath(basePath);
   const path = url.split('?', 1)[0] ?? '';
   return path === base || path.startsWith(`${base}/`);
+}
+
+/** Whether the request matched a route under the SCIM base path (the route pattern, not the raw URL). */
+export function isScimRoute(request: Pick<FastifyRequest, 'url' | 'routeOptions'>, basePath: string): boolean {
+  return isUnderBasePath(request.routeOptions?.url ?? request.url, basePath);
 }

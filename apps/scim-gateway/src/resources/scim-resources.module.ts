@@ -1,0 +1,79 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import { TopicNames, TypedProducer } from '@app/messaging';
+import { JsonLogger } from '@app/observability';
+import { KAFKA, LOGGER, TOPIC_NAMES, TYPED_PRODUCER } from '@app/runtime';
+import { CommandBus } from '../commands/command-bus';
+import { normaliseBasePath } from '../edge/scim-edge.options';
+import { GroupQueryClient } from '../groups/group-query.client';
+import { groupResourceType } from '../groups/group-resource-type';
+import { UserGroups } from '../groups/user-groups';
+import { UserQueryClient } from '../users/user-query.client';
+import { userResourceType } from '../users/user-resource-type';
+import { scimResourceController } from './resource.controller';
+import { ResourcePipeline, type ResourcePipelineOptions } from './resource-pipeline';
+
+/** Options of the gateway's SCIM resource endpoints (/Users, /Groups). */
+export interface ScimResourcesOptions extends ResourcePipelineOptions {
+  /** SCIM base path the controllers are mounted under (same as the edge's). */
+  basePath: string;
+  /** Base URLs of the owning services' internal query APIs. */
+  userServiceUrl: string;
+  groupServiceUrl: string;
+  /** Whether User.groups is filled from the group-membership-service. */
+  userGroupsAttribute: boolean;
+}
+
+export const USERS_PIPELINE = Symbol('USERS_PIPELINE');
+export const GROUPS_PIPELINE = Symbol('GROUPS_PIPELINE');
+
+/** Starts the command bus's reply consumer with the app and stops it with the app. */
+class CommandBusLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+  onApplicationBootstrap(): Promise<void> {
+    return this.bus.start();
+  }
+  onApplicationShutdown(): Promise<void> {
+    return this.bus.stop();
+  }
+}
+
+/**
+ * SCIM /Users and /Groups under the base path: one ResourcePipeline per resource type over one
+ * command bus (one reply consumer per gateway instance). Needs ScimEdgeModule (auth, errors,
+ * limits) at the root. Exports the Groups pipeline for the admin API's application-owned groups.
+ */
+@Module({})
+export class ScimResourcesModule {
+  static forRoot(options: ScimResourcesOptions): DynamicModule {
+    const groupQueries = new GroupQueryClient(options.groupServiceUrl, options.decisionTimeoutMs);
+    const userQueries = new UserQueryClient(options.userServiceUrl, options.decisionTimeoutMs);
+    const userGroups = options.userGroupsAttribute ? new UserGroups(groupQueries) : null;
+    return {
+      module: ScimResourcesModule,
+      imports: [RouterModule.register([{ path: normaliseBasePath(options.basePath), module: ScimResourcesModule }])],
+      controllers: [scimResourceController('Users', USERS_PIPELINE), scimResourceController('Groups', GROUPS_PIPELINE)],
+      providers: [
+        {
+          provide: CommandBus,
+          inject: [KAFKA, TYPED_PRODUCER, TOPIC_NAMES, LOGGER],
+          useFactory: (kafka: Kafka, producer: TypedProducer, topics: TopicNames, logger: JsonLogger) =>
+            new CommandBus(kafka, producer, topics, logger.child('command-bus')),
+        },
+        CommandBusLifecycle,
+        {
+          provide: USERS_PIPELINE,
+          inject: [CommandBus, LOGGER],
+          useFactory: (bus: CommandBus, logger: JsonLogger) => new ResourcePipeline(userResourceType(userQueries, userGroups), bus, options, logger.child('users')),
+        },
+        {
+          provide: GROUPS_PIPELINE,
+          inject: [CommandBus, LOGGER],
+          useFactory: (bus: CommandBus, logger: JsonLogger) => new ResourcePipeline(groupResourceType(groupQueries), bus, options, logger.child('groups')),
+        },
+      ],
+      exports: [GROUPS_PIPELINE],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { Topics } from '@app/contracts';
+import { UserSchemaContexts, validateResource } from '@app/scim';
+import type { UserGroups } from '../groups/user-groups';
+import type { ScimResourceType } from '../resources/resource-type';
+import { UserQueryClient } from './user-query.client';
+
+/**
+ * Users (RFC 7643 §4.1) at the gateway: validated against the tenant's User schemas (its
+ * extensions and mutability overrides), unknown attributes refused or ignored as its profile
+ * says, decided by the user-service, and `groups` filled from the group-membership-service when
+ * that is wired.
+ */
+export function userResourceType(queries: Pick<UserQueryClient, 'byId' | 'query'>, userGroups: Pick<UserGroups, 'fill'> | null): ScimResourceType<typeof Topics.userCommands> {
+  const contexts = new UserSchemaContexts();
+  const ifMatchOf = (ifMatch?: string) => (ifMatch ? { ifMatch } : {});
+  return {
+    name: 'User',
+    endpoint: 'Users',
+    topic: Topics.userCommands,
+    schemaContext: (tenant) => contexts.of(tenant.schemaProfile),
+    validate: (tenant, body, mode) => validateResource(body, contexts.of(tenant.schemaProfile), { mode }),
+    unknownAttributes: (tenant) => tenant.schemaProfile.unknownAttributes,
+    commands: {
+      create: (tenant, resource) => ({ type: 'user.create', payload: { profile: tenant.schemaProfile, resource } }),
+      replace: (tenant, id, resource, ifMatch) => ({ type: 'user.replace', payload: { profile: tenant.schemaProfile, id, resource, ...ifMatchOf(ifMatch) } }),
+      patch: (tenant, id, operations, ifMatch) => ({ type: 'user.patch', payload: { profile: tenant.schemaProfile, id, operations, ...ifMatchOf(ifMatch) } }),
+      delete: (_tenant, id, ifMatch) => ({ type: 'user.delete', payload: { id, ...ifMatchOf(ifMatch) } }),
+    },
+    reader: {
+      byId: (tenant, id) => queries.byId(tenant.id, id),
+      page: (tenant, request) => queries.query(tenant.id, { profile: tenant.schemaProfile, ...request }),
+    },
+    // User.groups (read-only, RFC 7643 §4.1.2) from the group-membership-service, when it is wired.
+    withAttributesFromElsewhere: userGroups ? (tenant, users, query, baseUrl) => userGroups.fill(tenant, users, query, baseUrl) : undefined,
+  };
+}
