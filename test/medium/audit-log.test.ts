@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AuditRoutes, Topics, type AuditedChange, type AuditedRequest, type AuditPage, type IssuedAuditCredential, type ResourceHistory, type SummaryPage, type UserEvent } from '@app/contracts';
-import { AuditPartitions, dayOf, partitionName } from '../../apps/audit-log-service/src/store/audit-partitions';
+import { AuditPartitions, dayOf, partitionName } from '../../apps/audit-log-service/src/persistence/audit-partitions';
 import { produce } from './support/kafka-helpers';
 import { scrape, samplesOf } from './support/metrics-scrape';
 import { uniqueId } from './support/names';

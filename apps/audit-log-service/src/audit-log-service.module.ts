@@ -4,16 +4,19 @@ import { JsonLogger } from '@app/observability';
 import { LOGGER, SERVICE_CONFIG } from '@app/runtime';
 import { AuditLogServiceConfig } from './audit-log-service.config';
 import { AUDIT_CREDENTIALS, AuditAuthGuard } from './auth/audit-auth.guard';
-import { AuditCredentials } from './auth/audit-credentials';
+import { AuditCredentialRepository } from './auth/audit-credential.repository';
+import { AuditCredentialService } from './auth/audit-credential.service';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { AUDIT_INGEST, AuditIngestConsumer } from './ingest/audit-ingest.consumer';
+import { AuditIngestService } from './ingest/audit-ingest.service';
+import { AuditPartitions } from './persistence/audit-partitions';
+import { AuditRetentionJob } from './persistence/audit-retention.job';
+import { PostgresAuditStore, type AuditStore } from './persistence/audit-store';
 import { AUDIT_QUERY, AuditQueryController } from './query/audit-query.controller';
-import { AuditQuery } from './query/audit-query';
-import { AuditIngest } from './store/audit-ingest';
-import { AuditPartitions } from './store/audit-partitions';
-import { AuditRetentionJob } from './store/audit-retention.job';
+import { AuditQueryService } from './query/audit-query.service';
 
 const AUDIT_PARTITIONS = Symbol('AUDIT_PARTITIONS');
+const AUDIT_STORE = Symbol('AUDIT_STORE');
 
 /** Runs the retention job for the life of the service. */
 @Injectable()
@@ -46,16 +49,18 @@ export class AuditLogServiceModule {
       controllers: [AuditIngestConsumer, AuditQueryController],
       providers: [
         { provide: AUDIT_PARTITIONS, inject: [DataSource], useFactory: (ds: DataSource) => new AuditPartitions(ds) },
+        { provide: AUDIT_STORE, inject: [DataSource, AUDIT_PARTITIONS], useFactory: (ds: DataSource, partitions: AuditPartitions) => new PostgresAuditStore(ds, partitions) },
         {
           provide: AUDIT_INGEST,
-          inject: [DataSource, AUDIT_PARTITIONS, SERVICE_CONFIG],
-          useFactory: (ds: DataSource, partitions: AuditPartitions, config: AuditLogServiceConfig) => new AuditIngest(ds, partitions, config.AUDIT_RETENTION_DAYS),
+          inject: [AUDIT_STORE, SERVICE_CONFIG],
+          useFactory: (store: AuditStore, config: AuditLogServiceConfig) => new AuditIngestService(store, config.AUDIT_RETENTION_DAYS),
         },
-        { provide: AUDIT_QUERY, inject: [DataSource], useFactory: (ds: DataSource) => new AuditQuery(ds) },
+        { provide: AUDIT_QUERY, inject: [AUDIT_STORE], useFactory: (store: AuditStore) => new AuditQueryService(store.read) },
         {
           provide: AUDIT_CREDENTIALS,
           inject: [DataSource, SERVICE_CONFIG],
-          useFactory: (ds: DataSource, config: AuditLogServiceConfig) => new AuditCredentials(ds, config.AUDIT_OPS_TOKEN, config.AUDIT_CREDENTIAL_CACHE_TTL_MS),
+          useFactory: (ds: DataSource, config: AuditLogServiceConfig) =>
+            new AuditCredentialService(new AuditCredentialRepository(ds), config.AUDIT_OPS_TOKEN, config.AUDIT_CREDENTIAL_CACHE_TTL_MS),
         },
         AuditAuthGuard,
         RetentionLifecycle,

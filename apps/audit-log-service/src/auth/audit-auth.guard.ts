@@ -1,8 +1,8 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AuditPrincipal } from '@app/contracts';
-import { AuditCredentials } from './audit-credentials';
+import type { AuditCredentialService } from './audit-credential.service';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,7 +12,7 @@ declare module 'fastify' {
 
 export const AUDIT_CREDENTIALS = Symbol('AUDIT_CREDENTIALS');
 const OPS_ONLY = Symbol('opsOnly');
-/** Routes only the ops credential may call (issuing and revoking tenant credentials). */
+/** Routes only the ops credential may call (credentials, dead-letter replays). */
 export const OpsOnly = () => SetMetadata(OPS_ONLY, true);
 
 const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i;
@@ -21,30 +21,21 @@ const BEARER = /^Bearer\s+([A-Za-z0-9\-._~+/]+=*)\s*$/i;
 @Injectable()
 export class AuditAuthGuard implements CanActivate {
   constructor(
-    @Inject(AUDIT_CREDENTIALS) private readonly credentials: AuditCredentials,
+    @Inject(AUDIT_CREDENTIALS) private readonly credentials: AuditCredentialService,
     private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    const principal = match ? await this.credentials.authenticate(match[1]!) : undefined;
-    if (!principal) {
-      void http.getResponse<FastifyReply>().header('www-authenticate', `Bearer realm="audit"${header ? ', error="invalid_token"' : ''}`);
-      throw new UnauthorizedException(header ? 'The credential is not valid' : 'A bearer credential is required');
-    }
-    const opsOnly = this.reflector.getAllAndOverride<boolean>(OPS_ONLY, [context.getHandler(), context.getClass()]);
-    if (opsOnly && principal.kind !== 'ops') throw new ForbiddenException('Only the ops credential may do this');
+    const principal = await this.credentials.authenticate(match?.[1], header !== undefined);
+    if (this.reflector.getAllAndOverride<boolean>(OPS_ONLY, [context.getHandler(), context.getClass()])) this.credentials.requireOps(principal);
     request.auditPrincipal = principal;
     return true;
   }
 }
 
-/** The tenants a principal may read: all (undefined) for ops, its own for a tenant; 403 when it asks for another. */
-export function visibleTenants(principal: AuditPrincipal, requested: string | undefined): string[] | undefined {
-  if (principal.kind === 'ops') return requested ? [requested] : undefined;
-  if (requested && requested !== principal.tenantId) throw new ForbiddenException('A tenant credential reads only its own tenant');
-  return [principal.tenantId!];
+export function principalOf(request: FastifyRequest): AuditPrincipal {
+  return request.auditPrincipal!;
 }

@@ -3,7 +3,7 @@ import { EventPattern } from '@nestjs/microservices';
 import { Topics, type GroupEvent, type RequestRecord, type UserEvent } from '@app/contracts';
 import { InboundMessage, NonRetryableError, RethrowRpcExceptionsFilter } from '@app/messaging';
 import { auditIngestMetricsOf, METRICS_REGISTRY, MetricsRegistry, type AuditIngestMetrics } from '@app/observability';
-import type { AuditIngest } from '../store/audit-ingest';
+import type { AuditIngestService } from './audit-ingest.service';
 
 export const AUDIT_INGEST = Symbol('AUDIT_INGEST');
 
@@ -14,7 +14,7 @@ export class AuditIngestConsumer {
   private readonly metrics: AuditIngestMetrics;
 
   constructor(
-    @Inject(AUDIT_INGEST) private readonly ingest: AuditIngest,
+    @Inject(AUDIT_INGEST) private readonly ingest: AuditIngestService,
     @Inject(METRICS_REGISTRY) metrics: MetricsRegistry,
   ) {
     this.metrics = auditIngestMetricsOf(metrics);

@@ -1,6 +1,11 @@
-import { BadRequestException } from '@nestjs/common';
 import type { AuditedResourceType, ChangeQuery, RequestOperation, RequestQuery } from '@app/contracts';
-import { BUCKETS, decodeCursor, parseInstant, type ChangeFilters, type Cursor, type RequestFilters } from './audit-query';
+import { invalidParameter } from '../domain/audit-error';
+import type { ChangeFilters } from '../persistence/change.repository';
+import type { RequestFilters } from '../persistence/request.repository';
+import { decodeCursor, parseInstant, type Cursor } from './cursor';
+
+/** Summary buckets: their name in the API and their Postgres interval. */
+export const BUCKETS: Record<string, string> = { '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes', '1h': '1 hour', '1d': '1 day' };
 
 const OPERATIONS: readonly RequestOperation[] = ['create', 'read', 'list', 'search', 'replace', 'patch', 'delete', 'discovery', 'other'];
 const RESOURCE_TYPES: readonly AuditedResourceType[] = ['User', 'Group'];
@@ -9,8 +14,8 @@ export const MAX_LIMIT = 500;
 
 function text(value: unknown, name: string, max = 500): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw new BadRequestException(`${name} must be given once`);
-  if (value.length > max) throw new BadRequestException(`${name} is longer than ${max} characters`);
+  if (typeof value !== 'string') throw invalidParameter(`${name} must be given once`);
+  if (value.length > max) throw invalidParameter(`${name} is longer than ${max} characters`);
   return value;
 }
 
@@ -18,14 +23,14 @@ export function instant(value: unknown, name: string): Date | undefined {
   const t = text(value, name, 64);
   if (t === undefined) return undefined;
   const parsed = parseInstant(t);
-  if (!parsed) throw new BadRequestException(`${name} must be an ISO 8601 instant from 1970 to 9999, e.g. 2026-11-23T10:00:00Z`);
+  if (!parsed) throw invalidParameter(`${name} must be an ISO 8601 instant from 1970 to 9999, e.g. 2026-11-23T10:00:00Z`);
   return parsed;
 }
 
 export function resourceType(value: unknown): AuditedResourceType | undefined {
   const t = text(value, 'resourceType', 16);
   if (t === undefined) return undefined;
-  if (!RESOURCE_TYPES.includes(t as AuditedResourceType)) throw new BadRequestException('resourceType must be User or Group');
+  if (!RESOURCE_TYPES.includes(t as AuditedResourceType)) throw invalidParameter('resourceType must be User or Group');
   return t as AuditedResourceType;
 }
 
@@ -33,7 +38,7 @@ export function limit(value: unknown, max = MAX_LIMIT): number {
   const t = text(value, 'limit', 8);
   if (t === undefined) return DEFAULT_LIMIT;
   const n = Number(t);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new BadRequestException(`limit must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw invalidParameter(`limit must be an integer from 1 to ${max}`);
   return n;
 }
 
@@ -42,14 +47,14 @@ export function cursor(value: unknown, kind: 'request' | 'change' = 'request'): 
   const t = text(value, 'cursor', 1000);
   if (t === undefined) return undefined;
   const c = decodeCursor(t);
-  if (!c || (kind === 'change' && !/^\d{1,18}$/.test(c.id))) throw new BadRequestException('cursor is not one this API returned for this list');
+  if (!c || (kind === 'change' && !/^\d{1,18}$/.test(c.id))) throw invalidParameter('cursor is not one this API returned for this list');
   return c;
 }
 
 function timeRange(query: { from?: unknown; to?: unknown }): { from?: Date; to?: Date } {
   const from = instant(query.from, 'from');
   const to = instant(query.to, 'to');
-  if (from && to && from >= to) throw new BadRequestException('from must be before to');
+  if (from && to && from >= to) throw invalidParameter('from must be before to');
   return { from, to };
 }
 
@@ -58,22 +63,22 @@ function status(value: unknown): RequestFilters['status'] {
   if (t === undefined) return undefined;
   if (/^[1-5]\d\d$/.test(t)) return { exact: Number(t) };
   if (/^[1-5]xx$/i.test(t)) return { from: Number(t[0]) * 100, to: Number(t[0]) * 100 + 100 };
-  throw new BadRequestException('status must be a status code (409) or a class (4xx)');
+  throw invalidParameter('status must be a status code (409) or a class (4xx)');
 }
 
 function bool(value: unknown, name: string): boolean | undefined {
   const t = text(value, name, 5);
   if (t === undefined) return undefined;
-  if (t !== 'true' && t !== 'false') throw new BadRequestException(`${name} must be true or false`);
+  if (t !== 'true' && t !== 'false') throw invalidParameter(`${name} must be true or false`);
   return t === 'true';
 }
 
 /** The filters of GET /audit/v1/requests, without the tenant scope (the controller adds it). */
 export function requestFilters(query: Partial<Record<keyof RequestQuery, unknown>>): Omit<RequestFilters, 'tenantIds'> {
   const operation = text(query.operation, 'operation', 16);
-  if (operation !== undefined && !OPERATIONS.includes(operation as RequestOperation)) throw new BadRequestException(`operation must be one of ${OPERATIONS.join(', ')}`);
+  if (operation !== undefined && !OPERATIONS.includes(operation as RequestOperation)) throw invalidParameter(`operation must be one of ${OPERATIONS.join(', ')}`);
   const method = text(query.method, 'method', 16);
-  if (method !== undefined && !/^[A-Za-z]+$/.test(method)) throw new BadRequestException('method must be an HTTP method');
+  if (method !== undefined && !/^[A-Za-z]+$/.test(method)) throw invalidParameter('method must be an HTTP method');
   return {
     ...timeRange(query),
     resourceType: resourceType(query.resourceType),
@@ -106,7 +111,7 @@ export function changeFilters(query: Partial<Record<keyof ChangeQuery, unknown>>
 
 export function bucket(value: unknown): string {
   const t = text(value, 'bucket', 4) ?? '1h';
-  if (!Object.hasOwn(BUCKETS, t)) throw new BadRequestException(`bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
+  if (!Object.hasOwn(BUCKETS, t)) throw invalidParameter(`bucket must be one of ${Object.keys(BUCKETS).join(', ')}`);
   return t;
 }
 
@@ -116,4 +121,12 @@ export function tenantIdParam(value: unknown): string | undefined {
 
 export function optionalText(value: unknown, name: string, max: number): string | undefined {
   return text(value, name, max);
+}
+
+/** The body of POST /audit/v1/credentials. */
+export function issueCredential(body: unknown): { tenantId: string; label: string | null } {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const tenantId = tenantIdParam(b.tenantId);
+  if (!tenantId) throw invalidParameter('tenantId is required');
+  return { tenantId, label: optionalText(b.label, 'label', 200) ?? null };
 }

@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, parseInstant } from './audit-query';
+import { decodeCursor, encodeCursor, parseInstant } from './cursor';
 
 describe('parseInstant', () => {
   it.each([
