@@ -49,7 +49,8 @@ export class AuditCredentialRepository {
 
   /** Revokes a live credential; returns the hash it had, or undefined when none was live. */
   async revoke(id: string): Promise<string | undefined> {
-    const rows: Array<{ secret_hash: string }> = await this.dataSource.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows]: [Array<{ secret_hash: string }>, number] = await this.dataSource.query(
       'UPDATE audit_credentials SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING secret_hash',
       [id],
     );
