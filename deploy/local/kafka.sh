@@ -4,6 +4,9 @@
 #   kafka.sh start   fetch if needed, format storage on first start, start, wait for metadata
 #   kafka.sh stop    stop the node started by `start` (SIGTERM, then SIGKILL after 30 s)
 #   kafka.sh status  exit 0 when our node is running
+#   kafka.sh ready   wait until the node answers metadata requests
+#   kafka.sh run     fetch and format if needed, then run the node in the foreground (for a
+#                    supervisor: the process it starts IS the broker, so it sees it die)
 # Environment: KAFKA_VERSION (default from kafka.env), KAFKA_PORT (9092),
 # KAFKA_CONTROLLER_PORT (9093), KAFKA_RUN_DIR (<project>/.run/kafka), KAFKA_CACHE_DIR.
 set -euo pipefail
@@ -64,8 +67,7 @@ share.coordinator.state.topic.min.isr=1
 PROPS
 }
 
-start() {
-  if running; then log "already running (pid $(cat "$pid_file")) on 127.0.0.1:$port"; return 0; fi
+prepare() {
   fetch
   write_config
   local cp="$lib_dir/*"
@@ -82,12 +84,28 @@ start() {
       kafka.tools.StorageTool format -t "$cluster_id" -c "$run_dir/server.properties" >>"$log_file" 2>&1
     echo "$version" > "$run_dir/version"
   fi
+}
+
+start() {
+  if running; then log "already running (pid $(cat "$pid_file")) on 127.0.0.1:$port"; return 0; fi
+  prepare
   log "starting Kafka $version on 127.0.0.1:$port"
   nohup java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" \
-    -cp "$cp" kafka.Kafka "$run_dir/server.properties" >>"$log_file" 2>&1 &
+    -cp "$lib_dir/*" kafka.Kafka "$run_dir/server.properties" >>"$log_file" 2>&1 &
   echo $! > "$pid_file"
   wait_ready
+}
+
+
+run_foreground() {
+  if running; then log "already running (pid $(cat "$pid_file")) on 127.0.0.1:$port"; exit 1; fi
+  prepare
+  log "running Kafka $version on 127.0.0.1:$port in the foreground (pid $$)"
+  echo $$ > "$pid_file"
+  exec java -Xms256m -Xmx1g -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$here/kafka/log4j2.properties" \
+    -cp "$lib_dir/*" kafka.Kafka "$run_dir/server.properties" >>"$log_file" 2>&1
 }
 
 wait_ready() {
@@ -115,5 +133,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) running ;;
-  *) echo "usage: $0 fetch|start|stop|status" >&2; exit 2 ;;
+  run) run_foreground ;;
+  ready) wait_ready ;;
+  *) echo "usage: $0 fetch|start|stop|status|run|ready" >&2; exit 2 ;;
 esac

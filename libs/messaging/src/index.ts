@@ -14,3 +14,4 @@ export * from './inbox/processed-message.entity';
 export * from './inbox/idempotency';
 export * from './inbox/processed-messages-pruner';
 export * from './messaging-tables';
+export * from './consumer/consumer-keeper';

@@ -1,5 +1,5 @@
 import { KafkaConnectionConfig, loadConfig } from '@app/observability';
-import { kafkaConfigOf, kafkaConnectionOf } from './kafka';
+import { kafkaConfigOf, kafkaConnectionOf, RepeatedLines } from './kafka';
 
 const connectionOf = (env: Record<string, string>, files: Record<string, string> = {}) =>
   kafkaConnectionOf(loadConfig(KafkaConnectionConfig, env), (path) => {
@@ -42,5 +42,27 @@ describe('Kafka connection from the configuration', () => {
 
   it('stops at start-up when the CA file cannot be read', () => {
     expect(() => connectionOf({ KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/missing/ca.crt' })).toThrow(/ENOENT/);
+  });
+});
+
+describe('RepeatedLines', () => {
+  it('admits a line once per window and reports how many were held back', () => {
+    let now = 0;
+    const lines = new RepeatedLines(10_000, () => now);
+    expect(lines.admit('broker down')).toBe(0);
+    expect(lines.admit('broker down')).toBe(false);
+    expect(lines.admit('broker down')).toBe(false);
+    expect(lines.admit('other line')).toBe(0);
+    now = 10_000;
+    expect(lines.admit('broker down')).toBe(2);
+    expect(lines.admit('broker down')).toBe(false);
+  });
+
+  it('forgets everything past 1,000 distinct lines instead of growing', () => {
+    const lines = new RepeatedLines(10_000, () => 0);
+    for (let i = 0; i < 1_000; i++) lines.admit(`line ${i}`);
+    expect(lines.admit('line 1')).toBe(false);
+    expect(lines.admit('line 1000')).toBe(0); // the map was cleared to make room
+    expect(lines.admit('line 1')).toBe(0);
   });
 });

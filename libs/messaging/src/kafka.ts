@@ -31,13 +31,21 @@ export function kafkaConnectionOf(config: KafkaConnectionConfig, readFile: (path
   return connection;
 }
 
-/** A kafkajs client whose own log lines go through the service's JSON logger (warnings and errors only). */
+/**
+ * A kafkajs client whose own log lines go through the service's JSON logger (warnings and errors
+ * only).
+ */
 export function createKafka(options: KafkaClientOptions): Kafka {
   return new Kafka(kafkaConfigOf(options));
 }
 
-/** The kafkajs configuration of createKafka (separate so a test can see what reaches kafkajs). */
+/**
+ * The kafkajs configuration of createKafka (separate so a test can see what reaches kafkajs).
+ * While a broker is away kafkajs logs every reconnection attempt of every client; the same line
+ * is written at most every 10 s, with the count of the ones left out.
+ */
 export function kafkaConfigOf(options: KafkaClientOptions): KafkaConfig {
+  const repeats = new RepeatedLines(10_000);
   return {
     clientId: options.clientId,
     brokers: options.brokers,
@@ -50,7 +58,13 @@ export function kafkaConfigOf(options: KafkaClientOptions): KafkaConfig {
       // Producers keep bounded retries on purpose: a send that keeps failing must surface to the
       // relay, which retries with its own backoff and transactional recovery.
       if (message.startsWith('Limiting retries for the idempotent producer')) return;
-      options.logger.write(levelOf(entry), `kafkajs: ${message}`, { component: `kafkajs.${entry.namespace}`, kafka: fields });
+      const suppressed = repeats.admit(`${entry.namespace} ${message}`);
+      if (suppressed === false) return;
+      options.logger.write(levelOf(entry), `kafkajs: ${message}`, {
+        component: `kafkajs.${entry.namespace}`,
+        kafka: fields,
+        ...(suppressed > 0 ? { repeatedSinceLastLine: suppressed } : {}),
+      });
     },
     retry: { initialRetryTime: 100, retries: 8 },
   };
@@ -90,4 +104,29 @@ export function kafkaReadinessCheck(kafka: Kafka): { name: string; check(): Prom
       if (cluster.brokers.length === 0) throw new Error('no brokers in metadata');
     },
   };
+}
+
+/**
+ * Admits a line at most once per `windowMs`: false while it is held back, else the number held
+ * back since it was last admitted. Remembers at most 1,000 distinct lines.
+ */
+export class RepeatedLines {
+  private readonly seen = new Map<string, { at: number; held: number }>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  admit(line: string): number | false {
+    const now = this.now();
+    const entry = this.seen.get(line);
+    if (entry && now - entry.at < this.windowMs) {
+      entry.held += 1;
+      return false;
+    }
+    if (!entry && this.seen.size >= 1_000) this.seen.clear();
+    this.seen.set(line, { at: now, held: 0 });
+    return entry?.held ?? 0;
+  }
 }

@@ -7,3 +7,4 @@ export * from './health';
 export * from './metrics';
 export * from './periodic-task';
 export * from './throttle';
+export * from './outage';

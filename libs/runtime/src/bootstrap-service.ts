@@ -7,7 +7,9 @@ import { ConfigurationError, instrumentHttp, JsonLogger, MetricsRegistry, newCor
 import { openDatabase, redactUrl } from '@app/persistence';
 import { migrateService } from './migrate-service';
 import { EXIT_USAGE, ProcessMode, processModeOf, UsageError } from './process-mode';
+import { ProcessSafetyNet } from './process-safety-net';
 import { RuntimeDeps, RuntimeModule } from './runtime.module';
+import { untilAvailable } from './until-available';
 
 export interface ServiceDefinition<C extends ServiceBaseConfig> {
   name: string;
@@ -54,24 +56,32 @@ export interface RunningService {
  * Fastify with the service's module, the consumer transport and the outbox relay. Logs go out as
  * JSON lines. Nothing here knows the service's domain.
  */
-export async function bootstrapService<C extends ServiceBaseConfig>(def: ServiceDefinition<C>): Promise<RunningService> {
+export async function bootstrapService<C extends ServiceBaseConfig>(
+  def: ServiceDefinition<C>,
+  options: { safetyNet?: ProcessSafetyNet } = {},
+): Promise<RunningService> {
   const { config } = def;
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const log = logger.child('bootstrap');
   return runWithCorrelation({ correlationId: newCorrelationId() }, async () => {
     log.info('starting', { database: redactUrl(config.DATABASE_URL), kafka: config.KAFKA_BROKERS, kafkaSasl: config.KAFKA_SASL_MECHANISM ?? 'none', kafkaTls: config.KAFKA_SSL === 'true', topicPrefix: config.TOPIC_PREFIX });
-    const dataSource = await openDatabase({
-      url: config.DATABASE_URL,
-      entities: def.entities,
-      migrations: def.migrations,
-      poolSize: def.poolSize,
-      applicationName: def.name,
-    });
+    // A dependency that is away at start-up is waited for, not a reason to exit: a service
+    // restarted during a Kafka or Postgres outage comes up by itself when it returns.
+    const dataSource = await untilAvailable('Postgres', log, () =>
+      openDatabase({
+        url: config.DATABASE_URL,
+        entities: def.entities,
+        migrations: def.migrations,
+        poolSize: def.poolSize,
+        applicationName: def.name,
+      }),
+    );
     const kafka = createKafka({ ...kafkaConnectionOf(config), clientId: def.name, logger });
     const topics = new TopicNames(config.TOPIC_PREFIX);
     const producer = new TypedProducer(kafka, topics, { lingerMs: config.KAFKA_LINGER_MS });
-    await producer.connect();
+    await untilAvailable('Kafka', log, () => producer.connect());
     const metrics = new MetricsRegistry({ service: def.name, logger: logger.child('metrics') });
+    options.safetyNet?.countIn(metrics);
     const deps: RuntimeDeps<C> = { config, logger, dataSource, kafka, topics, producer, metrics, readinessChecks: [] };
 
     const root: DynamicModule = { module: ServiceRootModule, imports: [RuntimeModule.forRoot(deps), def.module(deps)] };
@@ -167,8 +177,18 @@ export function runServiceProcess<C extends ServiceBaseConfig>(def: () => Servic
     );
     return;
   }
-  bootstrapService(definition).then(
+  const safetyNet = new ProcessSafetyNet(logger).install();
+  const stopWhileStarting = (signal: string) => {
+    // Nothing to drain yet (start-up may be waiting for a dependency): leave at once.
+    logger.info('signal received while starting; exiting', { signal });
+    process.exit(0);
+  };
+  process.once('SIGTERM', stopWhileStarting);
+  process.once('SIGINT', stopWhileStarting);
+  bootstrapService(definition, { safetyNet }).then(
     (service) => {
+      process.off('SIGTERM', stopWhileStarting);
+      process.off('SIGINT', stopWhileStarting);
       const stop = (signal: string) => {
         logger.info('signal received', { signal });
         const timer = setTimeout(() => {

@@ -7,3 +7,5 @@ export * from './commands/command-reply.publisher';
 export * from './commands/command-reply-retention';
 export * from './http/scim-http-exception.filter';
 export * from './http/internal-body';
+export * from './process-safety-net';
+export * from './until-available';

@@ -55,7 +55,7 @@ export class RuntimeModule {
           },
         },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER, METRICS_REGISTRY],
+      exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER, METRICS_REGISTRY, READINESS_CHECKS],
     };
   }
 }

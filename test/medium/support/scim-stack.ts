@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
 import { Topics } from '@app/contracts';
 import { AdminClient, ProvisionedTenant } from '../../../deploy/local/admin-client';
 import { serviceEnvironment, STACK_SERVICES, StackService } from '../../../deploy/local/stack';
@@ -6,7 +7,7 @@ import { dropTestDatabase } from './databases';
 import { createPrefixedTopics, deletePrefixedTopics, testKafka, TopicCollector } from './kafka-helpers';
 import { uniqueId, uniqueTopicPrefix } from './names';
 import { freePort, ServiceProcess } from './processes';
-import { readInfra } from './test-infra';
+import { readInfra, type TestInfra } from './test-infra';
 
 /**
  * The gateway and the user-service (and, with `{ groups: true }`, the group-membership-service)
@@ -14,8 +15,8 @@ import { readInfra } from './test-infra';
  * topic prefix and databases of their own: what Entra talks to, for end-to-end tests.
  */
 export class ScimStack {
-  readonly infra = readInfra();
-  readonly kafka = testKafka(this.infra.kafkaBrokers);
+  readonly infra: TestInfra;
+  readonly kafka: Kafka;
   readonly prefix = uniqueTopicPrefix('scim');
   readonly databasePrefix = `${uniqueId('t').toLowerCase()}_`;
   readonly adminToken = randomBytes(32).toString('base64url');
@@ -28,6 +29,12 @@ export class ScimStack {
   /** Set when started with `{ audit: true }`: the audit-log-service and its ops credential. */
   auditUrl = '';
   readonly auditOpsToken = randomBytes(32).toString('base64url');
+
+  /** `kafkaBrokers`: a broker of the test's own (one it kills) instead of the shared one. */
+  constructor(overrides: { kafkaBrokers?: string } = {}) {
+    this.infra = { ...readInfra(), ...overrides };
+    this.kafka = testKafka(this.infra.kafkaBrokers);
+  }
 
   /**
    * `groups: true` also starts the group-membership-service (for /Groups and User.groups);

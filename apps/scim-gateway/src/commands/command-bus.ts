@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Consumer, Kafka } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { CommandEnvelope, CommandReply, Headers, PayloadTopic, TopicPayload, Topics } from '@app/contracts';
-import { headersOf, RecordValidator, TopicNames, TypedProducer } from '@app/messaging';
-import { ComponentLogger, currentCorrelation } from '@app/observability';
+import { ConsumerKeeper, headersOf, RecordValidator, TopicNames, TypedProducer } from '@app/messaging';
+import { ComponentLogger, currentCorrelation, isDependencyOutage } from '@app/observability';
+import { GatewayError } from '../errors/gateway-error';
 
 /** Thrown when no decision arrived in time: the command may still apply (DESIGN: answer 503 + Retry-After). */
 export class DecisionTimeoutError extends Error {
@@ -23,6 +24,11 @@ interface Pending {
 
 type CommandTopic = typeof Topics.userCommands | typeof Topics.groupCommands;
 
+/** While Kafka refuses commands, at most one command a second is tried; the rest are answered 503 at once. */
+const OUTAGE_PROBE_INTERVAL_MS = 1_000;
+/** What a client is told to wait when Kafka is away (RFC 9110 §10.2.3). */
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Sends commands to their owning service and waits for the decision. Each gateway instance has
  * its own id and its own reply consumer (a consumer group of one, reading every partition of the
@@ -35,7 +41,9 @@ export class CommandBus {
   readonly instanceId = randomUUID();
   private readonly pending = new Map<string, Pending>();
   private readonly validator = new RecordValidator();
-  private consumer?: Consumer;
+  private replies?: ConsumerKeeper;
+  /** Set while commands cannot be sent (Kafka away): when it began and when a command was last tried. */
+  private outage?: { since: number; lastTry: number };
 
   constructor(
     private readonly kafka: Kafka,
@@ -46,25 +54,39 @@ export class CommandBus {
 
   /** Joins the reply topic; resolves once partitions are assigned, so no reply can be missed. */
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: this.topics.physical(`scim-gateway.replies.${this.instanceId}`),
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-    });
-    this.consumer = consumer;
-    await consumer.connect();
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.subscribe({ topic: this.topics.physical(Topics.commandReplies), fromBeginning: false });
-    await consumer.run({
-      autoCommit: false, // a group of one that only cares about replies from now on
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) {
-          if (headersOf(message)[Headers.replyTo] !== this.instanceId) continue;
-          this.settle(this.validator.parse(Topics.commandReplies, message.value) as CommandReply);
-        }
+    let joined!: () => void;
+    const firstJoin = new Promise<void>((resolve) => (joined = resolve));
+    this.replies = new ConsumerKeeper({
+      name: 'reply consumer',
+      logger: this.logger,
+      create: () =>
+        this.kafka.consumer({
+          groupId: this.topics.physical(`scim-gateway.replies.${this.instanceId}`),
+          allowAutoTopicCreation: false,
+          maxWaitTimeInMs: 100,
+        }),
+      run: async (consumer) => {
+        consumer.on(consumer.events.GROUP_JOIN, () => joined());
+        await consumer.connect();
+        await consumer.subscribe({ topic: this.topics.physical(Topics.commandReplies), fromBeginning: false });
+        await consumer.run({
+          autoCommit: false, // a group of one that only cares about replies from now on
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) {
+              if (headersOf(message)[Headers.replyTo] !== this.instanceId) continue;
+              try {
+                this.settle(this.validator.parse(Topics.commandReplies, message.value) as CommandReply);
+              } catch (err) {
+                // A reply that does not parse cannot be matched to its waiter; the waiter times out (503).
+                this.logger.error('unreadable command reply skipped', { error: err as Error, offset: message.offset });
+              }
+            }
+          },
+        });
       },
     });
-    await joined;
+    await this.replies.start();
+    await firstJoin;
   }
 
   async stop(): Promise<void> {
@@ -73,47 +95,95 @@ export class CommandBus {
       p.reject(new DecisionTimeoutError(commandId, 0));
     }
     this.pending.clear();
-    await this.consumer?.disconnect();
+    await this.replies?.stop();
+  }
+
+  /** Readiness: the reply consumer is in its group (else no write could be answered). */
+  readinessCheck(): { name: string; check(): Promise<void> } {
+    return {
+      name: 'replies',
+      check: async () => {
+        if (!this.replies?.joined) throw new Error('reply consumer not in its group');
+      },
+    };
   }
 
   get inFlight(): number {
     return this.pending.size;
   }
 
-  /** Publishes the command (keyed by tenant: one tenant's commands apply in order) and waits for its reply. */
-  async dispatch<T extends CommandTopic>(
+  /**
+   * Publishes the command (keyed by tenant: one tenant's commands apply in order) and waits for
+   * its reply. Rejects with DecisionTimeoutError when no decision comes within `timeoutMs` (the
+   * command may still apply), or with a 503 GatewayError when the command could not be handed
+   * to Kafka. One promise, settled exactly once, whatever happens first.
+   */
+  dispatch<T extends CommandTopic>(
     topic: T,
     command: Omit<CommandEnvelope, 'commandId' | 'issuedAt'> & Partial<Pick<CommandEnvelope, 'commandId'>>,
     timeoutMs: number,
   ): Promise<CommandReply> {
     const envelope = { ...command, commandId: command.commandId ?? randomUUID(), issuedAt: new Date().toISOString() };
-    const reply = new Promise<CommandReply>((resolve, reject) => {
+    if (this.outage && Date.now() - this.outage.lastTry < OUTAGE_PROBE_INTERVAL_MS) {
+      return Promise.reject(this.unavailable(Date.now() - this.outage.since));
+    }
+    if (this.outage) this.outage.lastTry = Date.now();
+    return new Promise<CommandReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(envelope.commandId);
         reject(new DecisionTimeoutError(envelope.commandId, timeoutMs));
       }, timeoutMs);
       this.pending.set(envelope.commandId, { resolve, reject, timer });
-    });
-    try {
-      await this.producer.send(topic as PayloadTopic, [
-        {
-          key: envelope.tenantId,
-          value: envelope as TopicPayload<T>,
-          headers: {
-            [Headers.messageId]: envelope.commandId,
-            [Headers.replyTo]: this.instanceId,
-            [Headers.tenantId]: envelope.tenantId,
-            ...(currentCorrelation()?.correlationId ? { [Headers.correlationId]: currentCorrelation()!.correlationId } : {}),
+      this.producer
+        .send(topic as PayloadTopic, [
+          {
+            key: envelope.tenantId,
+            value: envelope as TopicPayload<T>,
+            headers: {
+              [Headers.messageId]: envelope.commandId,
+              [Headers.replyTo]: this.instanceId,
+              [Headers.tenantId]: envelope.tenantId,
+              ...(currentCorrelation()?.correlationId ? { [Headers.correlationId]: currentCorrelation()!.correlationId } : {}),
+            },
           },
-        },
-      ]);
-    } catch (err) {
-      const p = this.pending.get(envelope.commandId);
-      if (p) clearTimeout(p.timer);
-      this.pending.delete(envelope.commandId);
-      throw err;
+        ])
+        .then(
+          () => this.sendSucceeded(),
+          (err: unknown) => {
+            this.sendFailed(err);
+            const p = this.pending.get(envelope.commandId);
+            if (!p) return; // the client was already answered 503 (timeout); the send may or may not have landed
+            clearTimeout(p.timer);
+            this.pending.delete(envelope.commandId);
+            p.reject(isDependencyOutage(err) ? this.unavailable(0) : (err as Error));
+          },
+        );
+    });
+  }
+
+  private sendSucceeded(): void {
+    if (!this.outage) return;
+    this.logger.info('commands are sent again', { outageMs: Date.now() - this.outage.since });
+    this.outage = undefined;
+  }
+
+  private sendFailed(err: unknown): void {
+    if (!isDependencyOutage(err)) {
+      this.logger.error('a command could not be sent', { error: err as Error });
+      return;
     }
-    return reply;
+    if (!this.outage) {
+      this.logger.error('commands cannot be sent: Kafka is unavailable; answering 503 until it is back', { error: err as Error });
+      this.outage = { since: Date.now(), lastTry: Date.now() };
+    }
+  }
+
+  private unavailable(forMs: number): GatewayError {
+    const detail =
+      forMs > 0
+        ? `The command log has been unavailable for ${Math.round(forMs / 1000)} s; this request was not applied`
+        : 'The command log is unavailable; this request may not have been taken (retrying it is safe)';
+    return GatewayError.temporarilyUnavailable(detail, OUTAGE_RETRY_AFTER_SECONDS);
   }
 
   private settle(reply: CommandReply): void {

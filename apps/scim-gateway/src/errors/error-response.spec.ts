@@ -18,6 +18,7 @@ describe('toErrorReply (RFC 7644 §3.12 bodies)', () => {
     ['writes in flight: 429 with Retry-After', GatewayError.tooManyWritesInFlight(5, 2), { status: 429, headers: { 'retry-after': '2' } }],
     ['decision pending: 503 with Retry-After', GatewayError.decisionPending('no decision yet', 3), { status: 503, headers: { 'retry-after': '3' } }],
     ['tenant registry unreachable: 503 with Retry-After', GatewayError.temporarilyUnavailable('registry down', 5), { status: 503, headers: { 'retry-after': '5' } }],
+    ['an owning service away: 503 with Retry-After', new ScimError(503, undefined, 'user store unavailable'), { status: 503, headers: { 'retry-after': '5' } }],
     ['name taken: 409 uniqueness', GatewayError.tenantNameTaken('acme'), { status: 409, scimType: 'uniqueness' }],
     ['invalid input: 400 invalidValue naming each problem', GatewayError.invalidInput('connector profile', ['a: x', 'b: y']), { status: 400, scimType: 'invalidValue', detail: /a: x; b: y/ }],
     ['method not allowed: 405 with Allow', GatewayError.methodNotAllowed('POST', ['GET']), { status: 405, headers: { allow: 'GET' } }],

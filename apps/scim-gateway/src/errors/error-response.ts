@@ -23,6 +23,9 @@ export interface ErrorReplyContext {
   correlationId?: string;
 }
 
+/** Retry-After of a 503 that carries no better estimate (RFC 9110 §10.2.3). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 const GATEWAY_STATUS: Record<GatewayErrorCode, { status: number; scimType?: ScimErrorType }> = {
   [GatewayErrorCode.tenantNotFound]: { status: 404 },
   [GatewayErrorCode.tenantNameTaken]: { status: 409, scimType: ScimErrorType.uniqueness },
@@ -39,7 +42,9 @@ const GATEWAY_STATUS: Record<GatewayErrorCode, { status: number; scimType?: Scim
 
 export function toErrorReply(exception: unknown, context: ErrorReplyContext = {}): ErrorReply {
   if (exception instanceof ScimError) {
-    return { status: exception.status, body: exception.toResponse(), headers: {}, unexpected: exception.status >= 500 };
+    // A 503 (an owning service's store is away) always says when to come back, like every other 503 here.
+    const headers: Record<string, string> = exception.status === 503 ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : {};
+    return { status: exception.status, body: exception.toResponse(), headers, unexpected: exception.status >= 500 && exception.status !== 503 };
   }
   if (exception instanceof GatewayError) return fromGatewayError(exception);
   if (exception instanceof HttpException) return fromHttpException(exception, context);

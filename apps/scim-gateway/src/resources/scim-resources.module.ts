@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShu
 import { RouterModule } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { TopicNames, TypedProducer } from '@app/messaging';
-import { JsonLogger } from '@app/observability';
+import { JsonLogger, READINESS_CHECKS, type ReadinessCheck } from '@app/observability';
 import { KAFKA, LOGGER, TOPIC_NAMES, TYPED_PRODUCER } from '@app/runtime';
 import { CommandBus } from '../commands/command-bus';
 import { normaliseBasePath } from '../edge/scim-edge.options';
@@ -28,10 +28,14 @@ export interface ScimResourcesOptions extends ResourcePipelineOptions {
 export const USERS_PIPELINE = Symbol('USERS_PIPELINE');
 export const GROUPS_PIPELINE = Symbol('GROUPS_PIPELINE');
 
-/** Starts the command bus's reply consumer with the app and stops it with the app. */
+/** Starts the command bus's reply consumer with the app (and in readiness), and stops it with the app. */
 class CommandBusLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(CommandBus) private readonly bus: CommandBus) {}
+  constructor(
+    @Inject(CommandBus) private readonly bus: CommandBus,
+    @Inject(READINESS_CHECKS) private readonly readiness: ReadinessCheck[],
+  ) {}
   onApplicationBootstrap(): Promise<void> {
+    this.readiness.push(this.bus.readinessCheck());
     return this.bus.start();
   }
   onApplicationShutdown(): Promise<void> {

@@ -1,10 +1,11 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
+import { EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterTopicOf, Headers } from '@app/contracts';
 import { isDataError } from '@app/persistence';
-import { ComponentLogger, ConsumerMetrics, consumerMetricsOf, MetricsRegistry, runWithCorrelation } from '@app/observability';
+import { ComponentLogger, ConsumerMetrics, consumerMetricsOf, isDependencyOutage, MetricsRegistry, runWithCorrelation } from '@app/observability';
 import { TopicNames } from '../topic-names';
+import { ConsumerKeeper } from './consumer-keeper';
 import { ConsumerLagMonitor } from './consumer-lag';
 import { NonRetryableError } from './errors';
 import { headersOf, InboundMessage, KafkaBatchContext } from './inbound-message';
@@ -41,7 +42,10 @@ export interface BatchHandlerExtras {
   batch?: boolean;
 }
 
-type Outcome = { ok: true } | { ok: false; error: Error; attempts: number };
+type Outcome = { ok: true } | { ok: false; error: Error; attempts: number } | { ok: false; stale: true };
+
+/** Longest wait between two tries of a batch while a dependency (Postgres, Kafka) is away. */
+const OUTAGE_MAX_BACKOFF_MS = 5_000;
 
 /**
  * A Nest microservice transport over kafkajs `eachBatch` with manual offset commits.
@@ -53,13 +57,17 @@ type Outcome = { ok: true } | { ok: false; error: Error; attempts: number };
  *   moves on. Only failures of the platform (a database or broker away) are retried: a
  *   NonRetryableError, or a failure caused by the record's own data (isDataError: Postgres
  *   data exceptions, a too-deep structure), is dead-lettered at once, so a record that can
- *   never succeed never holds the other tenants whose commands share its partition. Batch handlers that fail are retried record by record, so one poison record
- *   cannot hold back its neighbours.
+ *   never succeed never holds the other tenants whose commands share its partition. Batch handlers that
+ *   fail are retried record by record, so one poison record cannot hold back its neighbours.
+ * - A failure that is a dependency outage (Postgres or Kafka away) is not the record's fault:
+ *   the batch is tried again, with backoff up to 5 s and heartbeats, until the dependency is
+ *   back, and nothing is dead-lettered for it.
+ * - A consumer that kafkajs gives up on after a crash is replaced (ConsumerKeeper).
  * - Offsets are committed after the batch's effects; handlers must be idempotent (at-least-once).
  * - close() lets the batch in flight finish and commit before leaving the group.
  */
 export class KafkaBatchTransport extends Server implements CustomTransportStrategy {
-  private consumer?: Consumer;
+  private keeper?: ConsumerKeeper;
   private dltProducer?: Producer;
   /** Partitions assigned at the last rebalance; -1 until the group is joined (or no handlers). */
   private assignedPartitions = -1;
@@ -100,19 +108,36 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.dltProducer.connect();
-    this.consumer = kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
-      minBytes: this.options.fetchMinBytes ?? 1,
-      maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
-      heartbeatInterval: 2000,
-    });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
-      this.assignedPartitions = Object.values(e.payload.memberAssignment).reduce((n, partitions) => n + partitions.length, 0);
-    });
-    this.consumer.on(this.consumer.events.CRASH, () => {
-      this.assignedPartitions = -1;
+    const subscribedTopics = subscribed.map((t) => topics.physical(t));
+    this.keeper = new ConsumerKeeper({
+      name: `consumer group ${groupId}`,
+      logger: this.options.logger,
+      create: () =>
+        kafka.consumer({
+          groupId,
+          allowAutoTopicCreation: false,
+          sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+          minBytes: this.options.fetchMinBytes ?? 1,
+          maxWaitTimeInMs: this.options.fetchMaxWaitMs ?? 100,
+          heartbeatInterval: 2000,
+        }),
+      run: async (consumer) => {
+        consumer.on(consumer.events.GROUP_JOIN, (e) => {
+          this.assignedPartitions = Object.values(e.payload.memberAssignment).reduce((n, partitions) => n + partitions.length, 0);
+        });
+        consumer.on(consumer.events.CRASH, () => {
+          this.assignedPartitions = -1;
+        });
+        this.lagMonitor?.attach(consumer);
+        await consumer.connect();
+        await consumer.subscribe({ topics: subscribedTopics, fromBeginning: true });
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+          eachBatch: (payload) => this.onBatch(payload),
+        });
+      },
     });
     if (this.metrics) {
       this.lagMonitor = new ConsumerLagMonitor({
@@ -123,16 +148,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         logger: this.options.logger,
         intervalMs: this.options.lagIntervalMs ?? 30_000,
       });
-      this.lagMonitor.attach(this.consumer);
     }
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: subscribed.map((t) => topics.physical(t)), fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await this.keeper.start();
     this.lagMonitor?.start(subscribed.map((t) => topics.physical(t)));
     this.options.logger.info('consuming', { groupId, topics: subscribed });
   }
@@ -154,17 +171,18 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const startedAt = performance.now();
     const isBatch = (handler.extras as BatchHandlerExtras | undefined)?.batch === true;
     if (isBatch && valid.length > 0) {
-      const whole = await this.attempt(() => this.invoke(handler, valid, true), 1);
+      const whole = await this.attempt(() => this.invoke(handler, valid, true), 1, heartbeat, isStale);
+      if (!whole.ok && 'stale' in whole) return;
       if (!whole.ok) {
         this.options.logger.warn('batch failed; retrying its records one by one', {
           topic: logical,
           partition: batch.partition,
           error: whole.error.message,
         });
-        await this.eachRecord(valid, (m) => this.invoke(handler, [m], true), heartbeat, isStale);
+        if (!(await this.eachRecord(valid, (m) => this.invoke(handler, [m], true), heartbeat, isStale))) return;
       }
-    } else {
-      await this.eachRecord(valid, (m) => this.invoke(handler, m, false), heartbeat, isStale);
+    } else if (!(await this.eachRecord(valid, (m) => this.invoke(handler, m, false), heartbeat, isStale))) {
+      return;
     }
     if (isStale()) return; // partition was revoked mid-batch; its new owner reprocesses (idempotently).
 
@@ -187,31 +205,50 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     await heartbeat();
   }
 
+  /** Runs each record in order; false when the partition was revoked on the way (nothing to commit). */
   private async eachRecord(
     messages: InboundMessage[],
     run: (m: InboundMessage) => Promise<void>,
     heartbeat: () => Promise<void>,
     isStale: () => boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
     for (const m of messages) {
-      if (isStale()) return;
-      const outcome = await this.attempt(() => run(m), this.maxAttempts);
+      if (isStale()) return false;
+      const outcome = await this.attempt(() => run(m), this.maxAttempts, heartbeat, isStale);
+      if (!outcome.ok && 'stale' in outcome) return false;
       if (!outcome.ok) {
         await this.deadLetter(this.options.topics.physical(m.topic), m.partition, m.raw, outcome.error, outcome.attempts);
       }
       await heartbeat();
     }
+    return true;
   }
 
-  private async attempt(fn: () => Promise<void>, maxAttempts: number): Promise<Outcome> {
+  /**
+   * Tries `fn` up to `maxAttempts` times with doubling backoff. Outages do not count as
+   * attempts: while Postgres or Kafka is away the same work is tried again (backoff up to 5 s,
+   * heartbeats in between so the group keeps the partition) until it succeeds or the partition
+   * is revoked.
+   */
+  private async attempt(fn: () => Promise<void>, maxAttempts: number, heartbeat: () => Promise<void>, isStale: () => boolean): Promise<Outcome> {
     let attempts = 0;
+    let outages = 0;
     for (;;) {
-      attempts += 1;
       try {
         await fn();
+        if (outages > 0) this.options.logger.info('dependency back; batch handled', { outages });
         return { ok: true };
       } catch (err) {
         const error = err instanceof Error ? err : new Error(describeError(err));
+        if (isDependencyOutage(error)) {
+          outages += 1;
+          if (outages === 1 || outages % 12 === 0) this.options.logger.warn('a dependency is unavailable; retrying the batch until it is back', { error: error.message, outages });
+          await sleep(Math.min(OUTAGE_MAX_BACKOFF_MS, this.retryBackoffMs * 2 ** Math.min(outages - 1, 8)));
+          await heartbeat();
+          if (isStale()) return { ok: false, stale: true };
+          continue;
+        }
+        attempts += 1;
         if (!isRetryable(error) || attempts >= maxAttempts) return { ok: false, error, attempts };
         await sleep(this.retryBackoffMs * 2 ** (attempts - 1));
       }
@@ -298,7 +335,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     return {
       name: 'consumer',
       check: async () => {
-        if (this.messageHandlers.size > 0 && this.assignedPartitions < 0) throw new Error(`consumer group ${this.options.groupId} not joined yet`);
+        if (this.messageHandlers.size > 0 && (this.assignedPartitions < 0 || !this.keeper?.joined)) throw new Error(`consumer group ${this.options.groupId} not joined`);
       },
     };
   }
@@ -307,9 +344,9 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   async close(): Promise<void> {
     await this.lagMonitor?.stop();
     this.lagMonitor = undefined;
-    await this.consumer?.disconnect();
+    await this.keeper?.stop();
     await this.dltProducer?.disconnect();
-    this.consumer = undefined;
+    this.keeper = undefined;
     this.dltProducer = undefined;
   }
 
@@ -318,8 +355,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   unwrap<T>(): T {
-    if (!this.consumer) throw new Error('not listening');
-    return this.consumer as T;
+    if (!this.keeper?.consumer) throw new Error('not listening');
+    return this.keeper.consumer as T;
   }
 }
 
