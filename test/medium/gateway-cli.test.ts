@@ -60,6 +60,26 @@ describe('gateway CLI', () => {
     await registry.close();
   });
 
+  it('issues an OAuth client whose secret the token endpoint would accept, lists it without the secret, and revokes it', async () => {
+    const tenant = cli('tenant', 'create', '--name', 'Genesys via CLI');
+    const issued = cli('oauth-client', 'issue', '--tenant', tenant.out.id, '--name', 'purecloud');
+    expect(issued.code).toBe(0);
+    expect(issued.out).toMatchObject({ clientId: expect.any(String), clientSecret: expect.stringMatching(/^scimcs_/), tenantId: tenant.out.id, name: 'purecloud' });
+    dataSource ??= await openDatabase({ url: databaseUrl, entities: [...GATEWAY_ENTITIES], migrations: [...GATEWAY_MIGRATIONS] });
+    const registry = createTenantRegistry(dataSource, { tokenCacheTtlMs: 0 });
+    expect(await registry.oauthClients.authenticateClient(issued.out.clientId, issued.out.clientSecret)).toMatchObject({ tenantId: tenant.out.id });
+    expect(await registry.oauthClients.authenticateClient(issued.out.clientId, `scimcs_${'x'.repeat(43)}`)).toBeUndefined();
+    const listed = cli('oauth-client', 'list', '--tenant', tenant.out.id);
+    expect(listed.out.clients).toEqual([expect.objectContaining({ clientId: issued.out.clientId, revokedAt: null })]);
+    expect(JSON.stringify(listed.out)).not.toContain(issued.out.clientSecret);
+    const revoked = cli('oauth-client', 'revoke', '--client-id', issued.out.clientId);
+    expect(revoked.code).toBe(0);
+    expect(revoked.out.revokedAt).not.toBeNull();
+    expect(await registry.oauthClients.authenticateClient(issued.out.clientId, issued.out.clientSecret)).toBeUndefined();
+    expect(await registry.oauthClients.tenantOfClient(issued.out.clientId)).toBeUndefined();
+    await registry.close();
+  });
+
   it('refuses bad input with a non-zero exit and a message', async () => {
     const errors: string[] = [];
     const io = { out: () => undefined, err: (text: string) => errors.push(text) };

@@ -1,4 +1,4 @@
-import { entraUser, ERROR_SCHEMA, GROUP_SCHEMA, ScimClient, ScimStack } from './support/scim-stack';
+import { entraUser, ERROR_SCHEMA, GROUP_SCHEMA, patchOp, ScimClient, ScimStack } from './support/scim-stack';
 import { uniqueId } from './support/names';
 
 /**
@@ -75,5 +75,101 @@ describe('ETags both ways (RFC 7644 §3.14)', () => {
     const group = await client.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: uniqueId('g') });
     expect((await client.get(`/Groups/${group.body.id}`, { 'if-none-match': group.headers.get('etag')! })).status).toBe(304);
     expect((await client.get(`/Groups/${group.body.id}`, { 'if-none-match': '*' })).status).toBe(304);
+  });
+});
+
+describe('OAuth 2.0 client credentials (RFC 6749 §4.4) as a second way in', () => {
+  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${stack.gatewayUrl}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  }
+
+  async function requestToken(form: Record<string, string>, authorization?: string) {
+    const res = await fetch(`${stack.gatewayUrl}/oauth/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  }
+
+  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+  it("issues a client, mints a token Entra's sequence runs with, and refuses the client once revoked", async () => {
+    const tenant = await stack.tenant();
+    const issued = await admin('POST', `/tenants/${tenant.id}/oauth-clients`, { name: 'entra' });
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({ clientId: expect.stringMatching(/^[0-9a-f-]{36}$/), clientSecret: expect.stringMatching(/^scimcs_/), tenantId: tenant.id });
+    const { clientId, clientSecret } = issued.body as { clientId: string; clientSecret: string };
+    const listed = await admin('GET', `/tenants/${tenant.id}/oauth-clients`);
+    expect(listed.body.clients).toEqual([expect.objectContaining({ clientId, name: 'entra', revokedAt: null })]);
+    expect(JSON.stringify(listed.body)).not.toContain(clientSecret);
+
+    const metadata = (await (await fetch(`${stack.gatewayUrl}/.well-known/oauth-authorization-server`)).json()) as Record<string, any>;
+    expect(metadata).toMatchObject({ grant_types_supported: ['client_credentials'], token_endpoint: expect.stringMatching(/\/oauth\/v1\/token$/) });
+
+    const wrong = await requestToken({ grant_type: 'client_credentials' }, basic(clientId, `scimcs_${'x'.repeat(43)}`));
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('invalid_client');
+    expect(wrong.headers.get('www-authenticate')).toMatch(/^Basic /);
+
+    const granted = await requestToken({ grant_type: 'client_credentials', scope: 'scim' }, basic(clientId, clientSecret));
+    expect(granted.status).toBe(200);
+    expect(granted.headers.get('cache-control')).toBe('no-store');
+    expect(granted.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'scim', access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) });
+    const jwks = (await (await fetch(metadata.jwks_uri.replace(/^https?:\/\/[^/]+/, stack.gatewayUrl))).json()) as { keys: Array<{ kid: string; kty: string; alg: string }> };
+    const kid = JSON.parse(Buffer.from(granted.body.access_token.split('.')[0], 'base64url').toString()).kid;
+    expect(jwks.keys).toContainEqual(expect.objectContaining({ kid, kty: 'RSA', alg: 'RS256', use: 'sig' }));
+
+    // Entra's sequence with the access token in place of the static token.
+    const oauth = new ScimClient({ ...tenant.tenant, token: granted.body.access_token });
+    const body = entraUser();
+    const lookup = await oauth.get(`/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}`);
+    expect(lookup.status).toBe(200);
+    expect(lookup.body.totalResults).toBe(0);
+    const created = await oauth.post('/Users', body);
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const patched = await oauth.patch(`/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }));
+    expect(patched.status).toBe(200);
+    expect(patched.body.active).toBe(false);
+    // The same tenant's static token sees the user: both credentials are the tenant's.
+    expect((await tenant.get(`/Users/${id}`)).body.active).toBe(false);
+    const schemes = (await oauth.get('/ServiceProviderConfig')).body.authenticationSchemes as Array<{ type: string }>;
+    expect(schemes.map((s) => s.type)).toEqual(['oauthbearertoken', 'oauth2']);
+    expect((await oauth.delete(`/Users/${id}`)).status).toBe(204);
+
+    // Another tenant's data stays out of reach with this token.
+    const other = await stack.tenant();
+    const theirs = await other.post('/Users', entraUser());
+    expectScimError(await oauth.get(`/Users/${theirs.body.id}`), 404);
+
+    const revoked = await admin('DELETE', `/tenants/${tenant.id}/oauth-clients/${clientId}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).not.toBeNull();
+    const refused = await oauth.get('/Users?count=1');
+    expectScimError(refused, 401);
+    expect(refused.headers.get('www-authenticate')).toContain('invalid_token');
+    expect((await requestToken({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret })).body.error).toBe('invalid_client');
+    expect((await tenant.get('/Users?count=1')).status).toBe(200);
+  });
+
+  it('refuses a forged token and a token request that is not client credentials', async () => {
+    const tenant = await stack.tenant();
+    const forged = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${Buffer.from(JSON.stringify({ client_id: 'x', tenant_id: tenant.id })).toString('base64url')}.c2ln`;
+    expectScimError(await new ScimClient({ ...tenant.tenant, token: forged }).get('/Users'), 401);
+    const password = await requestToken({ grant_type: 'password', username: 'a', password: 'b' });
+    expect(password).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
+    // Form bodies are the token endpoint's only: a SCIM route still answers 415.
+    const form = await fetch(`${tenant.tenant.scimUrl}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.tenant.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'userName=x',
+    });
+    expect(form.status).toBe(415);
   });
 });

@@ -11,6 +11,9 @@
  *     token issue --tenant ID [--name NAME]      prints the secret: the only time it is shown
  *     token list --tenant ID
  *     token revoke --token-id ID [--tenant ID]
+ *     oauth-client issue --tenant ID [--name NAME]   prints the client secret: the only time it is shown
+ *     oauth-client list --tenant ID
+ *     oauth-client revoke --client-id ID [--tenant ID]
  *
  * A revocation here reaches running gateways when their token cache expires (TOKEN_CACHE_TTL_MS).
  */
@@ -30,7 +33,10 @@ export const CLI_USAGE = `usage: cli <command>
   tenant set-profile --tenant ID --profile JSON
   token issue --tenant ID [--name NAME]
   token list --tenant ID
-  token revoke --token-id ID [--tenant ID]`;
+  token revoke --token-id ID [--tenant ID]
+  oauth-client issue --tenant ID [--name NAME]
+  oauth-client list --tenant ID
+  oauth-client revoke --client-id ID [--tenant ID]`;
 
 export interface CliIo {
   out(text: string): void;
@@ -55,6 +61,10 @@ const COMMANDS: Record<string, Command> = {
   'token issue': (r, f) => r.tokens.issue(required(f, 'tenant'), f.name),
   'token list': async (r, f) => ({ tokens: await r.tokens.list(required(f, 'tenant')) }),
   'token revoke': (r, f) => (f.tenant ? r.tokens.revoke(f.tenant, required(f, 'token-id')) : r.tokens.revokeById(required(f, 'token-id'))),
+  'oauth-client issue': (r, f) => r.oauthClients.issue(required(f, 'tenant'), f.name),
+  'oauth-client list': async (r, f) => ({ clients: await r.oauthClients.list(required(f, 'tenant')) }),
+  'oauth-client revoke': (r, f) =>
+    f.tenant ? r.oauthClients.revoke(f.tenant, required(f, 'client-id')) : r.oauthClients.revokeById(required(f, 'client-id')),
 };
 
 /** Runs one command; returns the exit code (0 done, 1 refused or failed, 2 usage, 78 configuration). */

@@ -2,6 +2,9 @@ import { ServiceDefinition } from '@app/runtime';
 import { loadConfig } from '@app/observability';
 import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
 import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
+import { CreateOAuthClients1764100000000 } from './migrations/1764100000000-create-oauth-clients';
+import { OAuthClient } from './oauth/oauth-client.entity';
+import { OAuthSigningKey } from './oauth/signing-key.entity';
 import { canonicalScimUrl } from './edge/canonical-url';
 import './auth/scim-request'; // declares FastifyRequest.scimTenant, read by tenantOf below
 import { ScimGatewayConfig } from './scim-gateway.config';
@@ -9,8 +12,8 @@ import { ScimGatewayModule } from './scim-gateway.module';
 import { TenantToken } from './tenants/tenant-token.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const GATEWAY_ENTITIES = [Tenant, TenantToken];
-export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000];
+export const GATEWAY_ENTITIES = [Tenant, TenantToken, OAuthClient, OAuthSigningKey];
+export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000, CreateOAuthClients1764100000000];
 
 export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<ScimGatewayConfig> {
   const config = loadConfig(ScimGatewayConfig, env);

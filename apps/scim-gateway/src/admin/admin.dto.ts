@@ -18,3 +18,11 @@ export class IssueTokenRequest {
   @Length(1, 200)
   name?: string;
 }
+
+export class IssueOAuthClientRequest {
+  /** A label for the client, e.g. the Entra app that uses it. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+}

@@ -10,7 +10,7 @@ import { bearerCredentialOf } from '../auth/bearer-token';
 import '../auth/scim-request';
 import { correlationOfRequest } from '../edge/scim-http';
 import { isUnderBasePath, normaliseBasePath } from '../edge/scim-edge.options';
-import { TenantTokensService } from '../tenants/tenant-tokens.service';
+import { BearerAuthenticator } from '../auth/bearer-authenticator';
 import { RequestRecorder, type RequestRecorderOptions } from './request-recorder';
 
 export type RequestAuditOptions = { enabled: boolean } & Pick<RequestRecorderOptions, 'basePath' | 'limits' | 'batchSize' | 'maxBatchBytes' | 'flushIntervalMs' | 'bufferLimit'>;
@@ -48,7 +48,7 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
     @Inject(TYPED_PRODUCER) producer: TypedProducer,
     @Inject(LOGGER) logger: JsonLogger,
     @Inject(METRICS_REGISTRY) metrics: MetricsRegistry,
-    tokens: TenantTokensService,
+    credentials: BearerAuthenticator,
   ) {
     const counters = requestRecordMetricsOf(metrics);
     this.recorder = new RequestRecorder({
@@ -64,7 +64,7 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
           records.map((r) => ({ key: r.tenantId ?? 'unauthenticated', value: r, headers: { [Headers.correlationId]: r.correlationId } })),
         ),
       resolveTenant: async (token) => {
-        const tenant = await tokens.authenticate(token);
+        const tenant = await credentials.authenticate(token);
         return tenant ? { tenantId: tenant.id, tokenId: tenant.tokenId } : undefined;
       },
     });

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors/gateway-error';
 import { correlationOfRequest } from '../edge/scim-http';
 import { isScimRoute, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../edge/scim-edge.options';
-import { TenantTokensService } from '../tenants/tenant-tokens.service';
+import { BearerAuthenticator } from './bearer-authenticator';
 import { bearerCredentialOf } from './bearer-token';
 import './scim-request';
 
@@ -28,7 +28,7 @@ export class ScimAuthGuard implements CanActivate {
 
   constructor(
     @Inject(SCIM_EDGE_OPTIONS) private readonly options: ScimEdgeOptions,
-    private readonly tokens: TenantTokensService,
+    private readonly credentials: BearerAuthenticator,
     @Optional() @Inject(LOGGER) logger?: JsonLogger,
   ) {
     this.log = logger?.child('scim-auth');
@@ -61,7 +61,7 @@ export class ScimAuthGuard implements CanActivate {
   /** A token the registry cannot check now (its database away) is a 503 to retry, not a 500 nor a 401. */
   private async authenticate(token: string) {
     try {
-      return await this.tokens.authenticate(token);
+      return await this.credentials.authenticate(token);
     } catch (err) {
       this.log?.warn('a bearer token could not be checked: the tenant registry is unreachable', { error: err as Error });
       throw GatewayError.temporarilyUnavailable('Credentials cannot be checked right now; retry later', REGISTRY_RETRY_AFTER_SECONDS);

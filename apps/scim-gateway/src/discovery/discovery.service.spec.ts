@@ -28,6 +28,16 @@ describe('DiscoveryService', () => {
     });
   });
 
+  it('lists the client credentials grant beside the static bearer token when a token endpoint is configured', () => {
+    const withOAuth = new DiscoveryService({ ...DEFAULT_SCIM_DISCOVERY_OPTIONS, tokenEndpoint: 'https://gw.example/oauth/v1/token' });
+    const schemes = withOAuth.serviceProviderConfig(base)['authenticationSchemes'] as JsonObject[];
+    expect(schemes.map((s) => [s['type'], s['primary']])).toEqual([
+      ['oauthbearertoken', true],
+      ['oauth2', false],
+    ]);
+    expect(String(schemes[1]!['description'])).toContain('https://gw.example/oauth/v1/token');
+  });
+
   it("lists only the tenant's schemas, with its overrides applied", () => {
     const list = service.schemas(fuze, base);
     expect(list.schemas).toEqual([LIST_RESPONSE_SCHEMA]);

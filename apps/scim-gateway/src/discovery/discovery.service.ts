@@ -47,6 +47,17 @@ export class DiscoveryService {
           specUri: 'https://www.rfc-editor.org/info/rfc6750',
           primary: true,
         },
+        ...(this.options.tokenEndpoint
+          ? [
+              {
+                type: 'oauth2',
+                name: 'OAuth 2.0 Client Credentials',
+                description: `Bearer access token (JWT, RFC 9068) from the client credentials grant at ${this.options.tokenEndpoint}, with a client id and secret issued to the tenant by the gateway administrator`,
+                specUri: 'https://www.rfc-editor.org/info/rfc6749',
+                primary: false,
+              },
+            ]
+          : []),
       ],
       meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
     };

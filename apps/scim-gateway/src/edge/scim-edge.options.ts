@@ -15,6 +15,11 @@ export interface ScimEdgeOptions {
    * for meta.location. Unset: built from the request's protocol and Host header.
    */
   publicBaseUrl?: string;
+  /**
+   * Routes (outside the SCIM base path) that read application/x-www-form-urlencoded bodies: the
+   * OAuth token endpoint (RFC 6749 §4.4.2). Every other route answers such a body with 415.
+   */
+  formBodyRoutes?: string[];
 }
 
 export const DEFAULT_SCIM_EDGE_OPTIONS: ScimEdgeOptions = {

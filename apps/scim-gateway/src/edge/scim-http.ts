@@ -15,8 +15,10 @@ import { AsyncResource } from 'node:async_hooks';
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { checkStorableJson, ScimError, ScimErrorType } from '@app/scim';
 import { toErrorReply } from '../errors/error-response';
+import { FORM_CONTENT_TYPE, parseFormBody } from '../oauth/token-request';
 import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, type CorrelationContext } from '@app/observability';
 import { ifNoneMatchMatches } from './conditional-get';
 import { isUnderBasePath, normaliseBasePath, SCIM_CONTENT_TYPE } from './scim-edge.options';
@@ -29,7 +31,12 @@ export interface ScimHttpOptions {
    * answer; run in onRequest, so a body is never read for a client that is not a tenant.
    */
   authenticate?: (request: FastifyRequest) => Promise<void>;
+  /** Routes that read form bodies (the OAuth token endpoint); see ScimEdgeOptions. */
+  formBodyRoutes?: string[];
 }
+
+/** A token request is a few hundred bytes; nothing reads a larger form. */
+const FORM_BODY_LIMIT_BYTES = 16 * 1024;
 
 /** The media types whose bodies are read; a body of any other type is answered with 415. */
 export const ACCEPTED_BODY_TYPES = ['application/scim+json', 'application/json'] as const;
@@ -84,6 +91,14 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
     });
   });
 
+  const formRoutes = new Set(options.formBodyRoutes ?? []);
+  fastify.addContentTypeParser(FORM_CONTENT_TYPE, { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES }, (request, body, done) => {
+    if (!formRoutes.has(request.routeOptions?.url ?? '')) {
+      done(new UnsupportedMediaTypeException(`Unsupported Media Type: ${FORM_CONTENT_TYPE}`), undefined);
+      return;
+    }
+    done(null, parseFormBody(String(body)));
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     const given = request.headers[CORRELATION_HEADER];
     const correlationId = typeof given === 'string' && SANE_CORRELATION_ID.test(given) ? given : newCorrelationId();

@@ -31,6 +31,7 @@ const GATEWAY_STATUS: Record<GatewayErrorCode, { status: number; scimType?: Scim
   [GatewayErrorCode.tenantNameTaken]: { status: 409, scimType: ScimErrorType.uniqueness },
   [GatewayErrorCode.invalidInput]: { status: 400, scimType: ScimErrorType.invalidValue },
   [GatewayErrorCode.tokenNotFound]: { status: 404 },
+  [GatewayErrorCode.oauthClientNotFound]: { status: 404 },
   [GatewayErrorCode.missingCredentials]: { status: 401 },
   [GatewayErrorCode.invalidCredentials]: { status: 401 },
   [GatewayErrorCode.rateLimited]: { status: 429 },

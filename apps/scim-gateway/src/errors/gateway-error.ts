@@ -12,6 +12,8 @@ export const GatewayErrorCode = {
   invalidInput: 'INVALID_INPUT',
   /** No token with that id for the tenant. */
   tokenNotFound: 'TOKEN_NOT_FOUND',
+  /** No OAuth client with that id for the tenant. */
+  oauthClientNotFound: 'OAUTH_CLIENT_NOT_FOUND',
   /** No bearer credential at all (RFC 6750 §3.1: no error code in the challenge). */
   missingCredentials: 'MISSING_CREDENTIALS',
   /** A credential was sent but it is malformed, unknown or revoked (RFC 6750 §3.1 invalid_token). */
@@ -76,6 +78,10 @@ export class GatewayError extends Error {
 
   static tokenNotFound(tokenId: string): GatewayError {
     return new GatewayError(GatewayErrorCode.tokenNotFound, `Token ${tokenId} not found`);
+  }
+
+  static oauthClientNotFound(clientId: string): GatewayError {
+    return new GatewayError(GatewayErrorCode.oauthClientNotFound, `OAuth client ${clientId} not found`);
   }
 
   static missingCredentials(realm: string): GatewayError {

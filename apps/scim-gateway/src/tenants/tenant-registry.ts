@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { OAuthClientRepository } from '../oauth/oauth-client.repository';
+import { OAuthClientsService } from '../oauth/oauth-clients.service';
 import { TenantTokenRepository } from './tenant-token.repository';
 import { TenantTokensService } from './tenant-tokens.service';
 import { TenantRepository } from './tenant.repository';
@@ -10,6 +12,7 @@ import { TokenUsageRecorder } from './token-usage-recorder';
 export interface TenantRegistry {
   tenants: TenantsService;
   tokens: TenantTokensService;
+  oauthClients: OAuthClientsService;
   /** Flushes pending last-used writes. The data source stays open: it is the caller's. */
   close(): Promise<void>;
 }
@@ -27,6 +30,7 @@ export function createTenantRegistry(dataSource: DataSource, options: Partial<Te
   return {
     tenants: new TenantsService(tenantRepository, cache),
     tokens: new TenantTokensService(tokenRepository, cache, usage),
+    oauthClients: new OAuthClientsService(new OAuthClientRepository(dataSource), cache),
     close: () => usage.stop(),
   };
 }

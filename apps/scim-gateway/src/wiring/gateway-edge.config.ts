@@ -65,6 +65,28 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
   @Min(1000)
   TOKEN_LAST_USED_INTERVAL_MS = 60_000;
 
+  /**
+   * `iss` of OAuth access tokens and the base URL of /oauth/v1/token (RFC 8414 issuer); the same
+   * on every instance. Unset: the origin of SCIM_PUBLIC_BASE_URL, else http://127.0.0.1:HTTP_PORT.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+$/, { message: 'must be an http(s) origin without a path, such as https://scim.example.com' })
+  OAUTH_ISSUER?: string;
+
+  /** Lifetime of an access token issued by the token endpoint (client credentials). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+  /** How long one signing key signs before the instance rotates to a new one. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  OAUTH_SIGNING_KEY_ROTATION_SECONDS = 86_400;
+
   /** Bearer credential of the admin API (/admin/v1); unset disables it. At least 32 characters. */
   @IsOptional()
   @IsString()
