@@ -7,6 +7,7 @@ import { openDatabase } from '@app/persistence';
 import { ENTERPRISE_USER_SCHEMA, GENESYS_USER_SCHEMA, SCIM_ERROR_SCHEMA, USER_SCHEMA } from '@app/scim';
 import { AdminModule } from '../../apps/scim-gateway/src/admin/admin.module';
 import { ScimDiscoveryModule } from '../../apps/scim-gateway/src/discovery/discovery.module';
+import { OAuthModule } from '../../apps/scim-gateway/src/oauth/oauth.module';
 import { ScimEdgeModule } from '../../apps/scim-gateway/src/wiring/scim-edge.module';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from '../../apps/scim-gateway/src/scim-gateway.definition';
 import { TenantsModule } from '../../apps/scim-gateway/src/tenants/tenants.module';
@@ -66,6 +67,7 @@ describe('gateway edge over HTTP (real Postgres)', () => {
       imports: [
         databaseModule(dataSource),
         TenantsModule.forRoot({ tokenCacheTtlMs: 30_000, tokenLastUsedIntervalMs: 200 }),
+        OAuthModule.forRoot({ issuer: 'http://127.0.0.1', audience: 'http://127.0.0.1/scim/v2', accessTokenTtlSeconds: 600, keyRotationSeconds: 3600 }),
         ScimEdgeModule.forRoot({ basePath: '/scim/v2', bodyLimitBytes: BODY_LIMIT }),
         ScimDiscoveryModule.forRoot({ basePath: '/scim/v2', maxResults: 150, resourceTypes: ['User', 'Group'] }),
         AdminModule.forRoot({ adminToken: ADMIN_TOKEN }),

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
@@ -20,16 +20,16 @@ const RETRY_AFTER_SECONDS = 5;
  */
 @Controller()
 export class OAuthController {
-  private readonly log: ComponentLogger;
+  private readonly log?: ComponentLogger;
 
   constructor(
     private readonly clients: OAuthClientsService,
     private readonly accessTokens: AccessTokens,
     private readonly keys: SigningKeyRing,
     @Inject(OAUTH_OPTIONS) private readonly options: OAuthOptions,
-    @Inject(LOGGER) logger: JsonLogger,
+    @Optional() @Inject(LOGGER) logger?: JsonLogger,
   ) {
-    this.log = logger.child('oauth');
+    this.log = logger?.child('oauth');
   }
 
   @Post(OAUTH_TOKEN_PATH)
@@ -42,14 +42,14 @@ export class OAuthController {
         return sendError(reply, { ok: false, status: 401, error: 'invalid_client', description: 'Unknown or revoked client, or a wrong secret', basicChallenge: parsed.viaBasic });
       }
       const minted = await this.accessTokens.mint(client);
-      this.clients.noteTokenIssued(client).catch((err: Error) => this.log.warn('could not note an issued token', { clientId: client.clientId, error: err }));
+      this.clients.noteTokenIssued(client).catch((err: Error) => this.log?.warn('could not note an issued token', { clientId: client.clientId, error: err }));
       // RFC 6749 §5.1: the answer holds a credential, so no cache may keep it.
       return reply
         .status(200)
         .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
         .send({ access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: minted.scope });
     } catch (err) {
-      this.log.warn('a token request could not be decided: the client registry or key store is unreachable', { error: err as Error });
+      this.log?.warn('a token request could not be decided: the client registry or key store is unreachable', { error: err as Error });
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return sendError(reply, { ok: false, status: 503, error: 'temporarily_unavailable', description: 'Tokens cannot be issued right now; retry later' });
     }
@@ -60,7 +60,7 @@ export class OAuthController {
     try {
       return reply.header('cache-control', 'public, max-age=60').send(await this.keys.jwks());
     } catch (err) {
-      this.log.warn('the signing keys could not be loaded', { error: err as Error });
+      this.log?.warn('the signing keys could not be loaded', { error: err as Error });
       return reply.status(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send({ error: 'temporarily_unavailable' });
     }
   }
