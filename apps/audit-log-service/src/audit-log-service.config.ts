@@ -34,4 +34,18 @@ export class AuditLogServiceConfig extends ServiceBaseConfig {
   @Min(0)
   @Max(3_600_000)
   AUDIT_CREDENTIAL_CACHE_TTL_MS = 30_000;
+
+  /** Entra's window for tenant health: failure shares and the quarantine-risk state are over the last this many minutes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(5)
+  @Max(1440)
+  AUDIT_HEALTH_WINDOW_MINUTES = 60;
+
+  /** How often tenant health is sampled into the Prometheus gauges. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  AUDIT_HEALTH_SAMPLE_INTERVAL_MS = 15_000;
 }

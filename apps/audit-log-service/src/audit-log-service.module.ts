@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JsonLogger } from '@app/observability';
+import { JsonLogger, METRICS_REGISTRY, MetricsRegistry, tenantHealthMetricsOf } from '@app/observability';
 import { LOGGER, SERVICE_CONFIG } from '@app/runtime';
 import { AuditLogServiceConfig } from './audit-log-service.config';
 import { AUDIT_CREDENTIALS, AuditAuthGuard } from './auth/audit-auth.guard';
@@ -14,25 +14,39 @@ import { AuditRetentionJob } from './persistence/audit-retention.job';
 import { PostgresAuditStore, type AuditStore } from './persistence/audit-store';
 import { AUDIT_QUERY, AuditQueryController } from './query/audit-query.controller';
 import { AuditQueryService } from './query/audit-query.service';
+import { TenantHealthSampler } from './query/tenant-health.sampler';
 
 const AUDIT_PARTITIONS = Symbol('AUDIT_PARTITIONS');
 const AUDIT_STORE = Symbol('AUDIT_STORE');
 
-/** Runs the retention job for the life of the service. */
+/** Runs the retention job and the tenant health sampler for the life of the service. */
 @Injectable()
-class RetentionLifecycle implements OnModuleInit, OnApplicationShutdown {
-  private readonly job: AuditRetentionJob;
+class BackgroundJobs implements OnModuleInit, OnApplicationShutdown {
+  private readonly retention: AuditRetentionJob;
+  private readonly health: TenantHealthSampler;
 
-  constructor(@Inject(AUDIT_PARTITIONS) partitions: AuditPartitions, @Inject(SERVICE_CONFIG) config: AuditLogServiceConfig, @Inject(LOGGER) logger: JsonLogger) {
-    this.job = new AuditRetentionJob(partitions, config.AUDIT_RETENTION_DAYS, config.AUDIT_MAINTENANCE_INTERVAL_MS, logger.child('audit-retention'));
+  constructor(
+    @Inject(AUDIT_PARTITIONS) partitions: AuditPartitions,
+    @Inject(AUDIT_STORE) store: AuditStore,
+    @Inject(AUDIT_QUERY) query: AuditQueryService,
+    @Inject(METRICS_REGISTRY) metrics: MetricsRegistry,
+    @Inject(SERVICE_CONFIG) config: AuditLogServiceConfig,
+    @Inject(LOGGER) logger: JsonLogger,
+  ) {
+    this.retention = new AuditRetentionJob(partitions, config.AUDIT_RETENTION_DAYS, config.AUDIT_MAINTENANCE_INTERVAL_MS, logger.child('audit-retention'), undefined, (cutoff) =>
+      store.read.rollups.deleteBefore(cutoff),
+    );
+    this.health = new TenantHealthSampler(() => query.healthOf(undefined), tenantHealthMetricsOf(metrics), config.AUDIT_HEALTH_SAMPLE_INTERVAL_MS, logger.child('tenant-health'));
   }
 
-  onModuleInit(): Promise<void> {
-    return this.job.start();
+  async onModuleInit(): Promise<void> {
+    await this.retention.start();
+    this.health.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.job.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await this.health.stop();
+    await this.retention.stop();
   }
 }
 
@@ -55,7 +69,7 @@ export class AuditLogServiceModule {
           inject: [AUDIT_STORE, SERVICE_CONFIG],
           useFactory: (store: AuditStore, config: AuditLogServiceConfig) => new AuditIngestService(store, config.AUDIT_RETENTION_DAYS),
         },
-        { provide: AUDIT_QUERY, inject: [AUDIT_STORE], useFactory: (store: AuditStore) => new AuditQueryService(store.read) },
+        { provide: AUDIT_QUERY, inject: [AUDIT_STORE, SERVICE_CONFIG], useFactory: (store: AuditStore, config: AuditLogServiceConfig) => new AuditQueryService(store.read, config.AUDIT_HEALTH_WINDOW_MINUTES * 60_000) },
         {
           provide: AUDIT_CREDENTIALS,
           inject: [DataSource, SERVICE_CONFIG],
@@ -63,7 +77,7 @@ export class AuditLogServiceModule {
             new AuditCredentialService(new AuditCredentialRepository(ds), config.AUDIT_OPS_TOKEN, config.AUDIT_CREDENTIAL_CACHE_TTL_MS),
         },
         AuditAuthGuard,
-        RetentionLifecycle,
+        BackgroundJobs,
       ],
     };
   }

@@ -3,6 +3,8 @@ import { loadConfig } from '@app/observability';
 import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
 import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
 import { CreateOAuthClients1764100000000 } from './migrations/1764100000000-create-oauth-clients';
+import { CreateOutbox1764200000000 } from './migrations/1764200000000-create-outbox';
+import { OutboxRecord, ProcessedMessage } from '@app/messaging';
 import { OAuthClient } from './oauth/oauth-client.entity';
 import { OAuthSigningKey } from './oauth/signing-key.entity';
 import { canonicalScimUrl } from './edge/canonical-url';
@@ -12,8 +14,8 @@ import { ScimGatewayModule } from './scim-gateway.module';
 import { TenantToken } from './tenants/tenant-token.entity';
 import { Tenant } from './tenants/tenant.entity';
 
-export const GATEWAY_ENTITIES = [Tenant, TenantToken, OAuthClient, OAuthSigningKey];
-export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000, CreateOAuthClients1764100000000];
+export const GATEWAY_ENTITIES = [Tenant, TenantToken, OAuthClient, OAuthSigningKey, OutboxRecord, ProcessedMessage];
+export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000, CreateOAuthClients1764100000000, CreateOutbox1764200000000];
 
 export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<ScimGatewayConfig> {
   const config = loadConfig(ScimGatewayConfig, env);
@@ -28,5 +30,7 @@ export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): Ser
     rewriteUrl: (url) => canonicalScimUrl(url, config.SCIM_BASE_PATH),
     // The auth guard attaches the tenant to SCIM requests; admin and health routes have none.
     tenantOf: (request) => request.scimTenant?.id,
+    // Tenant events (scim.tenant-events.v1) leave through the outbox.
+    relay: {},
   };
 }

@@ -16,6 +16,7 @@ export const AuditRoutes = {
   resources: '/audit/v1/resources',
   summaries: '/audit/v1/summaries',
   tenants: '/audit/v1/tenants',
+  health: '/audit/v1/health',
   credentials: '/audit/v1/credentials',
   whoami: '/audit/v1/whoami',
   dashboard: '/dashboard',
@@ -172,6 +173,8 @@ export interface SummaryPage {
 /** GET /audit/v1/tenants: tenants with audited activity, with totals over the last 24 hours. */
 export interface AuditedTenant {
   tenantId: string;
+  /** The name in the gateway's tenant registry (from its tenant events); null until one arrived. */
+  name: string | null;
   lastSeenAt: string;
   requests24h: number;
   failures24h: number;
@@ -195,4 +198,41 @@ export interface IssuedAuditCredential {
 export interface AuditPrincipal {
   kind: 'ops' | 'tenant';
   tenantId: string | null;
+}
+
+/** How close a tenant is to Entra quarantining its provisioning job. */
+export type TenantHealthState = 'healthy' | 'warning' | 'quarantine-risk' | 'idle';
+
+/**
+ * GET /audit/v1/health (`tenantId` optional): each tenant over Entra's window (the last
+ * `windowMinutes`, 60 by default: an incremental cycle runs about every 40 minutes). Shares are
+ * of all requests in the window; `errorRate` leaves out 429s (the tenant's own rate limit paces
+ * Entra, which retries; they are `throttledShare`).
+ */
+export interface TenantHealth {
+  tenantId: string;
+  name: string | null;
+  windowFrom: string;
+  windowTo: string;
+  requests: number;
+  successes: number;
+  /** Failures by kind as shares of `requests` (0..1): 4xx the client can fix, 5xx (and 499), 429, 401. */
+  shares: { client: number; server: number; throttled: number; unauthorized: number };
+  /** Failed requests other than 429, over requests other than 429. */
+  errorRate: number;
+  p50LatencyMs: number | null;
+  p99LatencyMs: number | null;
+  lastSuccessAt: string | null;
+  lastUnauthorizedAt: string | null;
+  lastSeenAt: string | null;
+  state: TenantHealthState;
+  /** Why the state is what it is, worst first; empty when healthy or idle. */
+  reasons: TenantHealthReason[];
+}
+
+export interface TenantHealthReason {
+  code: 'credentials-rejected' | 'most-calls-fail' | 'no-success' | 'many-calls-fail' | 'some-credentials-rejected' | 'throttled';
+  state: 'warning' | 'quarantine-risk';
+  /** One sentence for a person, with the numbers. */
+  text: string;
 }

@@ -9,3 +9,4 @@ export * from './user-commands';
 export * from './group-commands';
 export * from './event-schemas';
 export * from './audit-api';
+export * from './tenant-events';

@@ -2,6 +2,7 @@ import { COMMAND_JSON_SCHEMA, COMMAND_REPLY_JSON_SCHEMA, CommandReply, GroupComm
 import { GROUP_EVENT_JSON_SCHEMA, USER_EVENT_JSON_SCHEMA } from './event-schemas';
 import { GroupEvent, UserEvent } from './events';
 import { REQUEST_RECORD_JSON_SCHEMA, RequestRecord } from './request-record';
+import { TENANT_EVENT_JSON_SCHEMA, TenantEvent } from './tenant-events';
 import { Topics } from './topics';
 
 /**
@@ -15,6 +16,7 @@ export interface TopicPayloads {
   [Topics.userEvents]: UserEvent;
   [Topics.groupEvents]: GroupEvent;
   [Topics.requestRecords]: RequestRecord;
+  [Topics.tenantEvents]: TenantEvent;
 }
 
 export type PayloadTopic = keyof TopicPayloads;
@@ -28,4 +30,5 @@ export const TOPIC_JSON_SCHEMAS: Record<PayloadTopic, object> = {
   [Topics.userEvents]: USER_EVENT_JSON_SCHEMA,
   [Topics.groupEvents]: GROUP_EVENT_JSON_SCHEMA,
   [Topics.requestRecords]: REQUEST_RECORD_JSON_SCHEMA,
+  [Topics.tenantEvents]: TENANT_EVENT_JSON_SCHEMA,
 };

@@ -23,6 +23,7 @@ export const Topics = {
   userEvents: 'scim.user-events.v1',
   groupEvents: 'scim.group-events.v1',
   requestRecords: 'scim.request-records.v1',
+  tenantEvents: 'scim.tenant-events.v1',
   outboxCheckpoints: 'scim.outbox-checkpoints.v1',
 } as const;
 
@@ -79,6 +80,13 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     description: 'One record per SCIM request, for the audit log.',
   },
   {
+    name: Topics.tenantEvents,
+    partitions: 3,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    description: 'CloudEvents scim.tenant.* from the gateway outbox, keyed by tenant id; compacted, so the latest event of every tenant stays.',
+  },
+  {
     name: Topics.outboxCheckpoints,
     partitions: 1,
     retentionMs: -1,
@@ -94,6 +102,7 @@ export const CONSUMED_TOPICS: readonly string[] = [
   Topics.userEvents,
   Topics.groupEvents,
   Topics.requestRecords,
+  Topics.tenantEvents,
 ];
 
 /** The full list to create: every topic plus a dead-letter topic for each consumed one. */

@@ -5,4 +5,3 @@ export * from './database.health';
 export * from './postgres-server';
 export * from './typeorm-json-logger';
 export * from './data-errors';
-export * from './schema-snapshot';

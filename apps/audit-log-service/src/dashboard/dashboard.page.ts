@@ -52,6 +52,15 @@ export const DASHBOARD_HTML = `<!doctype html>
   </div>
 
   <div class="grid">
+    <section class="panel wide" data-testid="health">
+      <h2>Tenant health <span class="sub">over Entra's window; 429s from a tenant's own rate limit are not errors</span></h2>
+      <table class="list">
+        <thead><tr><th>tenant</th><th>state</th><th>requests</th><th>error rate</th><th>4xx / 5xx / 401 / 429</th><th>p99</th><th>last success (UTC)</th><th>reason</th></tr></thead>
+        <tbody id="health-body" data-testid="health-table"></tbody>
+      </table>
+      <p class="empty" id="health-empty" data-testid="health-empty" hidden>No tenant has been seen yet.</p>
+      <p class="error" id="health-error" data-testid="health-error"></p>
+    </section>
     <section class="panel wide" data-testid="activity">
       <h2>Activity <span class="sub" id="activity-window" data-testid="activity-window"></span></h2>
       <div class="totals">

@@ -7,6 +7,7 @@ import { AuditRoutes } from '@app/contracts';
 export const DASHBOARD_API_ROUTES = {
   whoami: AuditRoutes.whoami,
   tenants: AuditRoutes.tenants,
+  health: AuditRoutes.health,
   summaries: AuditRoutes.summaries,
   requests: AuditRoutes.requests,
   resources: AuditRoutes.resources,
@@ -184,7 +185,7 @@ const APP = String.raw`
     if (principal.kind === 'ops') {
       options.push(el('option', { value: '', text: 'all tenants', testid: 'tenant-option' }));
       for (const t of itemsOf(await api(ROUTES.tenants))) {
-        const label = t.tenantId + '  (24 h: ' + count(t.requests24h) + ' requests, ' + count(t.failures24h) + ' failed)';
+        const label = (t.name ? t.name + ' · ' + t.tenantId.slice(0, 8) : t.tenantId) + '  (24 h: ' + count(t.requests24h) + ' requests, ' + count(t.failures24h) + ' failed)';
         options.push(el('option', { value: t.tenantId, text: label, testid: 'tenant-option' }));
       }
     } else {
@@ -192,6 +193,26 @@ const APP = String.raw`
     }
     select.replaceChildren(...options);
     if (options.some((o) => o.value === previous)) select.value = previous;
+  }
+
+  // ---- tenant health --------------------------------------------------------------------------
+  const STATE_LABELS = { 'quarantine-risk': 'quarantine risk', warning: 'warning', healthy: 'healthy', idle: 'idle' };
+  function pct(x) { return (Math.round(Number(x || 0) * 1000) / 10) + '%'; }
+  async function loadHealth() {
+    const fresh = nextGeneration('health');
+    const rows = await api(ROUTES.health, { tenantId: selectedTenant() });
+    if (!fresh()) return;
+    $('health-body').replaceChildren(...rows.map((h) => el('tr', { testid: 'health-row', 'data-tenant-id': h.tenantId }, [
+      el('td', { testid: 'health-tenant', text: h.name || h.tenantId }),
+      el('td', { class: 'nowrap state-' + h.state, testid: 'health-state', text: STATE_LABELS[h.state] || h.state }),
+      el('td', { class: 'nowrap', text: count(h.requests) }),
+      el('td', { class: 'nowrap', text: pct(h.errorRate) }),
+      el('td', { class: 'nowrap', text: pct(h.shares.client) + ' / ' + pct(h.shares.server) + ' / ' + pct(h.shares.unauthorized) + ' / ' + pct(h.shares.throttled) }),
+      el('td', { class: 'nowrap', text: h.p99LatencyMs === null ? '–' : h.p99LatencyMs + ' ms' }),
+      el('td', { class: 'time', text: h.lastSuccessAt ? utc(h.lastSuccessAt) : 'never' }),
+      el('td', { testid: 'health-reason', text: h.reasons.map((r) => r.text).join('; ') }),
+    ])));
+    $('health-empty').hidden = rows.length > 0;
   }
 
   // ---- activity -------------------------------------------------------------------------------
@@ -417,7 +438,7 @@ const APP = String.raw`
   // ---- refresh --------------------------------------------------------------------------------
   async function refreshAll() {
     $('status').textContent = 'loading…';
-    await Promise.all([guarded('activity-error', loadActivity), guarded('failures-error', () => loadFailures(true))]);
+    await Promise.all([guarded('health-error', loadHealth), guarded('activity-error', loadActivity), guarded('failures-error', () => loadFailures(true))]);
     if (state.principal) $('status').textContent = 'updated ' + new Date().toISOString().slice(11, 19) + ' UTC';
   }
   function setAutoRefresh(on) {

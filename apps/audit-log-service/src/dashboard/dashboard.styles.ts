@@ -93,4 +93,8 @@ table.diff td pre { max-height: 160px; padding: 4px; }
 table.diff td.op-added { color: var(--ok); }
 table.diff td.op-removed { color: var(--fail); }
 .absent { color: var(--muted); font-style: italic; }
+.state-quarantine-risk { color: #b3261e; font-weight: 600; }
+.state-warning { color: #8a5a00; font-weight: 600; }
+.state-healthy { color: #1e6b34; }
+.state-idle { color: #666; }
 `;

@@ -1,13 +1,13 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
-import { Topics, type GroupEvent, type RequestRecord, type UserEvent } from '@app/contracts';
+import { Topics, type GroupEvent, type RequestRecord, type TenantEvent, type UserEvent } from '@app/contracts';
 import { InboundMessage, NonRetryableError, RethrowRpcExceptionsFilter } from '@app/messaging';
 import { auditIngestMetricsOf, METRICS_REGISTRY, MetricsRegistry, type AuditIngestMetrics } from '@app/observability';
 import type { AuditIngestService } from './audit-ingest.service';
 
 export const AUDIT_INGEST = Symbol('AUDIT_INGEST');
 
-/** The audit log's three inputs: the gateway's request records and the user and group events. */
+/** The audit log's inputs: the gateway's request records and tenant events, the user and group events. */
 @Controller()
 @UseFilters(RethrowRpcExceptionsFilter)
 export class AuditIngestConsumer {
@@ -36,6 +36,11 @@ export class AuditIngestConsumer {
   @EventPattern(Topics.groupEvents, { batch: true })
   async onGroupEvents(messages: InboundMessage<GroupEvent>[]): Promise<void> {
     await this.onEvents(messages);
+  }
+
+  @EventPattern(Topics.tenantEvents, { batch: true })
+  async onTenantEvents(messages: InboundMessage<TenantEvent>[]): Promise<void> {
+    await refusedDataIsFinal(() => this.ingest.noteTenantEvents(messages.map((m) => m.value)));
   }
 
   private async onEvents(messages: InboundMessage<UserEvent | GroupEvent>[]): Promise<void> {

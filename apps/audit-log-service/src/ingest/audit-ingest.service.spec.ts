@@ -23,6 +23,7 @@ class FakeStore implements AuditStore {
       saveStates: async (states: readonly ResourceState[]) => states.forEach((s) => this.states.set(`${s.tenant_id}/${s.resource_type}/${s.resource_id}`, s)),
     } as never,
     tenants: { noteSeen: async (seen: Array<{ tenantId: string; at: Date }>) => void this.seen.push(...seen) } as never,
+    rollups: { add: async () => undefined } as never,
     claim: async (_consumer: string, ids: readonly string[]) => new Set(ids.filter((id) => !this.claimed.has(id) && this.claimed.add(id))),
   };
 

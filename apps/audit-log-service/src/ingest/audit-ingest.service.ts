@@ -1,4 +1,5 @@
-import type { AuditedResourceType, GroupEvent, MembershipChange, RequestRecord, ResourceChange, UserEvent } from '@app/contracts';
+import type { AuditedResourceType, GroupEvent, MembershipChange, RequestRecord, ResourceChange, TenantEvent, UserEvent } from '@app/contracts';
+import { rollupsOf } from '../domain/request-outcome';
 import { differencesBetween, differencesWithoutHistory } from '../domain/resource-diff';
 import type { AuditRepositories, AuditStore } from '../persistence/audit-store';
 import type { ChangeRow, ResourceKey, ResourceState } from '../persistence/change.repository';
@@ -47,7 +48,27 @@ export class AuditIngestService {
 
   /** What follows from newly stored requests, in their transaction. */
   private async afterRequestsStored(repos: AuditRepositories, inserted: readonly RequestRow[]): Promise<void> {
-    await repos.tenants.noteSeen(inserted.filter((r) => r.tenant_id !== null).map((r) => ({ tenantId: r.tenant_id!, at: new Date(r.received_at) })));
+    const ofTenants = inserted.filter((r) => r.tenant_id !== null);
+    await repos.rollups.add(
+      rollupsOf(ofTenants.map((r) => ({ tenantId: r.tenant_id!, receivedAt: r.received_at, status: r.status, latencyMs: r.latency_ms, scimType: r.scim_type }))),
+    );
+    await repos.tenants.noteSeen(
+      ofTenants.map((r) => ({ tenantId: r.tenant_id!, at: new Date(r.received_at), success: r.status < 400, unauthorized: r.status === 401 })),
+    );
+  }
+
+  /** The registry's name of each tenant, from the gateway's tenant events (keyed by tenant, so they come in order). */
+  async noteTenantEvents(events: readonly TenantEvent[]): Promise<void> {
+    const latest = new Map<string, TenantEvent>();
+    for (const e of events) {
+      const before = latest.get(e.data.tenant.id);
+      if (!before || before.time <= e.time) latest.set(e.data.tenant.id, e);
+    }
+    await this.store.transaction(async (repos) => {
+      for (const e of [...latest.values()].sort((a, b) => (a.data.tenant.id < b.data.tenant.id ? -1 : 1))) {
+        await repos.tenants.rename(e.data.tenant.id, e.data.tenant.name, new Date(e.time));
+      }
+    });
   }
 
   /** Returns how many events were new. Events of one resource must come in their order (they share a partition key). */

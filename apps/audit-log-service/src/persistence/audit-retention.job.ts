@@ -18,6 +18,8 @@ export class AuditRetentionJob {
     intervalMs: number,
     private readonly logger: ComponentLogger,
     private readonly now: () => Date = () => new Date(),
+    /** Deletes rows of the tables kept outside partitions (the rollups) older than the cut-off. */
+    private readonly pruneBefore: (cutoff: Date) => Promise<number> = async () => 0,
   ) {
     this.task = new PeriodicTask('audit retention', intervalMs, () => this.runOnce(), logger);
   }
@@ -38,6 +40,8 @@ export class AuditRetentionJob {
     await this.partitions.ensureAhead(now, PARTITION_DAYS_AHEAD);
     const dropped = await this.partitions.dropExpired(now, this.retentionDays);
     if (dropped.length > 0) this.logger.info('audit partitions past retention dropped', { dropped, retentionDays: this.retentionDays });
+    const pruned = await this.pruneBefore(new Date(now.getTime() - this.retentionDays * 86_400_000));
+    if (pruned > 0) this.logger.info('request rollups past retention deleted', { rows: pruned, retentionDays: this.retentionDays });
     return dropped;
   }
 }

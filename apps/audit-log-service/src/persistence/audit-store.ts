@@ -3,6 +3,7 @@ import { claimMessages } from '@app/messaging';
 import type { AuditPartitions, PartitionedTable } from './audit-partitions';
 import { ChangeRepository } from './change.repository';
 import { RequestRepository } from './request.repository';
+import { RollupRepository } from './rollup.repository';
 import { TenantRepository } from './tenant.repository';
 
 /** The repositories of one unit of work: all on one transaction, or all on the pool for reads. */
@@ -10,6 +11,7 @@ export interface AuditRepositories {
   requests: RequestRepository;
   changes: ChangeRepository;
   tenants: TenantRepository;
+  rollups: RollupRepository;
   /** Claims message ids for a consumer (processed_messages); returns those not claimed before. */
   claim(consumer: string, ids: readonly string[]): Promise<Set<string>>;
 }
@@ -29,6 +31,7 @@ function repositoriesOn(manager: EntityManager): AuditRepositories {
     requests: new RequestRepository(manager),
     changes: new ChangeRepository(manager),
     tenants: new TenantRepository(manager),
+    rollups: new RollupRepository(manager),
     claim: (consumer, ids) => claimMessages(manager, consumer, [...ids]),
   };
 }

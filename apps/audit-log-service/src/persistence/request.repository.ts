@@ -97,44 +97,6 @@ export class RequestRepository {
     );
     return rows.map(requestOf);
   }
-
-  /** Per tenant and bucket: requests, successes, latency percentiles and failures by scimType (or `status:NNN`). */
-  async bucketTotals(tenantIds: string[] | undefined, from: Date, to: Date, interval: string): Promise<BucketTotals[]> {
-    const where = new Where();
-    where.add('tenant_id IS NOT NULL');
-    where.add(`received_at >= ${where.param(from.toISOString())}`);
-    where.add(`received_at < ${where.param(to.toISOString())}`);
-    if (tenantIds) where.add(`tenant_id = ANY(${where.param(tenantIds)})`);
-    const bucketExpr = `date_bin(${where.param(interval)}::interval, received_at, TIMESTAMPTZ '2000-01-01T00:00:00Z')`;
-    const totals: Array<{ tenant_id: string; bucket_start: string; requests: string; successes: string; p50: number | null; p99: number | null }> = await this.db.query(
-      `SELECT tenant_id, ${exactTime(bucketExpr)} AS bucket_start, count(*) AS requests, count(*) FILTER (WHERE status < 400) AS successes,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) AS p99
-       FROM audit_requests ${where} GROUP BY 1, 2 ORDER BY 2, 1`,
-      where.params,
-    );
-    const failures: Array<{ tenant_id: string; bucket_start: string; kind: string; n: string }> = await this.db.query(
-      `SELECT tenant_id, ${exactTime(bucketExpr)} AS bucket_start, coalesce(scim_type, 'status:' || status) AS kind, count(*) AS n
-       FROM audit_requests ${where} AND status >= 400 GROUP BY 1, 2, 3`,
-      where.params,
-    );
-    const items = new Map<string, BucketTotals>();
-    for (const t of totals) {
-      items.set(`${t.tenant_id}|${t.bucket_start}`, {
-        tenantId: t.tenant_id,
-        bucketStart: t.bucket_start,
-        requests: Number(t.requests),
-        successes: Number(t.successes),
-        p50: t.p50 === null ? null : Number(t.p50),
-        p99: t.p99 === null ? null : Number(t.p99),
-        failuresByKind: {},
-      });
-    }
-    for (const f of failures) {
-      const item = items.get(`${f.tenant_id}|${f.bucket_start}`);
-      if (item) item.failuresByKind[f.kind] = Number(f.n);
-    }
-    return [...items.values()];
-  }
 }
 
 function requestOf(r: Omit<RequestRow, 'received_at'> & { received_at_exact: string }): AuditedRequest {
@@ -160,15 +122,4 @@ function requestOf(r: Omit<RequestRow, 'received_at'> & { received_at_exact: str
     responseBody: r.response_body,
     ignoredAttributes: r.ignored_attributes,
   };
-}
-
-/** One summary bucket's totals as the store counts them. */
-export interface BucketTotals {
-  tenantId: string;
-  bucketStart: string;
-  requests: number;
-  successes: number;
-  p50: number | null;
-  p99: number | null;
-  failuresByKind: Record<string, number>;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { AuditedChange, AuditedRequest, AuditedResource, AuditedTenant, AuditPage, AuditPrincipal, IssuedAuditCredential, ResourceHistory, SummaryPage } from '@app/contracts';
+import type { AuditedChange, AuditedRequest, AuditedResource, AuditedTenant, AuditPage, AuditPrincipal, IssuedAuditCredential, ResourceHistory, SummaryPage, TenantHealth } from '@app/contracts';
 import { AUDIT_CREDENTIALS, AuditAuthGuard, OpsOnly, principalOf } from '../auth/audit-auth.guard';
 import type { StoredCredential } from '../auth/audit-credential.repository';
 import type { AuditCredentialService } from '../auth/audit-credential.service';
@@ -56,6 +56,11 @@ export class AuditQueryController {
   @Get('summaries')
   summaries(@Req() request: FastifyRequest, @Query() q: Query): Promise<SummaryPage> {
     return this.query.summaries(principalOf(request), p.tenantIdParam(q.tenantId), p.bucket(q.bucket), p.instant(q.from, 'from'), p.instant(q.to, 'to'));
+  }
+
+  @Get('health')
+  health(@Req() request: FastifyRequest, @Query() q: Query): Promise<TenantHealth[]> {
+    return this.query.health(principalOf(request), p.tenantIdParam(q.tenantId));
   }
 
   @Get('tenants')

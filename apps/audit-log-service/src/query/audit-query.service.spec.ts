@@ -11,10 +11,10 @@ function service() {
   const repos = {
     requests: {
       find: async (filters: { tenantIds?: string[] }) => (asked.push(filters.tenantIds), []),
-      bucketTotals: async (tenantIds: string[] | undefined) => (asked.push(tenantIds), []),
     },
+    rollups: { totals: async (tenantIds: string[] | undefined) => (asked.push(tenantIds), []) },
   } as unknown as AuditRepositories;
-  return { asked, query: new AuditQueryService(repos, () => new Date('2026-11-23T12:00:00Z')) };
+  return { asked, query: new AuditQueryService(repos, undefined, () => new Date('2026-11-23T12:00:00Z')) };
 }
 
 async function codeOf(work: Promise<unknown>): Promise<AuditErrorCode | undefined> {

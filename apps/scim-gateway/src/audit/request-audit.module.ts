@@ -63,10 +63,8 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
           Topics.requestRecords,
           records.map((r) => ({ key: r.tenantId ?? 'unauthenticated', value: r, headers: { [Headers.correlationId]: r.correlationId } })),
         ),
-      resolveTenant: async (token) => {
-        const tenant = await credentials.authenticate(token);
-        return tenant ? { tenantId: tenant.id, tokenId: tenant.tokenId } : undefined;
-      },
+      // A revoked token still names its tenant, so a 401 answered to it counts in that tenant's health.
+      resolveTenant: (token) => credentials.ownerOf(token),
     });
   }
 
@@ -85,7 +83,14 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
       if (isAudited(request)) this.observe(request, undefined);
       done();
     });
+    // Authentication answers a 401 in an onRequest hook registered before this module's, so the
+    // marker above never ran for it: a SCIM request being answered is marked here at the latest.
+    const markAnswered = (request: FastifyRequest) => {
+      const audited = request as AuditedFastifyRequest;
+      if (audited[AUDIT_STARTED] === undefined && isUnderBasePath(request.url, basePath)) audited[AUDIT_STARTED] = performance.now();
+    };
     fastify.addHook('onSend', (request, _reply, payload, done) => {
+      markAnswered(request);
       if (isAudited(request)) {
         if (typeof payload === 'string') request[AUDIT_PAYLOAD] = payload;
         else if (Buffer.isBuffer(payload)) request[AUDIT_PAYLOAD] = payload.toString('utf8');
@@ -135,7 +140,8 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
         ignoredAttributes: correlation?.ignoredAttributes,
       },
       // A request refused before authentication (415, bad JSON) still names its tenant if its token is good.
-      bearerToken: credential?.kind === 'bearer' && status !== 401 ? credential.token : undefined,
+      // Held in memory only until the record is built, to find the tenant; never part of the record.
+      bearerToken: credential?.kind === 'bearer' ? credential.token : undefined,
     });
     request[AUDIT_PAYLOAD] = undefined;
   }

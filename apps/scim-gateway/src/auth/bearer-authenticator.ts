@@ -26,4 +26,15 @@ export class BearerAuthenticator {
     const tenant = await this.clients.tenantOfClient(verified.clientId);
     return tenant && tenant.id === verified.tenantId ? tenant : undefined;
   }
+
+  /**
+   * The tenant a credential names, for attributing a request in its audit record: a revoked
+   * static token still names its tenant (its 401s count in the tenant's health); an access token
+   * only while it is valid.
+   */
+  async ownerOf(bearer: string): Promise<{ tenantId: string; tokenId: string } | undefined> {
+    if (!looksLikeJwt(bearer)) return this.tokens.ownerOf(bearer);
+    const tenant = await this.authenticate(bearer);
+    return tenant ? { tenantId: tenant.id, tokenId: tenant.tokenId } : undefined;
+  }
 }

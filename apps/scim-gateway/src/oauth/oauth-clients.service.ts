@@ -110,7 +110,7 @@ export class OAuthClientsService {
   private async verdictFromStore(clientId: string): Promise<TokenVerdict> {
     const found = await this.clients.findWithTenantAcrossTenants(clientId);
     if (!found) return { accepted: false, reason: 'unknown' };
-    if (found.client.revokedAt !== null) return { accepted: false, reason: 'revoked' };
+    if (found.client.revokedAt !== null) return { accepted: false, reason: 'revoked', tenantId: found.tenant.id, tokenId: clientCredentialId(clientId) };
     const tenant = toTenant(found.tenant);
     return {
       accepted: true,

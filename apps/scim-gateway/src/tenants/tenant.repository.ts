@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Topics, type TenantEvent, type TenantEventType } from '@app/contracts';
+import { appendToOutbox } from '@app/messaging';
 import { GatewayError } from '../errors/gateway-error';
 import type { TenantRecord } from './tenant-records';
 
@@ -22,12 +25,16 @@ export class TenantRepository {
 
   /** Throws GatewayError(tenantNameTaken) when the name is in use: the unique index decides races. */
   async insert(name: string, profile: Record<string, unknown>): Promise<TenantRecord> {
-    const rows: TenantRow[] = await this.dataSource.query(
-      `INSERT INTO tenants (name, profile) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
-      [name, JSON.stringify(profile)],
-    );
-    if (!rows[0]) throw GatewayError.tenantNameTaken(name);
-    return toRecord(rows[0]);
+    return this.dataSource.transaction(async (tx) => {
+      const rows: TenantRow[] = await tx.query(
+        `INSERT INTO tenants (name, profile) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
+        [name, JSON.stringify(profile)],
+      );
+      if (!rows[0]) throw GatewayError.tenantNameTaken(name);
+      const record = toRecord(rows[0]);
+      await publishTenantEvent(tx, 'scim.tenant.created', record);
+      return record;
+    });
   }
 
   async listAll(): Promise<TenantRecord[]> {
@@ -41,12 +48,37 @@ export class TenantRepository {
   }
 
   async updateProfile(tenantId: string, profile: Record<string, unknown>): Promise<TenantRecord | undefined> {
-    const [rows]: [TenantRow[], number] = await this.dataSource.query(
-      `UPDATE tenants SET profile = $2::jsonb WHERE id = $1 RETURNING ${COLUMNS}`,
-      [tenantId, JSON.stringify(profile)],
-    );
-    return rows[0] ? toRecord(rows[0]) : undefined;
+    return this.dataSource.transaction(async (tx) => {
+      const [rows]: [TenantRow[], number] = await tx.query(`UPDATE tenants SET profile = $2::jsonb WHERE id = $1 RETURNING ${COLUMNS}`, [
+        tenantId,
+        JSON.stringify(profile),
+      ]);
+      if (!rows[0]) return undefined;
+      const record = toRecord(rows[0]);
+      await publishTenantEvent(tx, 'scim.tenant.updated', record);
+      return record;
+    });
   }
+}
+
+/**
+ * The registry's change as an event, in the same transaction (transactional outbox): no tenant
+ * without its event, no event without its tenant. Keyed by tenant id on a compacted topic.
+ * Carries the name, never the profile's secrets or tokens.
+ */
+async function publishTenantEvent(tx: EntityManager, type: TenantEventType, record: TenantRecord): Promise<void> {
+  const event: TenantEvent = {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: 'scim-gateway',
+    type,
+    subject: record.id,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    tenantid: record.id,
+    data: { tenant: { id: record.id, name: record.name, createdAt: new Date(record.createdAt).toISOString() } },
+  };
+  await appendToOutbox(tx, Topics.tenantEvents, [{ key: record.id, value: event, messageId: event.id }]);
 }
 
 function toRecord(row: TenantRow): TenantRecord {

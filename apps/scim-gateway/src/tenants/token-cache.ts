@@ -1,7 +1,11 @@
 import type { AuthenticatedTenant } from './authenticated-tenant';
 
 /** What a lookup of a token hash concluded. Rejections are cached too, so a bad token cannot make every request a query. */
-export type TokenVerdict = { accepted: true; tenant: AuthenticatedTenant } | { accepted: false; reason: 'unknown' | 'revoked' };
+export type TokenVerdict =
+  | { accepted: true; tenant: AuthenticatedTenant }
+  | { accepted: false; reason: 'unknown' }
+  /** A revoked token still names its tenant: a refused request is attributed to it in the audit log (tenant health). */
+  | { accepted: false; reason: 'revoked'; tenantId: string; tokenId: string };
 
 export interface TokenCacheOptions {
   /** How long a verdict is trusted; a revocation made by another instance takes effect within it. */
