@@ -40,7 +40,7 @@ describe("Microsoft's reference collection: endpoint names in any case, trailing
     expect(filtered.body.Resources[0].id).toBe(created.body.id);
 
     expect((await client.get(`/users/${created.body.id}/`)).body.id).toBe(created.body.id);
-    expect((await client.get('/serviceproviderconfig')).body.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig']);
+    expect((await client.get('/serviceproviderconfig')).body.schemas).toContain('urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig');
     expect((await client.get('/schemas/')).body.totalResults).toBeGreaterThanOrEqual(2);
     expect((await client.get('/resourcetypes/user')).body.id).toBe('User');
     const group = await client.post('/groups', { schemas: [GROUP_SCHEMA], displayName: uniqueId('g') });
@@ -171,5 +171,59 @@ describe('OAuth 2.0 client credentials (RFC 6749 §4.4) as a second way in', () 
       body: 'userName=x',
     });
     expect(form.status).toBe(415);
+  });
+});
+
+describe('per-tenant RFC strictness (connector profile `strictness`)', () => {
+  it("answers the UnboundID SDK's probes with RFC 7644's errors under rfc7644, and Entra's meaning by default", async () => {
+    const strict = await stack.tenant({ strictness: 'rfc7644' });
+    const entra = client;
+    const spc = await strict.get('/ServiceProviderConfig');
+    expect(spc.body['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({ strictness: 'rfc7644', unknownAttributes: 'strict' });
+    expect((await entra.get('/ServiceProviderConfig')).body['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({ strictness: 'entra' });
+
+    const strictUser = (await strict.post('/Users', entraUser())).body.id as string;
+    const entraUserId = (await entra.post('/Users', entraUser())).body.id as string;
+    const noTarget = patchOp({ op: 'replace', path: 'emails[type eq "nosuch"].value', value: 'x@example.com' });
+
+    // RFC 7644 §3.5.2.3: a filtered replace that matches nothing is noTarget ...
+    expectScimError(await strict.patch(`/Users/${strictUser}`, noTarget), 400, 'noTarget');
+    // ... while Entra means "add" by it.
+    const appended = await entra.patch(`/Users/${entraUserId}`, noTarget);
+    expect(appended.status).toBe(200);
+    expect(appended.body.emails).toContainEqual({ type: 'nosuch', value: 'x@example.com' });
+
+    // A filtered remove that matches nothing: noTarget, or Entra's idempotent no-op.
+    const removeNothing = patchOp({ op: 'remove', path: 'emails[type eq "home"]' });
+    expectScimError(await strict.patch(`/Users/${strictUser}`, removeNothing), 400, 'noTarget');
+    expect((await entra.patch(`/Users/${entraUserId}`, removeNothing)).status).toBe(200);
+
+    // An undefined path: invalidPath, or 200 unchanged.
+    const undefinedPath = patchOp({ op: 'replace', path: 'favouriteColour', value: 'green' });
+    expectScimError(await strict.patch(`/Users/${strictUser}`, undefinedPath), 400, 'invalidPath');
+    const unchanged = await entra.patch(`/Users/${entraUserId}`, undefinedPath);
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.body.favouriteColour).toBeUndefined();
+
+    // Unknown attributes on create, and Entra's "False" string.
+    expectScimError(await strict.post('/Users', { ...entraUser(), favouriteColour: 'green' }), 400);
+    expectScimError(await strict.patch(`/Users/${strictUser}`, patchOp({ op: 'replace', path: 'active', value: 'False' })), 400, 'invalidValue');
+    expect((await strict.patch(`/Users/${strictUser}`, patchOp({ op: 'replace', path: 'active', value: false }))).body.active).toBe(false);
+  });
+});
+
+describe("a user's deletion and its groups", () => {
+  it('answers the 204 only once no group lists the user any more', async () => {
+    for (let run = 0; run < 4; run++) {
+      const [a, b] = [(await client.post('/Users', entraUser())).body.id as string, (await client.post('/Users', entraUser())).body.id as string];
+      const group = await client.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: uniqueId('g'), members: [{ value: a }, { value: b }] });
+      expect(group.status).toBe(201);
+      expect((await client.delete(`/Users/${a}`)).status).toBe(204);
+      const read = await client.get(`/Groups/${group.body.id}`);
+      expect((read.body.members as Array<{ value: string }>).map((m) => m.value)).toEqual([b]);
+      expect((await client.get(`/Groups?filter=${encodeURIComponent(`members[value eq "${a}"]`)}`)).body.totalResults).toBe(0);
+      // The group's version moved with its membership, so a cached copy is not current any more.
+      expect(read.headers.get('etag')).not.toBe(group.headers.get('etag'));
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface CommandEnvelope<TType extends string = string, TPayload = Recor
 }
 
 export type UserCommandType = 'user.create' | 'user.replace' | 'user.patch' | 'user.delete';
-export type GroupCommandType = 'group.create' | 'group.replace' | 'group.patch' | 'group.delete';
+export type GroupCommandType = 'group.create' | 'group.replace' | 'group.patch' | 'group.delete' | 'group.member-deleted';
 
 /** Any user command on the wire; see user-commands.ts for the payload of each type. */
 export type UserCommand = CommandEnvelope<UserCommandType>;

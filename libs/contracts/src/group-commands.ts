@@ -1,5 +1,5 @@
 import type { CommandEnvelope } from './commands';
-import type { PatchOperationJson, ResourceJson } from './user-commands';
+import type { PatchOperationJson, ResourceJson, Strictness } from './user-commands';
 
 /**
  * Group commands (scim.group-commands.v1) and the group-membership-service's internal query API.
@@ -12,6 +12,8 @@ export interface GroupScope {
    * changes only groups it created ("managed"); groups the application owns stay invisible.
    */
   managedOnly: boolean;
+  /** The tenant's RFC strictness (absent: `entra`); see SchemaProfile.strictness. */
+  strictness?: Strictness;
 }
 
 export interface CreateGroupPayload {
@@ -42,11 +44,21 @@ export interface DeleteGroupPayload {
   ifMatch?: string;
 }
 
+/**
+ * A user of the tenant was deleted (the user-service decided it): it leaves every group now, so
+ * the gateway answers the DELETE's 204 only once no group lists it (docs/scim.md). The same
+ * cleanup runs again, finding nothing, when the user's scim.user.deleted event arrives.
+ */
+export interface MemberDeletedPayload {
+  userId: string;
+}
+
 export type CreateGroupCommand = CommandEnvelope<'group.create', CreateGroupPayload>;
 export type ReplaceGroupCommand = CommandEnvelope<'group.replace', ReplaceGroupPayload>;
 export type PatchGroupCommand = CommandEnvelope<'group.patch', PatchGroupPayload>;
 export type DeleteGroupCommand = CommandEnvelope<'group.delete', DeleteGroupPayload>;
-export type GroupCommandOf = CreateGroupCommand | ReplaceGroupCommand | PatchGroupCommand | DeleteGroupCommand;
+export type MemberDeletedCommand = CommandEnvelope<'group.member-deleted', MemberDeletedPayload>;
+export type GroupCommandOf = CreateGroupCommand | ReplaceGroupCommand | PatchGroupCommand | DeleteGroupCommand | MemberDeletedCommand;
 
 /** Paths of the group-membership-service's internal query API, relative to its base URL. */
 export const GroupQueryRoutes = {

@@ -11,7 +11,16 @@ export interface SchemaProfile {
   mutabilityOverrides: Record<string, 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly'>;
   /** `ignore`: unknown attributes are dropped and reported; `strict`: refused with 400. */
   unknownAttributes: 'ignore' | 'strict';
+  /**
+   * `entra` (absent: the same): Microsoft Entra's dialect is accepted ("True" strings, a filtered
+   * replace matching nothing adds an entry, a filtered remove matching nothing is a no-op).
+   * `rfc7644`: RFC 7644 as written (400 invalidValue, noTarget).
+   */
+  strictness?: Strictness;
 }
+
+/** A tenant's RFC strictness (connector profile `strictness`). */
+export type Strictness = 'entra' | 'rfc7644';
 
 /** A SCIM resource as JSON. */
 export type ResourceJson = Record<string, unknown>;

@@ -13,7 +13,7 @@
  * per group).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import type { CommandReply, CreateGroupPayload, DeleteGroupPayload, GroupCommand, GroupScope, PatchGroupPayload, ReplaceGroupPayload } from '@app/contracts';
+import type { CommandReply, CreateGroupPayload, DeleteGroupPayload, GroupCommand, MemberDeletedPayload, GroupScope, PatchGroupPayload, ReplaceGroupPayload } from '@app/contracts';
 import { applyPatch, SchemaRegistry, ScimError, validateResource, type JsonObject, type PatchOperationInput, type SchemaContext } from '@app/scim';
 import { GroupChange } from './group-events';
 import type { GroupCommandTransaction } from './group-command-store';
@@ -50,6 +50,8 @@ export class GroupDecider {
           return await this.patch(command.tenantId, command.payload as unknown as Partial<PatchGroupPayload>, tx, clock);
         case 'group.delete':
           return await this.delete(command.tenantId, command.payload as unknown as Partial<DeleteGroupPayload>, tx);
+        case 'group.member-deleted':
+          return await this.memberDeleted(command.tenantId, command.payload as unknown as Partial<MemberDeletedPayload>, tx, clock);
         default:
           throw new ScimError(400, 'invalidSyntax', `Unknown command type '${String(command.type)}'`);
       }
@@ -94,7 +96,9 @@ export class GroupDecider {
     const { memberOps, otherOps } = splitMembersPatch(payload.operations);
     let content = existing.resource;
     if (otherOps.length > 0) {
-      const patched = applyPatch(withoutMeta(existing.resource), otherOps as PatchOperationInput[], this.context);
+      const patched = applyPatch(withoutMeta(existing.resource), otherOps as PatchOperationInput[], this.context, {
+        entraCompat: payload.scope?.strictness !== 'rfc7644',
+      });
       if (patched.unknownAttributes.length > 0) throw new ScimError(400, 'invalidPath', `Unknown attribute(s): ${patched.unknownAttributes.join(', ')}`);
       content = patched.resource;
       if (typeof content.displayName !== 'string' || content.displayName === '') throw new ScimError(400, 'invalidValue', "Attribute 'displayName' is required and cannot be removed");
@@ -108,6 +112,19 @@ export class GroupDecider {
     // Memberships go with the group (ON DELETE CASCADE); scim.group.deleted implies them ended.
     await tx.deleteGroup(tenantId, existing.id);
     return { reply: { status: 204 }, changes: [{ type: 'scim.group.deleted', tenantId, groupId: existing.id, resource: existing.resource, changedAttributes: [] }] };
+  }
+
+  /**
+   * A deleted user leaves every group at once (the gateway waits for this before its 204), in
+   * the same statements and lock order as the user-deleted event's cleanup, which later finds
+   * nothing left to do. Recorded as deleted, so no later command can add it back.
+   */
+  private async memberDeleted(tenantId: string, payload: Partial<MemberDeletedPayload>, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
+    const userId = payload.userId;
+    if (typeof userId !== 'string' || !isUuid(userId)) throw new ScimError(400, 'invalidValue', `'${String(userId)}' is not a user id`);
+    await tx.upsertKnownUser(tenantId, userId, undefined, true);
+    const groups = await tx.removeUserFromAllGroups(tenantId, userId, clock.now);
+    return { reply: { status: 204 }, changes: groups.map((groupId) => ({ type: 'scim.membership.removed' as const, tenantId, groupId, memberIds: [userId] })) };
   }
 
   /** Applies attribute changes and member operations; a new version only when something changed. */

@@ -21,8 +21,8 @@ export class DiscoveryController {
   ) {}
 
   @Get('ServiceProviderConfig')
-  serviceProviderConfig(@Req() request: FastifyRequest): JsonObject {
-    return this.discovery.serviceProviderConfig(scimBaseUrl(request, this.edge));
+  serviceProviderConfig(@CurrentTenant() tenant: AuthenticatedTenant, @Req() request: FastifyRequest): JsonObject {
+    return this.discovery.serviceProviderConfig(scimBaseUrl(request, this.edge), tenant);
   }
 
   @Get('Schemas')

@@ -16,7 +16,7 @@ describe('DiscoveryService', () => {
 
   it('publishes what is implemented (RFC 7643 §5)', () => {
     expect(service.serviceProviderConfig(base)).toMatchObject({
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig', 'urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig'],
       patch: { supported: true },
       bulk: { supported: false },
       filter: { supported: true, maxResults: 150 },
@@ -26,6 +26,12 @@ describe('DiscoveryService', () => {
       authenticationSchemes: [expect.objectContaining({ type: 'oauthbearertoken', primary: true })],
       meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
     });
+  });
+
+  it("shows the tenant's RFC strictness in a ServiceProviderConfig extension", () => {
+    const strict = { profile: parseConnectorProfile({ strictness: 'rfc7644' }) };
+    expect(service.serviceProviderConfig(base, strict)['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({ strictness: 'rfc7644', unknownAttributes: 'strict' });
+    expect(service.serviceProviderConfig(base, fuze)['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({ strictness: 'entra', unknownAttributes: 'ignore' });
   });
 
   it('lists the client credentials grant beside the static bearer token when a token endpoint is configured', () => {

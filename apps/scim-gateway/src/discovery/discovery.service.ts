@@ -19,6 +19,11 @@ import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import { SCIM_DISCOVERY_OPTIONS, type ScimDiscoveryOptions } from './discovery.options';
 
 export const SERVICE_PROVIDER_CONFIG_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+/**
+ * What RFC 7643 §5 has no attribute for but a client must know (RFC 7643 §3.3 extension): the
+ * tenant's RFC strictness and how unknown attributes are treated.
+ */
+export const PROVIDER_PROFILE_EXTENSION = 'urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig';
 
 type DiscoveryTenant = Pick<AuthenticatedTenant, 'profile'>;
 
@@ -28,10 +33,11 @@ export class DiscoveryService {
 
   constructor(@Inject(SCIM_DISCOVERY_OPTIONS) private readonly options: ScimDiscoveryOptions) {}
 
-  /** RFC 7643 §5: what the SCIM endpoints support, as implemented by the gateway. */
-  serviceProviderConfig(baseUrl: string): JsonObject {
+  /** RFC 7643 §5: what the SCIM endpoints support, as implemented by the gateway, for this tenant. */
+  serviceProviderConfig(baseUrl: string, tenant?: DiscoveryTenant): JsonObject {
+    const strictness = tenant?.profile.strictness ?? 'entra';
     return {
-      schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
+      schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA, PROVIDER_PROFILE_EXTENSION],
       ...(this.options.documentationUri ? { documentationUri: this.options.documentationUri } : {}),
       patch: { supported: true },
       bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
@@ -59,6 +65,14 @@ export class DiscoveryService {
             ]
           : []),
       ],
+      [PROVIDER_PROFILE_EXTENSION]: {
+        strictness,
+        description:
+          strictness === 'rfc7644'
+            ? 'RFC 7644 as written: noTarget for a filtered PATCH that matches nothing, invalidPath for a path outside the schemas, unknown attributes refused'
+            : 'Microsoft Entra compatible: a filtered replace matching nothing adds the entry, a filtered remove matching nothing is a no-op, "True"/"False" strings are booleans',
+        unknownAttributes: strictness === 'rfc7644' ? 'strict' : (tenant?.profile.unknownAttributes ?? 'ignore'),
+      },
       meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
     };
   }

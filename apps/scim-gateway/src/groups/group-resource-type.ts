@@ -22,8 +22,8 @@ export function groupResourceType(queries: Pick<GroupQueryClient, 'byId' | 'quer
     endpoint: 'Groups',
     topic: Topics.groupCommands,
     schemaContext: () => context,
-    validate: (_tenant, body, mode) => {
-      const validated = validateResource(withoutEntraGroupSchema(body), context, { mode });
+    validate: (tenant, body, mode) => {
+      const validated = validateResource(withoutEntraGroupSchema(body), context, { mode, entraCompat: tenant.profile.strictness !== 'rfc7644' });
       refuseNestedGroups(validated.resource);
       return validated;
     },
@@ -64,7 +64,7 @@ export function appOwnedGroupCommand(resource: ResourceJson): CommandOf<typeof T
 }
 
 export function scopeOf(tenant: Pick<ResourceTenant, 'profile'>): GroupScope {
-  return { managedOnly: tenant.profile.managedResources === true };
+  return { managedOnly: tenant.profile.managedResources === true, strictness: tenant.profile.strictness ?? 'entra' };
 }
 
 /** Genesys: groups exist in the application and are matched by displayName, never created or deleted. */

@@ -65,7 +65,9 @@ export class ResourcePipeline<T extends CommandTopic> {
   }
 
   async delete(tenant: ResourceTenant, id: string, ifMatch: string | undefined): Promise<ScimAnswer> {
-    return this.decide(tenant, this.type.commands.delete(tenant, id, ifMatch), '');
+    const answer = await this.decide(tenant, this.type.commands.delete(tenant, id, ifMatch), '');
+    if (answer.status === 204 && this.type.afterDelete) await this.type.afterDelete(tenant, id);
+    return answer;
   }
 
   async get(tenant: ResourceTenant, id: string, params: QueryParams, baseUrl: string): Promise<ScimAnswer> {

@@ -57,6 +57,11 @@ export interface ScimResourceType<T extends CommandTopic> {
   readonly reader: ResourceReader;
   /** References inside the resource that only the gateway can make absolute (Group members' $ref). */
   withReferences?(resource: JsonObject, baseUrl: string): JsonObject;
+  /**
+   * What must also have happened before a DELETE's 204 is sent (a deleted User leaves its
+   * groups); it throws like a decision (503 when late), the deletion itself stands.
+   */
+  afterDelete?(tenant: ResourceTenant, id: string): Promise<void>;
   /** Attributes another service owns, filled for a page of resources (User.groups). */
   withAttributesFromElsewhere?(tenant: ResourceTenant, resources: JsonObject[], query: ListQuery, baseUrl: string): Promise<JsonObject[]>;
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
+import type { Topics } from '@app/contracts';
 import { TopicNames, TypedProducer } from '@app/messaging';
 import { JsonLogger, READINESS_CHECKS, type ReadinessCheck } from '@app/observability';
 import { KAFKA, LOGGER, TOPIC_NAMES, TYPED_PRODUCER } from '@app/runtime';
@@ -13,6 +14,7 @@ import { UserQueryClient } from '../users/user-query.client';
 import { userResourceType } from '../users/user-resource-type';
 import { scimResourceController } from './resource.controller';
 import { ResourcePipeline, type ResourcePipelineOptions } from './resource-pipeline';
+import type { ResourceTenant } from './resource-type';
 
 /** Options of the gateway's SCIM resource endpoints (/Users, /Groups). */
 export interface ScimResourcesOptions extends ResourcePipelineOptions {
@@ -67,14 +69,22 @@ export class ScimResourcesModule {
         },
         CommandBusLifecycle,
         {
-          provide: USERS_PIPELINE,
-          inject: [CommandBus, LOGGER],
-          useFactory: (bus: CommandBus, logger: JsonLogger) => new ResourcePipeline(userResourceType(userQueries, userGroups), bus, options, logger.child('users')),
-        },
-        {
           provide: GROUPS_PIPELINE,
           inject: [CommandBus, LOGGER],
           useFactory: (bus: CommandBus, logger: JsonLogger) => new ResourcePipeline(groupResourceType(groupQueries), bus, options, logger.child('groups')),
+        },
+        {
+          provide: USERS_PIPELINE,
+          inject: [CommandBus, LOGGER, GROUPS_PIPELINE],
+          useFactory: (bus: CommandBus, logger: JsonLogger, groups: ResourcePipeline<typeof Topics.groupCommands>) => {
+            // Where groups are deployed, a deleted user leaves them through the group service's own command.
+            const leaveGroups = options.userGroupsAttribute
+              ? async (tenant: Pick<ResourceTenant, 'id'>, userId: string) => {
+                  await groups.decide(tenant, { type: 'group.member-deleted', payload: { userId } }, '');
+                }
+              : undefined;
+            return new ResourcePipeline(userResourceType(userQueries, userGroups, leaveGroups), bus, options, logger.child('users'));
+          },
         },
       ],
       exports: [GROUPS_PIPELINE],

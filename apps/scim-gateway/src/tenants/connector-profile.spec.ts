@@ -19,6 +19,7 @@ describe('connector profile', () => {
       userExtensions: [ENTERPRISE_USER_SCHEMA],
       mutabilityOverrides: {},
       unknownAttributes: 'ignore',
+      strictness: 'entra',
       groups: { mode: 'full' },
       managedResources: false,
     });
@@ -78,6 +79,13 @@ describe('connector profile', () => {
       extensions: [GENESYS_USER_SCHEMA],
       mutabilityOverrides: { entitlements: 'immutable' },
       unknownAttributes: 'strict',
+      strictness: 'entra',
     });
+    // RFC 7644 as written refuses unknown attributes whatever unknownAttributes says.
+    expect(schemaProfileOf({ profile: parseConnectorProfile({ strictness: 'rfc7644' }) })).toMatchObject({ unknownAttributes: 'strict', strictness: 'rfc7644' });
+  });
+
+  it('refuses an unknown strictness', () => {
+    expect(problemsOf({ strictness: 'lenient' }).join('\n')).toMatch(/strictness: must be one of the following values: entra, rfc7644/);
   });
 });

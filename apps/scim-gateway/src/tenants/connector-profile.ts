@@ -31,6 +31,9 @@ import { GatewayError } from '../errors/gateway-error';
 export const MUTABILITIES = ['readOnly', 'readWrite', 'immutable', 'writeOnly'] as const;
 export const UNKNOWN_ATTRIBUTE_POLICIES = ['ignore', 'strict'] as const;
 export type UnknownAttributePolicy = (typeof UNKNOWN_ATTRIBUTE_POLICIES)[number];
+export const STRICTNESS_LEVELS = ['entra', 'rfc7644'] as const;
+export type StrictnessLevel = (typeof STRICTNESS_LEVELS)[number];
+
 export const GROUP_MODES = ['full', 'update-only'] as const;
 export type GroupMode = (typeof GROUP_MODES)[number];
 
@@ -74,6 +77,17 @@ export class ConnectorProfile {
   /** `ignore`: attributes outside the schemas are dropped and reported; `strict`: 400. */
   @IsIn(UNKNOWN_ATTRIBUTE_POLICIES)
   unknownAttributes: UnknownAttributePolicy = 'ignore';
+
+  /**
+   * `entra` (default): what Microsoft Entra sends is accepted as it means it ("False" strings, a
+   * filtered replace that matches nothing adds the entry, a filtered remove that matches nothing
+   * and an undefined PATCH path are no-ops). `rfc7644`: RFC 7644 as written for other clients —
+   * 400 noTarget (§3.5.2.2, §3.5.2.3), invalidPath for a path outside the schemas (§3.5.2),
+   * invalidValue for a wrong JSON type, and unknown attributes refused whatever
+   * `unknownAttributes` says. Published in /ServiceProviderConfig.
+   */
+  @IsIn(STRICTNESS_LEVELS)
+  strictness: StrictnessLevel = 'entra';
 
   /** Absent: the gateway's default limit applies. */
   @IsOptional()

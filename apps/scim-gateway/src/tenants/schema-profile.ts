@@ -10,6 +10,8 @@ export function schemaProfileOf(tenant: { profile: ConnectorProfile }): SchemaPr
   return {
     extensions: [...profile.userExtensions],
     mutabilityOverrides: { ...profile.mutabilityOverrides },
-    unknownAttributes: profile.unknownAttributes,
+    // RFC 7644 as written refuses what the schemas do not define (§3.3, §3.5.2: invalidPath).
+    unknownAttributes: profile.strictness === 'rfc7644' ? 'strict' : profile.unknownAttributes,
+    strictness: profile.strictness,
   };
 }

@@ -1,7 +1,7 @@
 import { Topics } from '@app/contracts';
 import { UserSchemaContexts, validateResource } from '@app/scim';
 import type { UserGroups } from '../groups/user-groups';
-import type { ScimResourceType } from '../resources/resource-type';
+import type { ResourceTenant, ScimResourceType } from '../resources/resource-type';
 import { UserQueryClient } from './user-query.client';
 
 /**
@@ -10,7 +10,11 @@ import { UserQueryClient } from './user-query.client';
  * says, decided by the user-service, and `groups` filled from the group-membership-service when
  * that is wired.
  */
-export function userResourceType(queries: Pick<UserQueryClient, 'byId' | 'query'>, userGroups: Pick<UserGroups, 'fill'> | null): ScimResourceType<typeof Topics.userCommands> {
+export function userResourceType(
+  queries: Pick<UserQueryClient, 'byId' | 'query'>,
+  userGroups: Pick<UserGroups, 'fill'> | null,
+  leaveGroups?: (tenant: ResourceTenant, userId: string) => Promise<void>,
+): ScimResourceType<typeof Topics.userCommands> {
   const contexts = new UserSchemaContexts();
   const ifMatchOf = (ifMatch?: string) => (ifMatch ? { ifMatch } : {});
   return {
@@ -18,7 +22,7 @@ export function userResourceType(queries: Pick<UserQueryClient, 'byId' | 'query'
     endpoint: 'Users',
     topic: Topics.userCommands,
     schemaContext: (tenant) => contexts.of(tenant.schemaProfile),
-    validate: (tenant, body, mode) => validateResource(body, contexts.of(tenant.schemaProfile), { mode }),
+    validate: (tenant, body, mode) => validateResource(body, contexts.of(tenant.schemaProfile), { mode, entraCompat: tenant.schemaProfile.strictness !== 'rfc7644' }),
     unknownAttributes: (tenant) => tenant.schemaProfile.unknownAttributes,
     commands: {
       create: (tenant, resource) => ({ type: 'user.create', payload: { profile: tenant.schemaProfile, resource } }),
@@ -30,6 +34,8 @@ export function userResourceType(queries: Pick<UserQueryClient, 'byId' | 'query'
       byId: (tenant, id) => queries.byId(tenant.id, id),
       page: (tenant, request) => queries.query(tenant.id, { profile: tenant.schemaProfile, ...request }),
     },
+    // A deleted user is in no group by the time the client gets its 204 (docs/scim.md).
+    ...(leaveGroups ? { afterDelete: leaveGroups } : {}),
     // User.groups (read-only, RFC 7643 §4.1.2) from the group-membership-service, when it is wired.
     withAttributesFromElsewhere: userGroups ? (tenant, users, query, baseUrl) => userGroups.fill(tenant, users, query, baseUrl) : undefined,
   };

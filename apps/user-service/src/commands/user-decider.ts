@@ -75,7 +75,7 @@ export class UserDecider {
   private async create(tenantId: string, payload: Partial<CreateUserPayload>, state: BatchState, clock: DecisionClock): Promise<Decision> {
     const profile = requireProfile(payload.profile);
     const context = this.contexts.of(profile);
-    const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'create' });
+    const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'create', entraCompat: entraCompat(profile) });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, validated.unknownAttributes, 'invalidSyntax');
     const content = withoutWriteOnly(validated.resource, context);
     checkIndexedLengths(content);
@@ -104,7 +104,7 @@ export class UserDecider {
     const profile = requireProfile(payload.profile);
     const context = this.contexts.of(profile);
     // §3.5.1: immutable attributes must keep their value; readOnly ones in the body are ignored.
-    const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'replace', existing: existing.resource });
+    const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'replace', existing: existing.resource, entraCompat: entraCompat(profile) });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, validated.unknownAttributes, 'invalidSyntax');
     const content = withoutWriteOnly(keepReadOnly(validated.resource, existing.resource, context), context);
     return { ...(await this.update(existing, content, context, state, clock)), ignoredAttributes };
@@ -118,7 +118,7 @@ export class UserDecider {
       throw new ScimError(400, 'invalidSyntax', 'PATCH needs a non-empty list of operations');
     }
     // §3.5.2: all operations apply or none; applyPatch throws on the first that cannot.
-    const patched = applyPatch(existing.resource, payload.operations as PatchOperationInput[], context);
+    const patched = applyPatch(existing.resource, payload.operations as PatchOperationInput[], context, { entraCompat: entraCompat(profile) });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, patched.unknownAttributes, 'invalidPath');
     const content = withoutWriteOnly(patched.resource, context);
     const missing = missingRequired(content, context);
@@ -177,6 +177,11 @@ function activeTransition(before: JsonObject, after: JsonObject): UserEventType 
   if (before.active !== false && after.active === false) return 'scim.user.deactivated';
   if (before.active === false && after.active === true) return 'scim.user.reactivated';
   return 'scim.user.updated';
+}
+
+/** Entra's dialect unless the tenant chose RFC 7644 as written (connector profile `strictness`). */
+function entraCompat(profile: SchemaProfile): boolean {
+  return profile.strictness !== 'rfc7644';
 }
 
 function refuseUnknownWhenStrict(profile: SchemaProfile, unknown: string[], scimType: ScimErrorType): string[] {
