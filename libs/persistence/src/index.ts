@@ -5,3 +5,4 @@ export * from './database.health';
 export * from './postgres-server';
 export * from './typeorm-json-logger';
 export * from './data-errors';
+export * from './schema-snapshot';
