@@ -227,3 +227,34 @@ describe("a user's deletion and its groups", () => {
     }
   });
 });
+
+describe('attributes / excludedAttributes on every answer that returns a resource (RFC 7644 §3.9)', () => {
+  it('projects what POST, PUT and PATCH return, keeping id and Location', async () => {
+    const body = entraUser();
+    const created = await client.post('/Users?attributes=userName', body);
+    expect(created.status).toBe(201);
+    expect(created.body.userName).toBe(body.userName);
+    expect(created.body.id).toEqual(expect.any(String));
+    expect(created.body.emails).toBeUndefined();
+    expect(created.body.name).toBeUndefined();
+    expect(created.headers.get('location')).toBe(`${client.tenant.scimUrl}/Users/${created.body.id}`);
+    const id = created.body.id as string;
+
+    const replaced = await client.put(`/Users/${id}?excludedAttributes=emails,name`, { ...body, displayName: 'Replaced' });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id, userName: body.userName, displayName: 'Replaced' });
+    expect(replaced.body.emails).toBeUndefined();
+    expect(replaced.body.name).toBeUndefined();
+
+    const patched = await client.patch(`/Users/${id}?attributes=displayName`, patchOp({ op: 'replace', path: 'displayName', value: 'Patched' }));
+    expect(patched.status).toBe(200);
+    expect(patched.body.displayName).toBe('Patched');
+    expect(patched.body.emails).toBeUndefined(); // userName and id are returned "always"
+    expect(patched.body.userName).toBe(body.userName);
+
+    const group = await client.post('/Groups?excludedAttributes=members', { schemas: [GROUP_SCHEMA], displayName: uniqueId('g'), members: [{ value: id }] });
+    expect(group.status).toBe(201);
+    expect(group.body.members).toBeUndefined();
+    expect(group.body.displayName).toEqual(expect.any(String));
+  });
+});

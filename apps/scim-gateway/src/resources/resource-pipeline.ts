@@ -5,6 +5,7 @@ import {
   JsonObject,
   ListQuery,
   ListResponse,
+  parseAttributeList,
   parseListQuery,
   parsePatchRequest,
   projectResource,
@@ -44,9 +45,10 @@ export class ResourcePipeline<T extends CommandTopic> {
     private readonly log: ComponentLogger,
   ) {}
 
-  async create(tenant: ResourceTenant, body: unknown, baseUrl: string): Promise<ScimAnswer> {
+  async create(tenant: ResourceTenant, body: unknown, baseUrl: string, params: QueryParams = {}): Promise<ScimAnswer> {
+    const projection = writeProjection(params);
     const resource = this.validated(tenant, body, 'create');
-    return this.decide(tenant, this.type.commands.create(tenant, resource), baseUrl);
+    return this.projected(tenant, await this.decide(tenant, this.type.commands.create(tenant, resource), baseUrl), projection);
   }
 
   /** A create whose command is not the resource type's own (the admin API's application-owned groups). */
@@ -54,14 +56,16 @@ export class ResourcePipeline<T extends CommandTopic> {
     return this.decide(tenant, command(this.validated(tenant, body, 'create')), baseUrl);
   }
 
-  async replace(tenant: ResourceTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<ScimAnswer> {
+  async replace(tenant: ResourceTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, params: QueryParams = {}): Promise<ScimAnswer> {
+    const projection = writeProjection(params);
     const resource = this.validated(tenant, body, 'replace');
-    return this.decide(tenant, this.type.commands.replace(tenant, id, resource, ifMatch), baseUrl);
+    return this.projected(tenant, await this.decide(tenant, this.type.commands.replace(tenant, id, resource, ifMatch), baseUrl), projection);
   }
 
-  async patch(tenant: ResourceTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string): Promise<ScimAnswer> {
+  async patch(tenant: ResourceTenant, id: string, body: unknown, ifMatch: string | undefined, baseUrl: string, params: QueryParams = {}): Promise<ScimAnswer> {
+    const projection = writeProjection(params);
     const operations = parsePatchRequest(body); // syntax and Entra's op spelling; paths are resolved by the owner
-    return this.decide(tenant, this.type.commands.patch(tenant, id, operations, ifMatch), baseUrl);
+    return this.projected(tenant, await this.decide(tenant, this.type.commands.patch(tenant, id, operations, ifMatch), baseUrl), projection);
   }
 
   async delete(tenant: ResourceTenant, id: string, ifMatch: string | undefined): Promise<ScimAnswer> {
@@ -109,7 +113,15 @@ export class ResourcePipeline<T extends CommandTopic> {
     }
     const etag = reply.version;
     if (!reply.body || reply.status === 204) return { status: reply.status, ...(etag ? { etag } : {}) };
-    return { status: reply.status, body: this.located({ resource: reply.body, version: etag ?? '' }, baseUrl), ...(etag ? { etag } : {}) };
+    const body = this.located({ resource: reply.body, version: etag ?? '' }, baseUrl);
+    const location = (body.meta as JsonObject | undefined)?.location;
+    return { status: reply.status, body, ...(etag ? { etag } : {}), ...(reply.status === 201 && typeof location === 'string' ? { location } : {}) };
+  }
+
+  /** RFC 7644 §3.9: attributes / excludedAttributes shape the resource a POST, PUT or PATCH returns too. */
+  private projected(tenant: ResourceTenant, answer: ScimAnswer, projection: Pick<ListQuery, 'attributes' | 'excludedAttributes'>): ScimAnswer {
+    if (!answer.body || (projection.attributes.length === 0 && projection.excludedAttributes.length === 0)) return answer;
+    return { ...answer, body: projectResource(answer.body, this.type.schemaContext(tenant), projection) };
   }
 
   private validated(tenant: ResourceTenant, body: unknown, mode: 'create' | 'replace'): ResourceJson {
@@ -139,6 +151,11 @@ export class ResourcePipeline<T extends CommandTopic> {
   private pageOptions() {
     return { defaultCount: this.options.defaultPageSize, maxCount: this.options.maxPageSize };
   }
+}
+
+/** The projection parameters of a write (its other query parameters mean nothing to it). */
+function writeProjection(params: QueryParams): Pick<ListQuery, 'attributes' | 'excludedAttributes'> {
+  return { attributes: parseAttributeList(firstParam(params, 'attributes')), excludedAttributes: parseAttributeList(firstParam(params, 'excludedAttributes')) };
 }
 
 /** The owner's page request: the filter and sort as the client wrote them (the owner parses them again), the page as parsed. */

@@ -22,10 +22,8 @@ export function scimResourceController(endpoint: string, pipeline: symbol): Type
     ) {}
 
     @Post()
-    async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-      const answer = await this.resources.create(tenant, body, this.baseUrl(req));
-      if (answer.status === 201 && answer.body) reply.header('Location', String((answer.body.meta as Record<string, unknown>).location));
-      return sendScimAnswer(reply, answer);
+    async create(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Query() query: QueryParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+      return sendScimAnswer(reply, await this.resources.create(tenant, body, this.baseUrl(req), query));
     }
 
     @Get()
@@ -51,10 +49,11 @@ export function scimResourceController(endpoint: string, pipeline: symbol): Type
       @Param('id') id: string,
       @Body() body: unknown,
       @Headers('if-match') ifMatch: string | undefined,
+      @Query() query: QueryParams,
       @Req() req: FastifyRequest,
       @Res() reply: FastifyReply,
     ) {
-      return sendScimAnswer(reply, await this.resources.replace(tenant, id, body, ifMatch, this.baseUrl(req)));
+      return sendScimAnswer(reply, await this.resources.replace(tenant, id, body, ifMatch, this.baseUrl(req), query));
     }
 
     @Patch(':id')
@@ -63,10 +62,11 @@ export function scimResourceController(endpoint: string, pipeline: symbol): Type
       @Param('id') id: string,
       @Body() body: unknown,
       @Headers('if-match') ifMatch: string | undefined,
+      @Query() query: QueryParams,
       @Req() req: FastifyRequest,
       @Res() reply: FastifyReply,
     ) {
-      return sendScimAnswer(reply, await this.resources.patch(tenant, id, body, ifMatch, this.baseUrl(req)));
+      return sendScimAnswer(reply, await this.resources.patch(tenant, id, body, ifMatch, this.baseUrl(req), query));
     }
 
     @Delete(':id')

@@ -6,11 +6,14 @@ export interface ScimAnswer {
   status: number;
   body?: JsonObject;
   etag?: string;
+  /** For a 201: the new resource's URL (RFC 7644 §3.3 Location), whatever the projection left of meta. */
+  location?: string;
 }
 
 /** Writes an answer: ETag header, status, body (none for 204). */
 export function sendScimAnswer(reply: FastifyReply, answer: ScimAnswer): FastifyReply {
   if (answer.etag) reply.header('ETag', answer.etag);
+  if (answer.location) reply.header('Location', answer.location);
   reply.status(answer.status);
   return answer.body === undefined ? reply.send() : reply.send(answer.body);
 }
