@@ -5,24 +5,16 @@ import { auditLogServiceDefinition } from '../../apps/audit-log-service/src/audi
 import { groupMembershipServiceDefinition } from '../../apps/group-membership-service/src/group-membership-service.definition';
 import { scimGatewayDefinition } from '../../apps/scim-gateway/src/scim-gateway.definition';
 import { userServiceDefinition } from '../../apps/user-service/src/user-service.definition';
+import { ComposeFile, composeProblems, interpolate } from './compose-consistency';
 import { KAFKA_IMAGE, POSTGRES_IMAGE } from './images';
 import { PROJECT_ROOT, serviceEnvironment, STACK_SERVICES } from './stack';
 
 /**
  * docker-compose.yml cannot run on a machine without Docker; this keeps it consistent with the
- * local scripts: same services, variables, ports, databases, broker version and topics.
+ * local scripts and the code: same services, variables, ports, databases, broker version and
+ * topics (compose-consistency.ts checks the rest).
  */
-interface ComposeService {
-  image?: string;
-  build?: { context: string; dockerfile: string };
-  command?: string[];
-  environment?: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
-}
-
-const compose = parse(readFileSync(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, ComposeService>;
-};
+const compose = parse(readFileSync(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
 const definitions = {
   'scim-gateway': scimGatewayDefinition,
   'user-service': userServiceDefinition,
@@ -38,14 +30,65 @@ describe('docker-compose.yml', () => {
     expect(compose.services.postgres.image).toBe(POSTGRES_IMAGE);
   });
 
-  it('creates the contracts’ topics before any service starts', () => {
-    const init = compose.services['topics-init'];
+  it('creates the contracts’ topics and the services’ ACLs before any service starts', () => {
+    const init = compose.services['kafka-init'];
     expect(init.command).toEqual(['node', '-r', 'tsconfig-paths/register', 'dist/deploy/local/provision-topics.js']);
     expect(existsSync(join(__dirname, 'provision-topics.ts'))).toBe(true);
     expect(init.depends_on?.kafka.condition).toBe('service_healthy');
     for (const s of STACK_SERVICES) {
-      expect(compose.services[s.name].depends_on?.['topics-init'].condition).toBe('service_completed_successfully');
+      expect(compose.services[s.name].depends_on?.['kafka-init'].condition).toBe('service_completed_successfully');
     }
+  });
+
+  it('agrees with the code: configuration, health checks, published ports, restarts, SASL and ACLs', () => {
+    expect(composeProblems(compose)).toEqual([]);
+  });
+
+  describe('finds real inconsistencies', () => {
+    const problemsOf = (mutate: (c: ComposeFile) => void) => {
+      const copy = JSON.parse(JSON.stringify(compose)) as ComposeFile;
+      mutate(copy);
+      return composeProblems(copy);
+    };
+
+    it('a published internal or metrics port, a port on every interface, a missing restart policy', () => {
+      expect(
+        problemsOf((c) => {
+          c.services['user-service'].ports = ['3101:3101'];
+          c.services['scim-gateway'].ports = ['3100:3100'];
+          delete c.services['audit-log-service'].restart;
+        }),
+      ).toEqual([
+        'scim-gateway: publishes 3100:3100 on every interface, not 127.0.0.1',
+        'user-service: publishes 3101:3101; only scim-gateway, prometheus, grafana may',
+        'audit-log-service: restart is not set, expected unless-stopped',
+      ]);
+    });
+
+    it('a missing required variable, a misspelt one, a wrong health check and a principal the broker does not know', () => {
+      expect(
+        problemsOf((c) => {
+          delete c.services['user-service'].environment!.DATABASE_URL;
+          c.services['scim-gateway'].environment!.GROUP_SERVICE_ULR = 'http://group-membership-service:3102';
+          c.services['group-membership-service'].healthcheck!.test = ['CMD', 'node', '-e', "fetch('http://127.0.0.1:3102/health')"];
+          c.services['audit-log-service'].environment!.KAFKA_SASL_USERNAME = 'audit';
+        }),
+      ).toEqual([
+        'scim-gateway: sets GROUP_SERVICE_ULR, which its configuration does not read',
+        expect.stringMatching(/^user-service: configuration refused: DATABASE_URL: .*\(not set\)$/),
+        'group-membership-service: healthcheck does not ask /health/ready on HTTP_PORT 3102',
+        'audit-log-service: Kafka principal is audit, expected audit-log-service-kafka',
+      ]);
+    });
+
+    it('a broker that lets clients in without SASL', () => {
+      expect(
+        problemsOf((c) => {
+          c.services.kafka.volumes = ['./deploy/local/kafka:/opt/scim/kafka:ro'];
+          delete c.services['kafka-init'].environment!.KAFKA_PROVISION_ACLS;
+        }),
+      ).toEqual(['kafka: the broker configuration (deploy/docker/kafka) is not mounted', 'kafka-init: does not grant the ACLs as the broker admin']);
+    });
   });
 
   it.each(STACK_SERVICES.map((s) => [s.name, s] as const))('%s has the variables, port and database the local stack gives it', (name, service) => {
@@ -55,17 +98,15 @@ describe('docker-compose.yml', () => {
     const env = composed.environment!;
     expect(env.APP).toBe(name);
     expect(env.HTTP_PORT).toBe(String(service.port));
-    expect(new URL(env.DATABASE_URL).pathname).toBe(`/${service.database}`);
+    expect(new URL(interpolate(env.DATABASE_URL)).pathname).toBe(`/${service.database}`);
     expect(env.KAFKA_BROKERS).toBe('kafka:9092');
 
     const local = serviceEnvironment(service, { postgresUrl: 'postgres://p@h:5432/postgres', kafkaBrokers: 'h:9092' });
     for (const variable of Object.keys(local)) expect(env).toHaveProperty(variable);
 
-    // Every variable compose sets (but the image's APP selector) is one the service's config accepts.
-    // As compose would pass them with nothing set in the shell: `${VAR:-default}` becomes the default.
+    // As compose would pass them: `${VAR:-default}` becomes the default, `${VAR:?}` a secret's placeholder.
     const { APP: _app, ...raw } = env;
-    const serviceVariables = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
-    const config = definitions[name](serviceVariables).config as object;
-    for (const variable of Object.keys(serviceVariables)) expect(Object.keys(config)).toContain(variable);
+    const serviceVariables = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, interpolate(v)]));
+    expect(definitions[name](serviceVariables).config.HTTP_PORT).toBe(service.port);
   });
 });
