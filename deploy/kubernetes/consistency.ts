@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { allTopicSpecs, CONSUMED_TOPICS, deadLetterTopicOf, Topics } from '@app/contracts';
 import { ConfigurationError, HealthController, MetricsController } from '@app/observability';
+import { OAUTH_JWKS_PATH, OAUTH_METADATA_PATH, OAUTH_TOKEN_PATH } from '../../apps/scim-gateway/src/oauth/oauth.options';
 import { PROJECT_ROOT } from '../local/stack';
 import type { K8sObject } from './layout';
 import { definitionFacts, PlatformService, kafkaUserOf, PRE_STOP_SECONDS } from './platform';
@@ -293,23 +294,29 @@ export function platformProblems(objects: K8sObject[], services: readonly Platfo
   return problems;
 }
 
-/** The gateway's public base URL is what the Ingress routes: its host and the SCIM base path. */
+/**
+ * The gateway's public base URL is what the Ingress routes: its host and the SCIM base path; the
+ * OAuth token endpoint, keys and metadata on the issuer's host; nothing else of the gateway.
+ */
 function publicUrlProblems(objects: K8sObject[], config: Record<string, unknown>): string[] {
   const ingresses = objects.filter((o) => o.kind === 'Ingress');
   if (ingresses.length === 0) return [];
   const publicUrl = config.SCIM_PUBLIC_BASE_URL as string | undefined;
   if (!publicUrl) return ['scim-gateway: an Ingress exposes it but SCIM_PUBLIC_BASE_URL is not set (locations would come from the Host header)'];
   const url = new URL(publicUrl);
+  const issuerHost = new URL((config.OAUTH_ISSUER as string | undefined) ?? url.origin).hostname;
   const routed = ingresses.flatMap((i) =>
     ((i.spec as { rules?: Array<{ host?: string; http?: { paths: Array<{ path?: string; backend: { service?: { name: string } } }> } }> }).rules ?? []).flatMap((r) =>
       (r.http?.paths ?? []).map((p) => ({ host: r.host, path: p.path, service: p.backend.service?.name })),
     ),
-  );
+  ).filter((r) => r.service === 'scim-gateway');
+  const oauthPaths = [OAUTH_TOKEN_PATH, OAUTH_JWKS_PATH, OAUTH_METADATA_PATH];
   const problems: string[] = [];
-  for (const r of routed) if (r.service === 'scim-gateway' && r.path !== config.SCIM_BASE_PATH) problems.push(`Ingress routes ${r.path} to the gateway, whose SCIM_BASE_PATH is ${String(config.SCIM_BASE_PATH)}`);
-  if (!routed.some((r) => r.service === 'scim-gateway' && r.host === url.hostname && url.pathname.replace(/\/$/, '') === r.path)) {
+  for (const r of routed) if (r.path !== config.SCIM_BASE_PATH && !oauthPaths.includes(r.path ?? '')) problems.push(`Ingress routes ${r.path} to the gateway, which is neither its SCIM_BASE_PATH ${String(config.SCIM_BASE_PATH)} nor an OAuth endpoint`);
+  if (!routed.some((r) => r.host === url.hostname && url.pathname.replace(/\/$/, '') === r.path)) {
     problems.push(`scim-gateway: SCIM_PUBLIC_BASE_URL ${publicUrl} is not a host and path the Ingress routes to it`);
   }
+  for (const path of oauthPaths) if (!routed.some((r) => r.host === issuerHost && r.path === path)) problems.push(`scim-gateway: the Ingress does not route the OAuth endpoint ${path} on the issuer's host ${issuerHost}`);
   return problems;
 }
 

@@ -22,6 +22,7 @@ const OVERLAYS = ['overlays/in-cluster', 'overlays/external'];
 const OPTIONS: ConsistencyOptions = {
   deliberatelyUnset: {
     KAFKA_SSL_CA_FILE: 'external Kafka: brokers with a certificate from a public CA need none',
+    OAUTH_ISSUER: 'the origin of SCIM_PUBLIC_BASE_URL, which the Ingress serves',
   },
 };
 const build = (dir: string) => kustomizeBuild(join(KUBERNETES_DIR, dir));

@@ -66,7 +66,8 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
     calledBy: [],
     kafka: {
       reads: [Topics.commandReplies],
-      writes: [Topics.userCommands, Topics.groupCommands, Topics.requestRecords],
+      // Tenant events leave through the gateway's outbox relay.
+      writes: [Topics.userCommands, Topics.groupCommands, Topics.requestRecords, Topics.tenantEvents],
       // CommandBus: every instance reads every reply in a group of its own, `scim-gateway.replies.<instance id>`.
       groupPrefixes: ['scim-gateway.replies.'],
     },
@@ -108,7 +109,7 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
     replicas: { min: 2, max: 4 },
     resources: { cpu: '100m', memory: '256Mi', memoryLimit: '640Mi' },
     calledBy: [],
-    kafka: { reads: [Topics.requestRecords, Topics.userEvents, Topics.groupEvents], writes: [] },
+    kafka: { reads: [Topics.requestRecords, Topics.userEvents, Topics.groupEvents, Topics.tenantEvents], writes: [] },
     env: { AUDIT_RETENTION_DAYS: '90' },
     secrets: { AUDIT_OPS_TOKEN: 'scim-audit-ops-token' },
   },

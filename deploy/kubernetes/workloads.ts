@@ -10,6 +10,7 @@ import type { IIoK8sApiCoreV1EnvVar as EnvVar } from 'kubernetes-models/v1/EnvVa
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { HealthController } from '@app/observability';
+import { OAUTH_JWKS_PATH, OAUTH_METADATA_PATH, OAUTH_TOKEN_PATH } from '../../apps/scim-gateway/src/oauth/oauth.options';
 import { ScimGatewayConfig } from '../../apps/scim-gateway/src/scim-gateway.config';
 import { routesOf } from './routes';
 import {
@@ -243,10 +244,17 @@ export function networkPolicies(): INetworkPolicy[] {
   return policies;
 }
 
-/** Only the SCIM endpoints leave the cluster: not /admin, /health or /metrics. */
+/** Paths the Ingress routes to the gateway: SCIM, and the OAuth token endpoint with its keys and metadata. */
+export function publicGatewayPaths(): Array<{ path: string; pathType: 'Prefix' | 'Exact' }> {
+  return [
+    { path: new ScimGatewayConfig().SCIM_BASE_PATH, pathType: 'Prefix' },
+    ...[OAUTH_TOKEN_PATH, OAUTH_JWKS_PATH, OAUTH_METADATA_PATH].map((path) => ({ path, pathType: 'Exact' as const })),
+  ];
+}
+
+/** Only the SCIM and OAuth endpoints leave the cluster: not /admin, /health or /metrics. */
 export function gatewayIngress(): IIngress {
   const gateway = PLATFORM_SERVICES.find((s) => s.name === 'scim-gateway')!;
-  const basePath = new ScimGatewayConfig().SCIM_BASE_PATH;
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
@@ -256,7 +264,7 @@ export function gatewayIngress(): IIngress {
       rules: [
         {
           host: PUBLIC_HOST,
-          http: { paths: [{ path: basePath, pathType: 'Prefix', backend: { service: { name: gateway.name, port: { name: 'http' } } } }] },
+          http: { paths: publicGatewayPaths().map((p) => ({ ...p, backend: { service: { name: gateway.name, port: { name: 'http' } } } })) },
         },
       ],
     },

@@ -35,6 +35,7 @@ export const ONE_SHOT = ['kafka-init'];
 /** Variables without a default that compose leaves unset on purpose. */
 export const COMPOSE_UNSET: Record<string, string> = {
   KAFKA_SSL_CA_FILE: 'the compose network is private: SASL/SCRAM without TLS',
+  OAUTH_ISSUER: 'the origin of SCIM_PUBLIC_BASE_URL',
 };
 
 /**
