@@ -137,7 +137,9 @@ export function deployment(service: PlatformService): IDeployment {
               securityContext,
               volumeMounts: mounts,
               resources: { requests: { cpu: service.resources.cpu, memory: service.resources.memory }, limits: { memory: service.resources.memoryLimit } },
-              startupProbe: { httpGet: { path: LIVENESS_PATH, port: 'http' }, periodSeconds: 2, failureThreshold: 60 },
+              // Start-up waits for Postgres and Kafka before it listens: allow a 5-minute outage
+              // before the kubelet restarts the wait.
+              startupProbe: { httpGet: { path: LIVENESS_PATH, port: 'http' }, periodSeconds: 5, failureThreshold: 60 },
               livenessProbe: { httpGet: { path: LIVENESS_PATH, port: 'http' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
               // /health/ready answers 503 while the database or Kafka is away: the pod leaves the Service, it is not restarted.
               readinessProbe: { httpGet: { path: READINESS_PATH, port: 'http' }, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 2 },
