@@ -10,7 +10,7 @@ const stack = new ScimStack();
 let client: ScimClient;
 
 beforeAll(async () => {
-  await stack.start({}, { groups: true });
+  await stack.start({ SCIM_BULK_MAX_OPERATIONS: '10', SCIM_BULK_MAX_PAYLOAD_BYTES: '16384' }, { groups: true });
   client = await stack.tenant();
 }, 180000);
 afterAll(() => stack.stop());
@@ -258,3 +258,82 @@ describe('attributes / excludedAttributes on every answer that returns a resourc
     expect(group.body.displayName).toEqual(expect.any(String));
   });
 });
+
+describe('Bulk (RFC 7644 §3.7)', () => {
+  const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+  it('creates a group whose members are users created in the same request, through bulkId references', async () => {
+    const [a, b] = [entraUser(), entraUser()];
+    const groupName = uniqueId('bulk-group');
+    const res = await client.post('/Bulk', {
+      schemas: [BULK],
+      Operations: [
+        // The group comes first and refers to users defined after it: it waits for them (§3.7.2).
+        { method: 'POST', path: '/Groups', bulkId: 'g', data: { schemas: [GROUP_SCHEMA], displayName: groupName, members: [{ value: 'bulkId:u1' }, { value: 'bulkId:u2' }] } },
+        { method: 'POST', path: '/Users', bulkId: 'u1', data: a },
+        { method: 'POST', path: '/Users', bulkId: 'u2', data: b },
+        { method: 'PATCH', path: '/Users/bulkId:u2', data: patchOp({ op: 'replace', path: 'displayName', value: 'Patched in bulk' }) },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:BulkResponse']);
+    const ops = res.body.Operations as Array<{ method: string; bulkId?: string; status: string; location?: string; version?: string }>;
+    expect(ops.map((o) => [o.method, o.bulkId, o.status])).toEqual([
+      ['POST', 'g', '201'],
+      ['POST', 'u1', '201'],
+      ['POST', 'u2', '201'],
+      ['PATCH', undefined, '200'],
+    ]);
+    const idOf = (i: number) => ops[i]!.location!.split('/').pop()!;
+    expect(ops[1]!.location).toBe(`${client.tenant.scimUrl}/Users/${idOf(1)}`);
+    expect(ops[1]!.version).toBe('W/"1"');
+    const group = await client.get(`/Groups/${idOf(0)}`);
+    expect(group.body.displayName).toBe(groupName);
+    expect((group.body.members as Array<{ value: string }>).map((m) => m.value).sort()).toEqual([idOf(1), idOf(2)].sort());
+    expect((await client.get(`/Users/${idOf(2)}`)).body.displayName).toBe('Patched in bulk');
+    // Decided and evented like single requests: the user-service published each creation.
+    const created = () => stack.userEvents.records.map((r) => JSON.parse(r.value ?? '{}') as { subject?: string; type?: string }).filter((e) => e.type === 'scim.user.created');
+    await eventually(() => [idOf(1), idOf(2)].every((id) => created().some((e) => e.subject === id)));
+  });
+
+  it('answers each failure in place, stops at failOnErrors, and fails what refers to a failed operation with 409', async () => {
+    const taken = entraUser();
+    expect((await client.post('/Users', taken)).status).toBe(201);
+    const res = await client.post('/Bulk', {
+      schemas: [BULK],
+      failOnErrors: 2,
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'dup', data: taken },
+        { method: 'POST', path: '/Groups', bulkId: 'g', data: { schemas: [GROUP_SCHEMA], displayName: uniqueId('g'), members: [{ value: 'bulkId:dup' }] } },
+        { method: 'POST', path: '/Users', bulkId: 'never', data: entraUser() },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const ops = res.body.Operations as Array<{ status: string; bulkId: string; response?: Record<string, unknown> }>;
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ['dup', '409'],
+      ['g', '409'],
+    ]);
+    expect(ops[0]!.response).toMatchObject({ schemas: [ERROR_SCHEMA], status: '409', scimType: 'uniqueness' });
+    expect(String(ops[1]!.response!.detail)).toContain("bulkId 'dup'");
+  });
+
+  it('advertises maxOperations and maxPayloadSize and answers a request over either with 413', async () => {
+    const spc = (await client.get('/ServiceProviderConfig')).body;
+    expect(spc.bulk).toEqual({ supported: true, maxOperations: 10, maxPayloadSize: 16384 });
+    const tooMany = await client.post('/Bulk', { schemas: [BULK], Operations: Array.from({ length: 11 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: entraUser() })) });
+    expectScimError(tooMany, 413);
+    expect(tooMany.body.detail).toContain('maxOperations is 10');
+    const tooLarge = await client.post('/Bulk', { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', bulkId: 'big', data: { ...entraUser(), displayName: 'x'.repeat(20_000) } }] });
+    expectScimError(tooLarge, 413);
+    expect(tooLarge.body.detail).toContain('maxPayloadSize is 16384');
+  });
+});
+
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

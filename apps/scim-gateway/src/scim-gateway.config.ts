@@ -31,6 +31,19 @@ export class ScimGatewayConfig extends GatewayEdgeConfig {
   @Max(10000)
   SCIM_DEFAULT_PAGE_SIZE = 100;
 
+  /** POST /Bulk: most operations in one request (RFC 7644 §3.7.4; more: 413). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCIM_BULK_MAX_OPERATIONS = 100;
+
+  /** POST /Bulk: largest request body in bytes (more: 413); capped at SCIM_BODY_LIMIT_BYTES. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  SCIM_BULK_MAX_PAYLOAD_BYTES = 1_048_576;
+
   /** `on`: every SCIM request is recorded to scim.request-records.v1 for the audit log. */
   @IsIn(['on', 'off'])
   AUDIT_REQUEST_RECORDS: 'on' | 'off' = 'on';

@@ -4,6 +4,7 @@ import { ScimGatewayConfig } from './scim-gateway.config';
 import { AdminGroupsModule } from './admin/admin-groups.module';
 import { ScimResourcesModule } from './resources/scim-resources.module';
 import { RequestAuditModule } from './audit/request-audit.module';
+import type { BulkLimits } from './bulk/bulk-request';
 
 /**
  * The HTTP edge: tenant registry, SCIM edge (auth, limits, errors, body parsing), discovery,
@@ -21,11 +22,12 @@ export class ScimGatewayModule {
       retryAfterSeconds: Math.max(1, Math.ceil(config.DECISION_TIMEOUT_MS / 1000)),
       defaultPageSize: Math.min(config.SCIM_DEFAULT_PAGE_SIZE, config.SCIM_MAX_PAGE_SIZE),
       maxPageSize: config.SCIM_MAX_PAGE_SIZE,
+      bulk: bulkLimitsOf(config),
     });
     return {
       module: ScimGatewayModule,
       imports: [
-        ...gatewayEdgeImports(config, { resourceTypes: ['User', 'Group'] }),
+        ...gatewayEdgeImports(config, { resourceTypes: ['User', 'Group'], bulk: bulkLimitsOf(config) }),
         resources,
         AdminGroupsModule.forRoot({ adminToken: config.ADMIN_TOKEN }, resources),
         RequestAuditModule.forRoot({
@@ -40,4 +42,9 @@ export class ScimGatewayModule {
       ],
     };
   }
+}
+
+/** A bulk payload can never be larger than any body the gateway reads. */
+export function bulkLimitsOf(config: ScimGatewayConfig): BulkLimits {
+  return { maxOperations: config.SCIM_BULK_MAX_OPERATIONS, maxPayloadSize: Math.min(config.SCIM_BULK_MAX_PAYLOAD_BYTES, config.SCIM_BODY_LIMIT_BYTES) };
 }

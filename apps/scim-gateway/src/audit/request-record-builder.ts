@@ -189,6 +189,8 @@ export function resourceIdsOf(params: Record<string, unknown>, body: unknown, re
   if (isObject(response)) {
     add(response.id);
     if (Array.isArray(response.Resources)) for (const r of response.Resources) if (isObject(r)) add(r.id);
+    // A BulkResponse names each resource it touched by its location (RFC 7644 §3.7.3).
+    if (Array.isArray(response.Operations)) for (const op of response.Operations) if (isObject(op) && typeof op.location === 'string') add(op.location.split('/').pop());
   }
   if (isObject(body)) {
     for (const member of Array.isArray(body.members) ? body.members : []) if (isObject(member)) add(member.value);

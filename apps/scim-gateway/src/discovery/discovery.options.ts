@@ -9,6 +9,8 @@ export interface ScimDiscoveryOptions {
   maxResults: number;
   /** Resource types implemented by this deployment: list "Group" only once /Groups is routed. */
   resourceTypes: DiscoverableResourceType[];
+  /** POST /Bulk limits when the deployment routes it (RFC 7643 §5 bulk). */
+  bulk?: { maxOperations: number; maxPayloadSize: number };
   /** The OAuth token endpoint of the client credentials grant, named in authenticationSchemes. */
   tokenEndpoint?: string;
   /** Optional human-readable help page (ServiceProviderConfig documentationUri). */

@@ -40,7 +40,7 @@ export class DiscoveryService {
       schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA, PROVIDER_PROFILE_EXTENSION],
       ...(this.options.documentationUri ? { documentationUri: this.options.documentationUri } : {}),
       patch: { supported: true },
-      bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+      bulk: this.options.bulk ? { supported: true, ...this.options.bulk } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
       filter: { supported: true, maxResults: this.options.maxResults },
       changePassword: { supported: false },
       sort: { supported: true },

@@ -14,7 +14,10 @@ import { UserQueryClient } from '../users/user-query.client';
 import { userResourceType } from '../users/user-resource-type';
 import { scimResourceController } from './resource.controller';
 import { ResourcePipeline, type ResourcePipelineOptions } from './resource-pipeline';
-import type { ResourceTenant } from './resource-type';
+import type { CommandTopic, ResourceTenant } from './resource-type';
+import { BulkController } from '../bulk/bulk.controller';
+import { BulkProcessor } from '../bulk/bulk-processor';
+import type { BulkLimits } from '../bulk/bulk-request';
 
 /** Options of the gateway's SCIM resource endpoints (/Users, /Groups). */
 export interface ScimResourcesOptions extends ResourcePipelineOptions {
@@ -25,6 +28,8 @@ export interface ScimResourcesOptions extends ResourcePipelineOptions {
   groupServiceUrl: string;
   /** Whether User.groups is filled from the group-membership-service. */
   userGroupsAttribute: boolean;
+  /** POST /Bulk limits (RFC 7644 §3.7.4), advertised in /ServiceProviderConfig. */
+  bulk: BulkLimits;
 }
 
 export const USERS_PIPELINE = Symbol('USERS_PIPELINE');
@@ -46,7 +51,7 @@ class CommandBusLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 }
 
 /**
- * SCIM /Users and /Groups under the base path: one ResourcePipeline per resource type over one
+ * SCIM /Users, /Groups and /Bulk under the base path: one ResourcePipeline per resource type over one
  * command bus (one reply consumer per gateway instance). Needs ScimEdgeModule (auth, errors,
  * limits) at the root. Exports the Groups pipeline for the admin API's application-owned groups.
  */
@@ -59,7 +64,7 @@ export class ScimResourcesModule {
     return {
       module: ScimResourcesModule,
       imports: [RouterModule.register([{ path: normaliseBasePath(options.basePath), module: ScimResourcesModule }])],
-      controllers: [scimResourceController('Users', USERS_PIPELINE), scimResourceController('Groups', GROUPS_PIPELINE)],
+      controllers: [scimResourceController('Users', USERS_PIPELINE), scimResourceController('Groups', GROUPS_PIPELINE), BulkController],
       providers: [
         {
           provide: CommandBus,
@@ -85,6 +90,12 @@ export class ScimResourcesModule {
               : undefined;
             return new ResourcePipeline(userResourceType(userQueries, userGroups, leaveGroups), bus, options, logger.child('users'));
           },
+        },
+        {
+          provide: BulkProcessor,
+          inject: [USERS_PIPELINE, GROUPS_PIPELINE, LOGGER],
+          useFactory: (users: ResourcePipeline<CommandTopic>, groups: ResourcePipeline<CommandTopic>, logger: JsonLogger) =>
+            new BulkProcessor({ Users: users, Groups: groups }, options.bulk, logger.child('bulk')),
         },
       ],
       exports: [GROUPS_PIPELINE],

@@ -14,7 +14,7 @@ import { normaliseBasePath } from '../edge/scim-edge.options';
  * `imports`: tenant registry, SCIM edge (filter, guards, body parsing), discovery, admin API.
  * `resourceTypes` lists what the deployment routes, so discovery describes only that.
  */
-export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourceTypes: DiscoverableResourceType[] }): DynamicModule[] {
+export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourceTypes: DiscoverableResourceType[]; bulk?: { maxOperations: number; maxPayloadSize: number } }): DynamicModule[] {
   return [
     TenantsModule.forRoot({
       tokenCacheTtlMs: config.TOKEN_CACHE_TTL_MS,
@@ -35,6 +35,7 @@ export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourc
       maxResults: config.SCIM_MAX_PAGE_SIZE,
       resourceTypes: options.resourceTypes,
       tokenEndpoint: `${oauthOptionsOf(config).issuer}${OAUTH_TOKEN_PATH}`,
+      ...(options.bulk ? { bulk: options.bulk } : {}),
     }),
     AdminModule.forRoot({ adminToken: config.ADMIN_TOKEN }),
   ];
