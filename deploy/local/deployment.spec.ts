@@ -5,7 +5,7 @@ import { auditLogServiceDefinition } from '../../apps/audit-log-service/src/audi
 import { groupMembershipServiceDefinition } from '../../apps/group-membership-service/src/group-membership-service.definition';
 import { scimGatewayDefinition } from '../../apps/scim-gateway/src/scim-gateway.definition';
 import { userServiceDefinition } from '../../apps/user-service/src/user-service.definition';
-import { ComposeFile, composeProblems, interpolate } from './compose-consistency';
+import { ComposeFile, composeProblems, composeSchemaProblems, interpolate } from './compose-consistency';
 import { KAFKA_IMAGE, POSTGRES_IMAGE } from './images';
 import { PROJECT_ROOT, serviceEnvironment, STACK_SERVICES } from './stack';
 
@@ -38,6 +38,17 @@ describe('docker-compose.yml', () => {
     for (const s of STACK_SERVICES) {
       expect(compose.services[s.name].depends_on?.['kafka-init'].condition).toBe('service_completed_successfully');
     }
+  });
+
+  it('is valid against the Compose Specification schema', () => {
+    expect(composeSchemaProblems(compose)).toEqual([]);
+    const broken = JSON.parse(JSON.stringify(compose)) as ComposeFile & { services: Record<string, Record<string, unknown>> };
+    broken.services['user-service'].helthcheck = broken.services['user-service'].healthcheck;
+    (broken.services.postgres.healthcheck as unknown as { interval: string }).interval = '2 seconds';
+    expect(composeSchemaProblems(broken)).toEqual([
+      '/services/postgres/healthcheck/interval must match format "duration"',
+      '/services/user-service must NOT have additional properties (helthcheck)',
+    ]);
   });
 
   it('agrees with the code: configuration, health checks, published ports, restarts, SASL and ACLs', () => {
