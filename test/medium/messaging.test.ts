@@ -51,11 +51,13 @@ async function startLedger(s: Scenario, env: Record<string, string> = {}): Promi
   return p;
 }
 
-function command(tenantId: string, payload: Record<string, unknown> = {}) {
+/** A well-formed user.create (the topic's schema is checked on consumption); the ledger reads only its resource. */
+function command(tenantId: string, resource: Record<string, unknown> = {}) {
   const commandId = randomUUID();
+  const profile = { extensions: [], mutabilityOverrides: {}, unknownAttributes: 'strict' as const };
   return {
     key: tenantId,
-    value: { commandId, type: 'user.create', tenantId, issuedAt: new Date().toISOString(), payload: { n: commandId, ...payload } },
+    value: { commandId, type: 'user.create' as const, tenantId, issuedAt: new Date().toISOString(), payload: { profile, resource: { n: commandId, ...resource } } },
   };
 }
 

@@ -83,8 +83,9 @@ it('applies every create exactly once across SIGKILLs mid-burst', async () => {
     expect(mine.length).toBeGreaterThanOrEqual(1);
     for (const r of mine) expect(r).toEqual(mine[0]);
     expect(mine[0].status).toBe(201);
-    const resource = (command.value.payload as { resource: { userName: string } }).resource;
-    expect(eventByUserName.get(`${command.key}/${resource.userName}`)?.subject).toBe(mine[0].body!.id);
+    const payload = command.value.payload;
+    const userName = 'resource' in payload ? String(payload.resource.userName) : undefined;
+    expect(eventByUserName.get(`${command.key}/${userName}`)?.subject).toBe(mine[0].body!.id);
   }
 
   const [{ n }] = await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM users');

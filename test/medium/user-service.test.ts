@@ -101,7 +101,7 @@ describe('user commands end to end', () => {
     const id = String(created.body!.id);
     const [title] = await h.decide(commands.patch(t, id, [{ op: 'add', path: 'title', value: 'Engineer' }]));
     expect(title).toMatchObject({ status: 200, version: 'W/"2"', body: { title: 'Engineer', meta: { created: (created.body!.meta as { created: string }).created } } });
-    const [off] = await h.decide(commands.patch(t, id, [{ op: 'Replace', path: 'active', value: 'False' }]));
+    const [off] = await h.decide(commands.patch(t, id, [{ op: 'replace', path: 'active', value: 'False' }]));
     const [noop] = await h.decide(commands.patch(t, id, [{ op: 'replace', path: 'displayName', value: 'Pat' }]));
     expect(noop).toMatchObject({ status: 200, version: 'W/"3"' });
     const [on] = await h.decide(commands.patch(t, id, [{ op: 'replace', value: { active: true, 'name.givenName': 'Pat' } }]));

@@ -3,7 +3,7 @@
  * /Groups, member validation (no nested groups, no deleted users, users confirmed by the user-service),
  * replies and exactly one membership event per effective change.
  */
-import { Topics, type CommandReply, type GroupCommand, type UserEvent } from '@app/contracts';
+import { Topics, type CommandReply, type GroupCommand, type GroupCommandOf, type GroupCommandType, type PatchOperationJson, type UserEvent } from '@app/contracts';
 import { RecordValidator } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
 import { GROUP_SCHEMA } from '@app/scim';
@@ -35,13 +35,15 @@ beforeEach(() => {
   }));
 });
 
-function command(type: GroupCommand['type'], payload: Record<string, unknown>, tenantId = 't1'): ReceivedCommand {
+function command<T extends GroupCommandType>(type: T, payload: GroupCommandOf<T>['payload'], tenantId = 't1'): ReceivedCommand {
   commandNo += 1;
-  return { command: { commandId: `c${commandNo}`, type, tenantId, issuedAt: '2026-11-22T10:00:00Z', payload }, replyTo: 'gw' };
+  // A generic T cannot be paired with its payload by the compiler; callers are checked by the signature.
+  const body = { commandId: `c${commandNo}`, type, tenantId, issuedAt: '2026-11-22T10:00:00Z', payload } as GroupCommand;
+  return { command: body, replyTo: 'gw' };
 }
 const create = (displayName: string, members: unknown[] = [], extra: Record<string, unknown> = {}) =>
   command('group.create', { scope: SCOPE, resource: { schemas: [GROUP_SCHEMA], displayName, members }, ...extra });
-const patch = (id: string, operations: unknown[], scope = SCOPE) => command('group.patch', { scope, id, operations });
+const patch = (id: string, operations: PatchOperationJson[], scope = SCOPE) => command('group.patch', { scope, id, operations });
 
 async function run(...batch: ReceivedCommand[]): Promise<CommandReply[]> {
   const before = sender.sent.length;

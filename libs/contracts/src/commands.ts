@@ -1,22 +1,51 @@
 /**
  * Commands: what the gateway asks an owning service to decide. Keyed by tenant id on their
- * topic, so one tenant's commands apply in the order the gateway accepted them.
+ * topic, so one tenant's commands apply in the order the gateway accepted them. The commands of
+ * each topic are in user-commands.ts and group-commands.ts.
  */
-export interface CommandEnvelope<TType extends string = string, TPayload = Record<string, unknown>> {
-  /** Unique per command; the owning service records it with the effects, so redelivery is a no-op. */
-  commandId: string;
-  type: TType;
-  tenantId: string;
-  issuedAt: string;
-  payload: TPayload;
+/**
+ * The JSON Schema of one command type: the envelope every command shares, with `type` fixed to
+ * that type and the payload schema given. Each command's TypeScript type is derived from its
+ * schema (json-schema-to-ts `FromSchema`), so the schema consumers validate with and the type
+ * producers and deciders are checked against are one source and cannot drift. Payloads and the
+ * envelope take no other members: a new one is a schema change that consumers learn first.
+ */
+export function commandSchema<const TType extends string, const TPayload extends object>(type: TType, payload: TPayload) {
+  return {
+    type: 'object',
+    required: ['commandId', 'type', 'tenantId', 'issuedAt', 'payload'],
+    additionalProperties: false,
+    properties: {
+      /** Unique per command; the owning service records it with the effects, so redelivery is a no-op. */
+      commandId: { type: 'string', minLength: 1, maxLength: 200 },
+      type: { const: type },
+      tenantId: { type: 'string', minLength: 1, maxLength: 200 },
+      issuedAt: { type: 'string', format: 'date-time' },
+      payload,
+    },
+  } as const;
 }
 
-export type UserCommandType = 'user.create' | 'user.replace' | 'user.patch' | 'user.delete';
-export type GroupCommandType = 'group.create' | 'group.replace' | 'group.patch' | 'group.delete' | 'group.member-deleted';
+/** A SCIM resource as JSON: any object (the gateway validated it against the tenant's schemas). */
+export const RESOURCE_JSON_SCHEMA = { type: 'object' } as const;
 
-/** Any user command on the wire; see user-commands.ts for the payload of each type. */
-export type UserCommand = CommandEnvelope<UserCommandType>;
-export type GroupCommand = CommandEnvelope<GroupCommandType>;
+/** One PATCH operation after the gateway normalised Entra's dialect (RFC 7644 §3.5.2). */
+export const PATCH_OPERATION_JSON_SCHEMA = {
+  type: 'object',
+  required: ['op'],
+  additionalProperties: false,
+  properties: {
+    op: { enum: ['add', 'replace', 'remove'] },
+    path: { type: 'string' },
+    value: {},
+  },
+} as const;
+
+/** The client's If-Match ETag; the owner answers 412 when it does not match the stored version. */
+export const IF_MATCH_JSON_SCHEMA = { type: 'string' } as const;
+
+/** A resource id as the client sent it in the URL (the owner answers 404 for one it does not hold). */
+export const RESOURCE_ID_JSON_SCHEMA = { type: 'string' } as const;
 
 /** The owning service's decision, sent to the gateway instance named in the command's reply-to header. */
 export interface CommandReply {
@@ -31,19 +60,6 @@ export interface CommandReply {
   /** Unknown attributes the owner ignored under the tenant's `ignore` profile (PATCH paths). */
   ignoredAttributes?: string[];
 }
-
-export const COMMAND_JSON_SCHEMA = {
-  $id: 'https://scim-platform.local/schemas/command.json',
-  type: 'object',
-  required: ['commandId', 'type', 'tenantId', 'issuedAt', 'payload'],
-  properties: {
-    commandId: { type: 'string', minLength: 1, maxLength: 200 },
-    type: { type: 'string', pattern: '^[a-z]+\\.[a-z-]+$' },
-    tenantId: { type: 'string', minLength: 1, maxLength: 200 },
-    issuedAt: { type: 'string', format: 'date-time' },
-    payload: { type: 'object' },
-  },
-} as const;
 
 export const COMMAND_REPLY_JSON_SCHEMA = {
   $id: 'https://scim-platform.local/schemas/command-reply.json',

@@ -1,86 +1,139 @@
-import type { CommandEnvelope } from './commands';
-import type { PatchOperationJson, ResourceJson, Strictness } from './user-commands';
+import type { FromSchema } from 'json-schema-to-ts';
+import { internalBodySchema, internalRoute } from './internal-routes';
+import { SCHEMA_PROFILE_JSON_SCHEMA } from './user-commands';
+import { commandSchema, IF_MATCH_JSON_SCHEMA, PATCH_OPERATION_JSON_SCHEMA, RESOURCE_ID_JSON_SCHEMA, RESOURCE_JSON_SCHEMA } from './commands';
 
 /**
  * Group commands (scim.group-commands.v1) and the group-membership-service's internal query API.
  * Groups have no tenant-specific schema (RFC 7643 §4.2 core only), so commands carry a small
  * scope instead of a SchemaProfile.
  */
-export interface GroupScope {
+export const GROUP_SCOPE_JSON_SCHEMA = {
+  type: 'object',
+  required: ['managedOnly'],
+  additionalProperties: false,
+  properties: {
+    /**
+     * True for tenants whose connector profile sets `managedResources` (Fulcrum): SCIM sees and
+     * changes only groups it created ("managed"); groups the application owns stay invisible.
+     */
+    managedOnly: { type: 'boolean' },
+    /** The tenant's RFC strictness (absent: `entra`); see SchemaProfile.strictness. */
+    strictness: SCHEMA_PROFILE_JSON_SCHEMA.properties.strictness,
+  },
+} as const;
+export type GroupScope = FromSchema<typeof GROUP_SCOPE_JSON_SCHEMA>;
+
+/** The commands of scim.group-commands.v1, one schema each; `resource` members carry at least `value`. */
+export const GROUP_COMMAND_JSON_SCHEMAS = {
+  create: commandSchema('group.create', {
+    type: 'object',
+    required: ['scope', 'resource'],
+    additionalProperties: false,
+    properties: {
+      scope: GROUP_SCOPE_JSON_SCHEMA,
+      resource: RESOURCE_JSON_SCHEMA,
+      /** False for an application-owned group created through the admin API (default true). */
+      managed: { type: 'boolean' },
+    },
+  }),
+  replace: commandSchema('group.replace', {
+    type: 'object',
+    required: ['scope', 'id', 'resource'],
+    additionalProperties: false,
+    properties: { scope: GROUP_SCOPE_JSON_SCHEMA, id: RESOURCE_ID_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
+  }),
+  patch: commandSchema('group.patch', {
+    type: 'object',
+    required: ['scope', 'id', 'operations'],
+    additionalProperties: false,
+    properties: {
+      scope: GROUP_SCOPE_JSON_SCHEMA,
+      id: RESOURCE_ID_JSON_SCHEMA,
+      operations: { type: 'array', items: PATCH_OPERATION_JSON_SCHEMA },
+      ifMatch: IF_MATCH_JSON_SCHEMA,
+    },
+  }),
+  delete: commandSchema('group.delete', {
+    type: 'object',
+    required: ['scope', 'id'],
+    additionalProperties: false,
+    properties: { scope: GROUP_SCOPE_JSON_SCHEMA, id: RESOURCE_ID_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
+  }),
   /**
-   * True for tenants whose connector profile sets `managedResources` (Fulcrum): SCIM sees and
-   * changes only groups it created ("managed"); groups the application owns stay invisible.
+   * A user of the tenant was deleted (the user-service decided it): it leaves every group now, so
+   * the gateway answers the DELETE's 204 only once no group lists it (docs/scim.md). The same
+   * cleanup runs again, finding nothing, when the user's scim.user.deleted event arrives.
    */
-  managedOnly: boolean;
-  /** The tenant's RFC strictness (absent: `entra`); see SchemaProfile.strictness. */
-  strictness?: Strictness;
-}
-
-export interface CreateGroupPayload {
-  scope: GroupScope;
-  /** Body validated by the gateway; `members` entries carry at least `value`. */
-  resource: ResourceJson;
-  /** False for an application-owned group created through the admin API (default true). */
-  managed?: boolean;
-}
-
-export interface ReplaceGroupPayload {
-  scope: GroupScope;
-  id: string;
-  resource: ResourceJson;
-  ifMatch?: string;
-}
-
-export interface PatchGroupPayload {
-  scope: GroupScope;
-  id: string;
-  operations: PatchOperationJson[];
-  ifMatch?: string;
-}
-
-export interface DeleteGroupPayload {
-  scope: GroupScope;
-  id: string;
-  ifMatch?: string;
-}
-
-/**
- * A user of the tenant was deleted (the user-service decided it): it leaves every group now, so
- * the gateway answers the DELETE's 204 only once no group lists it (docs/scim.md). The same
- * cleanup runs again, finding nothing, when the user's scim.user.deleted event arrives.
- */
-export interface MemberDeletedPayload {
-  userId: string;
-}
-
-export type CreateGroupCommand = CommandEnvelope<'group.create', CreateGroupPayload>;
-export type ReplaceGroupCommand = CommandEnvelope<'group.replace', ReplaceGroupPayload>;
-export type PatchGroupCommand = CommandEnvelope<'group.patch', PatchGroupPayload>;
-export type DeleteGroupCommand = CommandEnvelope<'group.delete', DeleteGroupPayload>;
-export type MemberDeletedCommand = CommandEnvelope<'group.member-deleted', MemberDeletedPayload>;
-export type GroupCommandOf = CreateGroupCommand | ReplaceGroupCommand | PatchGroupCommand | DeleteGroupCommand | MemberDeletedCommand;
-
-/** Paths of the group-membership-service's internal query API, relative to its base URL. */
-export const GroupQueryRoutes = {
-  /** GET ?excludeMembers=true&managedOnly=true → 200 StoredResource, or 404. */
-  byId: (tenantId: string, id: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/groups/${encodeURIComponent(id)}`,
-  /** POST GroupQuery → 200 ResourcePage, or 400 with a SCIM error body. */
-  query: (tenantId: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/groups/query`,
-  /** GET ?managedOnly=true → 200 { groups: UserGroupRef[] }: the groups a user is a direct member of. */
-  groupsOfUser: (tenantId: string, userId: string) =>
-    `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(userId)}/groups`,
-  /** POST { userIds, scope } → 200 { groups: { [userId]: UserGroupRef[] } }: User.groups for a page of users. */
-  groupsOfUsers: (tenantId: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/groups`,
+  memberDeleted: commandSchema('group.member-deleted', {
+    type: 'object',
+    required: ['userId'],
+    additionalProperties: false,
+    properties: { userId: RESOURCE_ID_JSON_SCHEMA },
+  }),
 } as const;
 
-export interface GroupQuery {
-  scope: GroupScope;
-  filter?: string;
-  startIndex: number;
-  count: number;
-  /** True when the client excluded `members`: member rows are then never read. */
-  excludeMembers?: boolean;
-}
+/** What consumers of scim.group-commands.v1 validate each record against: exactly one of the commands. */
+export const GROUP_COMMAND_JSON_SCHEMA = {
+  $id: 'https://scim-platform.local/schemas/scim.group-commands.v1.json',
+  title: 'scim.group-commands.v1',
+  oneOf: [
+    GROUP_COMMAND_JSON_SCHEMAS.create,
+    GROUP_COMMAND_JSON_SCHEMAS.replace,
+    GROUP_COMMAND_JSON_SCHEMAS.patch,
+    GROUP_COMMAND_JSON_SCHEMAS.delete,
+    GROUP_COMMAND_JSON_SCHEMAS.memberDeleted,
+  ],
+} as const;
+
+/** Any group command on the wire; `payload` follows from `type`. */
+export type GroupCommand = FromSchema<typeof GROUP_COMMAND_JSON_SCHEMA>;
+export type GroupCommandType = GroupCommand['type'];
+export type GroupCommandOf<T extends GroupCommandType> = Extract<GroupCommand, { type: T }>;
+export type CreateGroupPayload = GroupCommandOf<'group.create'>['payload'];
+export type ReplaceGroupPayload = GroupCommandOf<'group.replace'>['payload'];
+export type PatchGroupPayload = GroupCommandOf<'group.patch'>['payload'];
+export type DeleteGroupPayload = GroupCommandOf<'group.delete'>['payload'];
+export type MemberDeletedPayload = GroupCommandOf<'group.member-deleted'>['payload'];
+
+/** The group-membership-service's internal query API (HTTP, gateway → service, not exposed to tenants). */
+export const GroupQueryRoutes = {
+  /** GET ?excludeMembers=true&managedOnly=true → 200 StoredResource, or 404. */
+  byId: internalRoute('GET', '/internal/v1/tenants/:tenantId/groups/:id'),
+  /** POST GroupQuery → 200 ResourcePage, or 400 with a SCIM error body. */
+  query: internalRoute('POST', '/internal/v1/tenants/:tenantId/groups/query'),
+  /** POST GroupsOfUsersQuery → 200 { groups: { [userId]: UserGroupRef[] } }: User.groups for a page of users. */
+  groupsOfUsers: internalRoute('POST', '/internal/v1/tenants/:tenantId/users/groups'),
+} as const;
+
+/** Body of GroupQueryRoutes.query: GET /Groups and POST /Groups/.search as the gateway forwards them. */
+export const GROUP_QUERY_JSON_SCHEMA = {
+  type: 'object',
+  required: ['scope', 'startIndex', 'count'],
+  additionalProperties: false,
+  properties: {
+    scope: GROUP_SCOPE_JSON_SCHEMA,
+    filter: { type: 'string' },
+    startIndex: { type: 'integer' },
+    count: { type: 'integer' },
+    sortBy: { type: 'string' },
+    sortOrder: { enum: ['ascending', 'descending'] },
+    /** True when the client excluded `members`: member rows are then never read. */
+    excludeMembers: { type: 'boolean' },
+  },
+} as const;
+export type GroupQuery = FromSchema<typeof GROUP_QUERY_JSON_SCHEMA>;
+export const GroupQueryBody = internalBodySchema(GROUP_QUERY_JSON_SCHEMA);
+
+/** Body of GroupQueryRoutes.groupsOfUsers: at most one page of users. */
+export const GROUPS_OF_USERS_JSON_SCHEMA = {
+  type: 'object',
+  required: ['userIds', 'scope'],
+  additionalProperties: false,
+  properties: { userIds: { type: 'array', maxItems: 1000, items: { type: 'string' } }, scope: GROUP_SCOPE_JSON_SCHEMA },
+} as const;
+export type GroupsOfUsersQuery = FromSchema<typeof GROUPS_OF_USERS_JSON_SCHEMA>;
+export const GroupsOfUsersBody = internalBodySchema(GROUPS_OF_USERS_JSON_SCHEMA);
 
 /** One entry of a User's read-only `groups` attribute (RFC 7643 §4.1.2), without `$ref`. */
 export interface UserGroupRef {

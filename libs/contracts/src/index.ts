@@ -7,6 +7,7 @@ export * from './request-record';
 export * from './topic-payloads';
 export * from './user-commands';
 export * from './group-commands';
+export * from './internal-routes';
 export * from './event-schemas';
 export * from './audit-api';
 export * from './tenant-events';

@@ -1,68 +1,90 @@
-import type { CommandEnvelope } from './commands';
+import type { FromSchema } from 'json-schema-to-ts';
+import { internalBodySchema, internalRoute } from './internal-routes';
+import { commandSchema, IF_MATCH_JSON_SCHEMA, PATCH_OPERATION_JSON_SCHEMA, RESOURCE_ID_JSON_SCHEMA, RESOURCE_JSON_SCHEMA } from './commands';
 
 /**
  * What a tenant's connector profile decides about its User schema. The gateway puts it in every
  * command, so the owning service applies the tenant's rules without reading the tenant registry.
  */
-export interface SchemaProfile {
-  /** Extension schema URNs enabled for the tenant's Users (enterprise, Genesys, ...). */
-  extensions: string[];
-  /** Attribute path → mutability that differs from RFC 7643 (e.g. `entitlements: immutable` = create-only). */
-  mutabilityOverrides: Record<string, 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly'>;
-  /** `ignore`: unknown attributes are dropped and reported; `strict`: refused with 400. */
-  unknownAttributes: 'ignore' | 'strict';
-  /**
-   * `entra` (absent: the same): Microsoft Entra's dialect is accepted ("True" strings, a filtered
-   * replace matching nothing adds an entry, a filtered remove matching nothing is a no-op).
-   * `rfc7644`: RFC 7644 as written (400 invalidValue, noTarget).
-   */
-  strictness?: Strictness;
-}
+export const SCHEMA_PROFILE_JSON_SCHEMA = {
+  type: 'object',
+  required: ['extensions', 'mutabilityOverrides', 'unknownAttributes'],
+  additionalProperties: false,
+  properties: {
+    /** Extension schema URNs enabled for the tenant's Users (enterprise, Genesys, ...). */
+    extensions: { type: 'array', items: { type: 'string' } },
+    /** Attribute path → mutability that differs from RFC 7643 (e.g. `entitlements: immutable` = create-only). */
+    mutabilityOverrides: { type: 'object', additionalProperties: { enum: ['readOnly', 'readWrite', 'immutable', 'writeOnly'] } },
+    /** `ignore`: unknown attributes are dropped and reported; `strict`: refused with 400. */
+    unknownAttributes: { enum: ['ignore', 'strict'] },
+    /**
+     * `entra` (absent: the same): Microsoft Entra's dialect is accepted ("True" strings, a filtered
+     * replace matching nothing adds an entry, a filtered remove matching nothing is a no-op).
+     * `rfc7644`: RFC 7644 as written (400 invalidValue, noTarget).
+     */
+    strictness: { enum: ['entra', 'rfc7644'] },
+  },
+} as const;
+export type SchemaProfile = FromSchema<typeof SCHEMA_PROFILE_JSON_SCHEMA>;
 
 /** A tenant's RFC strictness (connector profile `strictness`). */
-export type Strictness = 'entra' | 'rfc7644';
+export type Strictness = NonNullable<SchemaProfile['strictness']>;
 
 /** A SCIM resource as JSON. */
-export type ResourceJson = Record<string, unknown>;
-
-export interface CreateUserPayload {
-  profile: SchemaProfile;
-  /** Body validated by the gateway (schemas, types, required attributes); no id or meta. */
-  resource: ResourceJson;
-}
-
-export interface ReplaceUserPayload {
-  profile: SchemaProfile;
-  id: string;
-  resource: ResourceJson;
-  /** The client's If-Match ETag; the service answers 412 when it does not match. */
-  ifMatch?: string;
-}
+export type ResourceJson = FromSchema<typeof RESOURCE_JSON_SCHEMA>;
 
 /** One PATCH operation after the gateway normalised Entra's dialect (RFC 7644 §3.5.2). */
-export interface PatchOperationJson {
-  op: 'add' | 'replace' | 'remove';
-  path?: string;
-  value?: unknown;
-}
+export type PatchOperationJson = FromSchema<typeof PATCH_OPERATION_JSON_SCHEMA>;
 
-export interface PatchUserPayload {
-  profile: SchemaProfile;
-  id: string;
-  operations: PatchOperationJson[];
-  ifMatch?: string;
-}
+/** The commands of scim.user-commands.v1, one schema each; `resource` is validated by the gateway (schemas, types, required attributes; no id or meta). */
+export const USER_COMMAND_JSON_SCHEMAS = {
+  create: commandSchema('user.create', {
+    type: 'object',
+    required: ['profile', 'resource'],
+    additionalProperties: false,
+    properties: { profile: SCHEMA_PROFILE_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA },
+  }),
+  replace: commandSchema('user.replace', {
+    type: 'object',
+    required: ['profile', 'id', 'resource'],
+    additionalProperties: false,
+    properties: { profile: SCHEMA_PROFILE_JSON_SCHEMA, id: RESOURCE_ID_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
+  }),
+  patch: commandSchema('user.patch', {
+    type: 'object',
+    required: ['profile', 'id', 'operations'],
+    additionalProperties: false,
+    properties: {
+      profile: SCHEMA_PROFILE_JSON_SCHEMA,
+      id: RESOURCE_ID_JSON_SCHEMA,
+      operations: { type: 'array', items: PATCH_OPERATION_JSON_SCHEMA },
+      ifMatch: IF_MATCH_JSON_SCHEMA,
+    },
+  }),
+  delete: commandSchema('user.delete', {
+    type: 'object',
+    required: ['id'],
+    additionalProperties: false,
+    properties: { id: RESOURCE_ID_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
+  }),
+} as const;
 
-export interface DeleteUserPayload {
-  id: string;
-  ifMatch?: string;
-}
+/** What consumers of scim.user-commands.v1 validate each record against: exactly one of the commands. */
+export const USER_COMMAND_JSON_SCHEMA = {
+  $id: 'https://scim-platform.local/schemas/scim.user-commands.v1.json',
+  title: 'scim.user-commands.v1',
+  oneOf: [USER_COMMAND_JSON_SCHEMAS.create, USER_COMMAND_JSON_SCHEMAS.replace, USER_COMMAND_JSON_SCHEMAS.patch, USER_COMMAND_JSON_SCHEMAS.delete],
+} as const;
 
-export type CreateUserCommand = CommandEnvelope<'user.create', CreateUserPayload>;
-export type ReplaceUserCommand = CommandEnvelope<'user.replace', ReplaceUserPayload>;
-export type PatchUserCommand = CommandEnvelope<'user.patch', PatchUserPayload>;
-export type DeleteUserCommand = CommandEnvelope<'user.delete', DeleteUserPayload>;
-export type UserCommandOf = CreateUserCommand | ReplaceUserCommand | PatchUserCommand | DeleteUserCommand;
+/** Any user command on the wire; `payload` follows from `type`. */
+export type UserCommand = FromSchema<typeof USER_COMMAND_JSON_SCHEMA>;
+export type UserCommandType = UserCommand['type'];
+/** The command of one type, e.g. `UserCommandOf<'user.patch'>`. */
+export type UserCommandOf<T extends UserCommandType> = Extract<UserCommand, { type: T }>;
+export type CreateUserPayload = UserCommandOf<'user.create'>['payload'];
+export type ReplaceUserPayload = UserCommandOf<'user.replace'>['payload'];
+export type PatchUserPayload = UserCommandOf<'user.patch'>['payload'];
+export type DeleteUserPayload = UserCommandOf<'user.delete'>['payload'];
 
 /**
  * The user-service's internal query API (HTTP, not exposed to tenants), used by the gateway for
@@ -70,27 +92,41 @@ export type UserCommandOf = CreateUserCommand | ReplaceUserCommand | PatchUserCo
  */
 export const UserQueryRoutes = {
   /** GET → 200 StoredResource, or 404. */
-  byId: (tenantId: string, id: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(id)}`,
+  byId: internalRoute('GET', '/internal/v1/tenants/:tenantId/users/:id'),
   /** POST ResourceQuery → 200 ResourcePage, or 400 with a SCIM error body. */
-  query: (tenantId: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/query`,
+  query: internalRoute('POST', '/internal/v1/tenants/:tenantId/users/query'),
   /** POST UserIds → 200 UserIds: which of these ids are users of the tenant now. */
-  existing: (tenantId: string) => `/internal/v1/tenants/${encodeURIComponent(tenantId)}/users/existing`,
+  existing: internalRoute('POST', '/internal/v1/tenants/:tenantId/users/existing'),
 } as const;
 
-export interface UserIds {
-  ids: string[];
-}
+/** Body of UserQueryRoutes.existing, and its answer. */
+export const USER_IDS_JSON_SCHEMA = {
+  type: 'object',
+  required: ['ids'],
+  additionalProperties: false,
+  properties: { ids: { type: 'array', maxItems: 10_000, items: { type: 'string' } } },
+} as const;
+export type UserIds = FromSchema<typeof USER_IDS_JSON_SCHEMA>;
+export const UserIdsBody = internalBodySchema(USER_IDS_JSON_SCHEMA);
 
-export interface ResourceQuery {
-  profile: SchemaProfile;
-  /** RFC 7644 filter text; the service parses and validates it again and translates it to SQL. */
-  filter?: string;
-  /** 1-based. */
-  startIndex: number;
-  count: number;
-  sortBy?: string;
-  sortOrder?: 'ascending' | 'descending';
-}
+/** Body of UserQueryRoutes.query: GET /Users and POST /Users/.search as the gateway forwards them. */
+export const RESOURCE_QUERY_JSON_SCHEMA = {
+  type: 'object',
+  required: ['profile', 'startIndex', 'count'],
+  additionalProperties: false,
+  properties: {
+    profile: SCHEMA_PROFILE_JSON_SCHEMA,
+    /** RFC 7644 filter text; the service parses and validates it again and translates it to SQL. */
+    filter: { type: 'string' },
+    /** 1-based; the service checks the page as the gateway does (parsePagination). */
+    startIndex: { type: 'integer' },
+    count: { type: 'integer' },
+    sortBy: { type: 'string' },
+    sortOrder: { enum: ['ascending', 'descending'] },
+  },
+} as const;
+export type ResourceQuery = FromSchema<typeof RESOURCE_QUERY_JSON_SCHEMA>;
+export const ResourceQueryBody = internalBodySchema(RESOURCE_QUERY_JSON_SCHEMA);
 
 /** A resource as its owning service stores it: full SCIM JSON with `meta` but without `meta.location`. */
 export interface StoredResource {

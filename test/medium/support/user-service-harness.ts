@@ -7,7 +7,9 @@ import {
   StoredResource,
   Topics,
   UserCommand,
+  UserCommandOf,
   UserCommandType,
+  PatchOperationJson,
   UserEvent,
   UserQueryRoutes,
 } from '@app/contracts';
@@ -36,11 +38,13 @@ export interface CommandRecord {
 }
 
 /** A command as the gateway would produce it: keyed by tenant, with reply-to and message-id. */
-export function userCommand(tenantId: string, type: UserCommandType, payload: Record<string, unknown>): CommandRecord {
+export function userCommand<T extends UserCommandType>(tenantId: string, type: T, payload: UserCommandOf<T>['payload']): CommandRecord {
   const commandId = randomUUID();
+  // A generic T cannot be paired with its payload by the compiler; callers are checked by the signature.
+  const value = { commandId, type, tenantId, issuedAt: new Date().toISOString(), payload } as UserCommand;
   return {
     key: tenantId,
-    value: { commandId, type, tenantId, issuedAt: new Date().toISOString(), payload },
+    value,
     headers: { [Headers.replyTo]: REPLY_TO, [Headers.messageId]: commandId, [Headers.correlationId]: `corr-${commandId}`, [Headers.tenantId]: tenantId },
   };
 }
@@ -48,11 +52,11 @@ export function userCommand(tenantId: string, type: UserCommandType, payload: Re
 export const commands = {
   create: (tenantId: string, resource: Record<string, unknown>, profile: SchemaProfile = PROFILE) =>
     userCommand(tenantId, 'user.create', { profile, resource: { schemas: [USER_SCHEMA], ...resource } }),
-  replace: (tenantId: string, id: string, resource: Record<string, unknown>, extra: Record<string, unknown> = {}, profile: SchemaProfile = PROFILE) =>
+  replace: (tenantId: string, id: string, resource: Record<string, unknown>, extra: { ifMatch?: string } = {}, profile: SchemaProfile = PROFILE) =>
     userCommand(tenantId, 'user.replace', { profile, id, resource: { schemas: [USER_SCHEMA], ...resource }, ...extra }),
-  patch: (tenantId: string, id: string, operations: unknown[], extra: Record<string, unknown> = {}, profile: SchemaProfile = PROFILE) =>
+  patch: (tenantId: string, id: string, operations: PatchOperationJson[], extra: { ifMatch?: string } = {}, profile: SchemaProfile = PROFILE) =>
     userCommand(tenantId, 'user.patch', { profile, id, operations, ...extra }),
-  delete: (tenantId: string, id: string, extra: Record<string, unknown> = {}) => userCommand(tenantId, 'user.delete', { id, ...extra }),
+  delete: (tenantId: string, id: string, extra: { ifMatch?: string } = {}) => userCommand(tenantId, 'user.delete', { id, ...extra }),
 };
 
 /**
@@ -149,12 +153,12 @@ export class UserServiceHarness {
   }
 
   async get(tenantId: string, id: string): Promise<{ status: number; body: StoredResource & Record<string, unknown> }> {
-    const res = await fetch(this.service.url + UserQueryRoutes.byId(tenantId, id));
+    const res = await fetch(this.service.url + UserQueryRoutes.byId.path({ tenantId, id }));
     return { status: res.status, body: (await res.json()) as StoredResource & Record<string, unknown> };
   }
 
   async query(tenantId: string, query: Record<string, unknown>): Promise<{ status: number; body: ResourcePage & Record<string, unknown> }> {
-    const res = await fetch(this.service.url + UserQueryRoutes.query(tenantId), {
+    const res = await fetch(this.service.url + UserQueryRoutes.query.path({ tenantId }), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ profile: PROFILE, startIndex: 1, count: 1000, ...query }),

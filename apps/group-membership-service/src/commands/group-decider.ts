@@ -43,17 +43,20 @@ export class GroupDecider {
     try {
       switch (command.type) {
         case 'group.create':
-          return await this.create(command.tenantId, command.payload as unknown as Partial<CreateGroupPayload>, tx, clock);
+          return await this.create(command.tenantId, command.payload, tx, clock);
         case 'group.replace':
-          return await this.replace(command.tenantId, command.payload as unknown as Partial<ReplaceGroupPayload>, tx, clock);
+          return await this.replace(command.tenantId, command.payload, tx, clock);
         case 'group.patch':
-          return await this.patch(command.tenantId, command.payload as unknown as Partial<PatchGroupPayload>, tx, clock);
+          return await this.patch(command.tenantId, command.payload, tx, clock);
         case 'group.delete':
-          return await this.delete(command.tenantId, command.payload as unknown as Partial<DeleteGroupPayload>, tx);
+          return await this.delete(command.tenantId, command.payload, tx);
         case 'group.member-deleted':
-          return await this.memberDeleted(command.tenantId, command.payload as unknown as Partial<MemberDeletedPayload>, tx, clock);
-        default:
-          throw new ScimError(400, 'invalidSyntax', `Unknown command type '${String(command.type)}'`);
+          return await this.memberDeleted(command.tenantId, command.payload, tx, clock);
+        default: {
+          // Unreachable for a record that passed the topic's schema; kept for commands built in code.
+          const unknown: { type?: unknown } = command;
+          throw new ScimError(400, 'invalidSyntax', `Unknown command type '${String(unknown.type)}'`);
+        }
       }
     } catch (err) {
       if (err instanceof ScimError) return { reply: errorReply(err), changes: [] };
@@ -61,7 +64,7 @@ export class GroupDecider {
     }
   }
 
-  private async create(tenantId: string, payload: Partial<CreateGroupPayload>, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
+  private async create(tenantId: string, payload: CreateGroupPayload, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
     const { content, members } = this.validated(payload.resource, 'create');
     const managed = payload.managed !== false;
     const displayName = String(content.displayName);
@@ -78,7 +81,7 @@ export class GroupDecider {
   }
 
   /** PUT replaces the whole group, members included (RFC 7644 §3.5.1). */
-  private async replace(tenantId: string, payload: Partial<ReplaceGroupPayload>, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
+  private async replace(tenantId: string, payload: ReplaceGroupPayload, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
     const existing = await findForUpdate(tenantId, payload.id, payload.ifMatch, payload.scope, tx);
     const { content, members } = this.validated(payload.resource, 'replace', existing.resource);
     const decision = await this.update(existing, content, [{ kind: 'replace', ids: members }], tx, clock);
@@ -88,16 +91,16 @@ export class GroupDecider {
   }
 
   /** PATCH answers 204 (RFC 7644 §3.5.2): a reply never carries (or loads) a large member list. */
-  private async patch(tenantId: string, payload: Partial<PatchGroupPayload>, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
+  private async patch(tenantId: string, payload: PatchGroupPayload, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
     const existing = await findForUpdate(tenantId, payload.id, payload.ifMatch, payload.scope, tx);
-    if (!Array.isArray(payload.operations) || payload.operations.length === 0) {
+    if (payload.operations.length === 0) {
       throw new ScimError(400, 'invalidSyntax', 'PATCH needs a non-empty list of operations');
     }
     const { memberOps, otherOps } = splitMembersPatch(payload.operations);
     let content = existing.resource;
     if (otherOps.length > 0) {
-      const patched = applyPatch(withoutMeta(existing.resource), otherOps as PatchOperationInput[], this.context, {
-        entraCompat: payload.scope?.strictness !== 'rfc7644',
+      const patched = applyPatch(withoutMeta(existing.resource), otherOps, this.context, {
+        entraCompat: payload.scope.strictness !== 'rfc7644',
       });
       if (patched.unknownAttributes.length > 0) throw new ScimError(400, 'invalidPath', `Unknown attribute(s): ${patched.unknownAttributes.join(', ')}`);
       content = patched.resource;
@@ -107,7 +110,7 @@ export class GroupDecider {
     return { ...decision, reply: { status: 204, version: decision.reply.version } };
   }
 
-  private async delete(tenantId: string, payload: Partial<DeleteGroupPayload>, tx: GroupCommandTransaction): Promise<GroupDecision> {
+  private async delete(tenantId: string, payload: DeleteGroupPayload, tx: GroupCommandTransaction): Promise<GroupDecision> {
     const existing = await findForUpdate(tenantId, payload.id, payload.ifMatch, payload.scope, tx);
     // Memberships go with the group (ON DELETE CASCADE); scim.group.deleted implies them ended.
     await tx.deleteGroup(tenantId, existing.id);
@@ -119,9 +122,9 @@ export class GroupDecider {
    * the same statements and lock order as the user-deleted event's cleanup, which later finds
    * nothing left to do. Recorded as deleted, so no later command can add it back.
    */
-  private async memberDeleted(tenantId: string, payload: Partial<MemberDeletedPayload>, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
+  private async memberDeleted(tenantId: string, payload: MemberDeletedPayload, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
     const userId = payload.userId;
-    if (typeof userId !== 'string' || !isUuid(userId)) throw new ScimError(400, 'invalidValue', `'${String(userId)}' is not a user id`);
+    if (!isUuid(userId)) throw new ScimError(400, 'invalidValue', `'${userId}' is not a user id`);
     await tx.upsertKnownUser(tenantId, userId, undefined, true);
     const groups = await tx.removeUserFromAllGroups(tenantId, userId, clock.now);
     return { reply: { status: 204 }, changes: groups.map((groupId) => ({ type: 'scim.membership.removed' as const, tenantId, groupId, memberIds: [userId] })) };

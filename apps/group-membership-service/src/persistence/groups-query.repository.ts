@@ -57,18 +57,6 @@ export class GroupsQueryRepository {
     });
   }
 
-  /** The groups a user is a direct member of (User.groups, RFC 7643 §4.1.2), through the member index. */
-  async groupsOfUser(tenantId: string, userId: string, managedOnly: boolean): Promise<Array<{ value: string; display: string }>> {
-    const rows: Array<{ value: string; display: string }> = await this.dataSource.query(
-      `SELECT g.id::text AS value, g.display_name AS display FROM memberships m
-       JOIN groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id
-       WHERE m.tenant_id = $1 AND m.member_id = $2${managedOnly ? ' AND g.managed' : ''}
-       ORDER BY g.display_name`,
-      [tenantId, userId],
-    );
-    return rows;
-  }
-
   /** The groups of several users at once (a page of GET /Users), one index-backed query. */
   async groupsOfUsers(tenantId: string, userIds: readonly string[], managedOnly: boolean): Promise<Map<string, Array<{ value: string; display: string }>>> {
     const byUser = new Map<string, Array<{ value: string; display: string }>>(userIds.map((id) => [id, []]));

@@ -1,21 +1,30 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
-import type { ResourcePage, StoredResource, UserGroupRef } from '@app/contracts';
+import {
+  GroupQueryBody,
+  GroupQueryRoutes,
+  GroupsOfUsersBody,
+  type GroupQuery,
+  type GroupsOfUsersQuery,
+  type ResourcePage,
+  type StoredResource,
+  type UserGroupRef,
+} from '@app/contracts';
+import { InternalBody, ScimHttpExceptionFilter } from '@app/runtime';
 import { GroupsQueryService } from './groups-query.service';
-import { ScimHttpExceptionFilter } from '@app/runtime';
 
 /** The internal query API of GroupQueryRoutes (libs/contracts): for the gateway, not for tenants. */
-@Controller('internal/v1/tenants/:tenantId')
+@Controller()
 @UseFilters(ScimHttpExceptionFilter)
 export class GroupsQueryController {
   constructor(private readonly groups: GroupsQueryService) {}
 
-  @Post('groups/query')
+  @Post(GroupQueryRoutes.query.pattern)
   @HttpCode(200)
-  query(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<ResourcePage> {
-    return this.groups.query(tenantId, body);
+  query(@Param('tenantId') tenantId: string, @Body(new InternalBody(GroupQueryBody)) query: GroupQuery): Promise<ResourcePage> {
+    return this.groups.query(tenantId, query);
   }
 
-  @Get('groups/:id')
+  @Get(GroupQueryRoutes.byId.pattern)
   get(
     @Param('tenantId') tenantId: string,
     @Param('id') id: string,
@@ -25,14 +34,9 @@ export class GroupsQueryController {
     return this.groups.get(tenantId, id, { excludeMembers: excludeMembers === 'true', managedOnly: managedOnly === 'true' });
   }
 
-  @Post('users/groups')
+  @Post(GroupQueryRoutes.groupsOfUsers.pattern)
   @HttpCode(200)
-  groupsOfUsers(@Param('tenantId') tenantId: string, @Body() body: unknown): Promise<{ groups: Record<string, UserGroupRef[]> }> {
-    return this.groups.groupsOfUsers(tenantId, body);
-  }
-
-  @Get('users/:userId/groups')
-  groupsOfUser(@Param('tenantId') tenantId: string, @Param('userId') userId: string, @Query('managedOnly') managedOnly?: string): Promise<{ groups: UserGroupRef[] }> {
-    return this.groups.groupsOfUser(tenantId, userId, managedOnly === 'true');
+  groupsOfUsers(@Param('tenantId') tenantId: string, @Body(new InternalBody(GroupsOfUsersBody)) query: GroupsOfUsersQuery): Promise<{ groups: Record<string, UserGroupRef[]> }> {
+    return this.groups.groupsOfUsers(tenantId, query);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asObject, numeric, optionalString } from '@app/runtime';
-import type { ResourcePage, StoredResource, UserGroupRef } from '@app/contracts';
+import type { GroupQuery, GroupsOfUsersQuery, ResourcePage, StoredResource, UserGroupRef } from '@app/contracts';
 import { parseFilter, parsePagination, parseSort, SchemaRegistry, ScimError, validateFilter, type SchemaContext } from '@app/scim';
 import { GroupsQueryRepository } from '../persistence/groups-query.repository';
 import { etagOf, isUuid, MemberJson, StoredGroup, withMembers } from '../groups/stored-group';
@@ -22,30 +21,19 @@ export class GroupsQueryService {
     return stored(group, members);
   }
 
-  async query(tenantId: string, body: unknown): Promise<ResourcePage> {
-    const request = asObject(body, 'Query body must be a JSON object');
-    const scope = asObject(request.scope ?? {}, '"scope" must be an object');
-    const managedOnly = scope.managedOnly === true;
-    const filterText = optionalString(request.filter, 'filter');
-    const filter = filterText === undefined ? undefined : validateFilter(parseFilter(filterText), this.context);
-    const page = parsePagination({ startIndex: numeric(request.startIndex, 'startIndex'), count: numeric(request.count, 'count') }, PAGINATION);
-    const sort = parseSort({ sortBy: optionalString(request.sortBy, 'sortBy'), sortOrder: optionalString(request.sortOrder, 'sortOrder') }, this.context);
+  async query(tenantId: string, request: GroupQuery): Promise<ResourcePage> {
+    const filter = request.filter === undefined ? undefined : validateFilter(parseFilter(request.filter), this.context);
+    const page = parsePagination({ startIndex: request.startIndex, count: request.count }, PAGINATION);
+    const sort = parseSort({ sortBy: request.sortBy, sortOrder: request.sortOrder }, this.context);
+    const managedOnly = request.scope.managedOnly;
     const { total, groups } = await this.groups.findPage(tenantId, { filter, sort, managedOnly, offset: page.startIndex - 1, limit: page.count });
     const members = request.excludeMembers === true ? undefined : await this.groups.membersOf(tenantId, groups.map((g) => g.id));
     return { totalResults: total, resources: groups.map((g) => stored(g, members?.get(g.id) ?? (members ? [] : undefined))) };
   }
 
-  async groupsOfUser(tenantId: string, userId: string, managedOnly: boolean): Promise<{ groups: UserGroupRef[] }> {
-    return { groups: isUuid(userId) ? await this.groups.groupsOfUser(tenantId, userId, managedOnly) : [] };
-  }
-
-  async groupsOfUsers(tenantId: string, body: unknown): Promise<{ groups: Record<string, UserGroupRef[]> }> {
-    const request = asObject(body, 'Body must be a JSON object');
-    const ids = request.userIds;
-    if (!Array.isArray(ids) || ids.length > PAGINATION.maxCount) throw new ScimError(400, 'invalidValue', `"userIds" must be an array of at most ${PAGINATION.maxCount} ids`);
-    const scope = asObject(request.scope ?? {}, '"scope" must be an object');
-    const userIds = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
-    const byUser = await this.groups.groupsOfUsers(tenantId, userIds, scope.managedOnly === true);
+  async groupsOfUsers(tenantId: string, request: GroupsOfUsersQuery): Promise<{ groups: Record<string, UserGroupRef[]> }> {
+    const userIds = [...new Set(request.userIds.filter(isUuid).map((id) => id.toLowerCase()))];
+    const byUser = await this.groups.groupsOfUsers(tenantId, userIds, request.scope.managedOnly);
     return { groups: Object.fromEntries(byUser) };
   }
 }

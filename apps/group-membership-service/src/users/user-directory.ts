@@ -35,7 +35,7 @@ export class HttpUserDirectory implements UserDirectory {
   }
 
   private async ask(tenantId: string, ids: readonly string[]): Promise<string[]> {
-    const res = await fetch(this.baseUrl + UserQueryRoutes.existing(tenantId), {
+    const res = await fetch(this.baseUrl + UserQueryRoutes.existing.path({ tenantId }), {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...this.headers },
       body: JSON.stringify({ ids: [...ids] } satisfies UserIds),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import { CommandEnvelope, CommandReply, Headers, PayloadTopic, TopicPayload, Topics } from '@app/contracts';
+import { CommandOf, CommandReply, CommandTopic, Headers, PayloadTopic, TopicPayload, Topics } from '@app/contracts';
 import { ConsumerKeeper, headersOf, RecordValidator, TopicNames, TypedProducer } from '@app/messaging';
 import { ComponentLogger, currentCorrelation, isDependencyOutage } from '@app/observability';
 import { GatewayError } from '../errors/gateway-error';
@@ -22,7 +22,6 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type CommandTopic = typeof Topics.userCommands | typeof Topics.groupCommands;
 
 /** While Kafka refuses commands, at most one command a second is tried; the rest are answered 503 at once. */
 const OUTAGE_PROBE_INTERVAL_MS = 1_000;
@@ -120,29 +119,31 @@ export class CommandBus {
    */
   dispatch<T extends CommandTopic>(
     topic: T,
-    command: Omit<CommandEnvelope, 'commandId' | 'issuedAt'> & Partial<Pick<CommandEnvelope, 'commandId'>>,
+    tenantId: string,
+    command: CommandOf<T>,
     timeoutMs: number,
   ): Promise<CommandReply> {
-    const envelope = { ...command, commandId: command.commandId ?? randomUUID(), issuedAt: new Date().toISOString() };
+    const commandId = randomUUID();
+    const envelope = Object.assign({ commandId, tenantId, issuedAt: new Date().toISOString() }, command);
     if (this.outage && Date.now() - this.outage.lastTry < OUTAGE_PROBE_INTERVAL_MS) {
       return Promise.reject(this.unavailable(Date.now() - this.outage.since));
     }
     if (this.outage) this.outage.lastTry = Date.now();
     return new Promise<CommandReply>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.pending.delete(envelope.commandId);
-        reject(new DecisionTimeoutError(envelope.commandId, timeoutMs));
+        this.pending.delete(commandId);
+        reject(new DecisionTimeoutError(commandId, timeoutMs));
       }, timeoutMs);
-      this.pending.set(envelope.commandId, { resolve, reject, timer });
+      this.pending.set(commandId, { resolve, reject, timer });
       this.producer
         .send(topic as PayloadTopic, [
           {
-            key: envelope.tenantId,
+            key: tenantId,
             value: envelope as TopicPayload<T>,
             headers: {
-              [Headers.messageId]: envelope.commandId,
+              [Headers.messageId]: commandId,
               [Headers.replyTo]: this.instanceId,
-              [Headers.tenantId]: envelope.tenantId,
+              [Headers.tenantId]: tenantId,
               ...(currentCorrelation()?.correlationId ? { [Headers.correlationId]: currentCorrelation()!.correlationId } : {}),
             },
           },
@@ -151,10 +152,10 @@ export class CommandBus {
           () => this.sendSucceeded(),
           (err: unknown) => {
             this.sendFailed(err);
-            const p = this.pending.get(envelope.commandId);
+            const p = this.pending.get(commandId);
             if (!p) return; // the client was already answered 503 (timeout); the send may or may not have landed
             clearTimeout(p.timer);
-            this.pending.delete(envelope.commandId);
+            this.pending.delete(commandId);
             p.reject(isDependencyOutage(err) ? this.unavailable(0) : (err as Error));
           },
         );

@@ -1,4 +1,5 @@
 import { CommandReply, ResourcePage, StoredResource } from '@app/contracts';
+import { RecordValidator } from '@app/messaging';
 import { JsonLogger, runWithCorrelation, type CorrelationContext } from '@app/observability';
 import { ScimError } from '@app/scim';
 import { DecisionTimeoutError } from '../commands/command-bus';
@@ -21,6 +22,8 @@ function tenant(profile: Record<string, unknown> = {}, unknownAttributes: 'ignor
   return { id: 'tenant-a', profile: parseConnectorProfile(profile), schemaProfile: { extensions: [], mutabilityOverrides: {}, unknownAttributes } };
 }
 
+const validator = new RecordValidator();
+
 interface Sent {
   topic: string;
   command: { type: string; tenantId: string; payload: unknown };
@@ -29,8 +32,10 @@ interface Sent {
 function setUp(kind: 'User' | 'Group', answer: (sent: Sent) => CommandReply | Error, stored: StoredResource | null = null) {
   const sent: Sent[] = [];
   const bus: CommandDispatcher = {
-    dispatch: async (topic, command) => {
-      const s = { topic, command: command as Sent['command'] };
+    dispatch: async (topic, tenantId, command) => {
+      const s: Sent = { topic, command: { type: command.type, payload: command.payload, tenantId } };
+      // What the bus would put on the topic passes the schema its consumer checks.
+      validator.parse(topic, Buffer.from(JSON.stringify({ ...s.command, commandId: 'c-1', issuedAt: new Date().toISOString() })));
       sent.push(s);
       const reply = answer(s);
       if (reply instanceof Error) throw reply;

@@ -101,7 +101,7 @@ export class ResourcePipeline<T extends CommandTopic> {
   async decide(tenant: Pick<ResourceTenant, 'id'>, command: CommandOf<T>, baseUrl: string): Promise<ScimAnswer> {
     let reply: CommandReply;
     try {
-      reply = await this.bus.dispatch(this.type.topic, { ...command, tenantId: tenant.id }, this.options.decisionTimeoutMs);
+      reply = await this.bus.dispatch(this.type.topic, tenant.id, command, this.options.decisionTimeoutMs);
     } catch (err) {
       if (err instanceof DecisionTimeoutError) throw GatewayError.decisionPending(err.message, this.options.retryAfterSeconds);
       throw err;

@@ -1,15 +1,11 @@
-import type { PatchOperationJson, ResourceJson, ResourcePage, StoredResource, TopicPayload, Topics } from '@app/contracts';
+import type { CommandOf, CommandTopic, PatchOperationJson, ResourceJson, ResourcePage, StoredResource } from '@app/contracts';
+
+export type { CommandOf, CommandTopic };
 import type { JsonObject, ListQuery, SchemaContext, ValidatedResource } from '@app/scim';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 
 /** What the pipeline knows of the tenant a request is for. */
 export type ResourceTenant = Pick<AuthenticatedTenant, 'id' | 'profile' | 'schemaProfile'>;
-
-/** The command topics a resource type's writes go to. */
-export type CommandTopic = typeof Topics.userCommands | typeof Topics.groupCommands;
-
-/** A command as a resource type builds it: the gateway's bus adds the id, tenant and time. */
-export type CommandOf<T extends CommandTopic> = Pick<TopicPayload<T>, 'type' | 'payload'>;
 
 /** The page a list or .search asks the owning service for (RFC 7644 §3.4.2), filter still as text. */
 export interface PageRequest {

@@ -10,10 +10,10 @@ export class UserQueryClient {
   }
 
   byId(tenantId: string, id: string): Promise<StoredResource | null> {
-    return this.http.find(UserQueryRoutes.byId(tenantId, id));
+    return this.http.find(UserQueryRoutes.byId.path({ tenantId, id }));
   }
 
   query(tenantId: string, query: ResourceQuery): Promise<ResourcePage> {
-    return this.http.post(UserQueryRoutes.query(tenantId), query);
+    return this.http.post(UserQueryRoutes.query.path({ tenantId }), query);
   }
 }

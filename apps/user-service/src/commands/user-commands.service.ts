@@ -165,16 +165,15 @@ function lookupsOf(commands: readonly ReceivedCommand[]): UserLookup[] {
     const lookup = byTenant.get(command.tenantId) ?? { tenantId: command.tenantId, ids: [], userNames: [] };
     byTenant.set(command.tenantId, lookup);
     const payload = command.payload;
-    if (isUserId(payload.id)) lookup.ids.push(payload.id);
-    const userName = userNameIn(payload.resource);
+    if ('id' in payload && isUserId(payload.id)) lookup.ids.push(payload.id);
+    const userName = 'resource' in payload ? userNameIn(payload.resource) : undefined;
     if (userName !== undefined) lookup.userNames.push(userName);
   }
   return [...byTenant.values()].filter((l) => l.ids.length > 0 || l.userNames.length > 0);
 }
 
 /** Attribute names are case-insensitive (RFC 7643 §2.1): `UserName` is the userName. */
-function userNameIn(resource: unknown): string | undefined {
-  if (typeof resource !== 'object' || resource === null) return undefined;
+function userNameIn(resource: Record<string, unknown>): string | undefined {
   const entry = Object.entries(resource).find(([key]) => key.toLowerCase() === 'username');
   return typeof entry?.[1] === 'string' ? entry[1] : undefined;
 }

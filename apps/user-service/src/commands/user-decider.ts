@@ -14,7 +14,7 @@ import type {
   UserCommand,
   UserEventType,
 } from '@app/contracts';
-import { applyPatch, ScimError, UserSchemaContexts, validateResource, type JsonObject, type PatchOperationInput, type SchemaContext, type ScimErrorType } from '@app/scim';
+import { applyPatch, ScimError, UserSchemaContexts, validateResource, type JsonObject, type SchemaContext, type ScimErrorType } from '@app/scim';
 import { BatchState } from './batch-state';
 import { etagOf, ifMatchSatisfied, isUserId, StoredUser, userNameKey } from '../users/stored-user';
 import { changedAttributes, keepReadOnly, missingRequired, withMeta, withoutWriteOnly } from '../users/user-resource';
@@ -56,15 +56,18 @@ export class UserDecider {
     try {
       switch (command.type) {
         case 'user.create':
-          return await this.create(command.tenantId, command.payload as Partial<CreateUserPayload>, state, clock);
+          return await this.create(command.tenantId, command.payload, state, clock);
         case 'user.replace':
-          return await this.replace(command.tenantId, command.payload as Partial<ReplaceUserPayload>, state, clock);
+          return await this.replace(command.tenantId, command.payload, state, clock);
         case 'user.patch':
-          return await this.patch(command.tenantId, command.payload as Partial<PatchUserPayload>, state, clock);
+          return await this.patch(command.tenantId, command.payload, state, clock);
         case 'user.delete':
-          return this.delete(command.tenantId, command.payload as Partial<DeleteUserPayload>, state);
-        default:
-          throw new ScimError(400, 'invalidSyntax', `Unknown command type '${String(command.type)}'`);
+          return this.delete(command.tenantId, command.payload, state);
+        default: {
+          // Unreachable for a record that passed the topic's schema; kept for commands built in code.
+          const unknown: { type?: unknown } = command;
+          throw new ScimError(400, 'invalidSyntax', `Unknown command type '${String(unknown.type)}'`);
+        }
       }
     } catch (err) {
       if (err instanceof ScimError) return { reply: errorReply(err) };
@@ -72,10 +75,10 @@ export class UserDecider {
     }
   }
 
-  private async create(tenantId: string, payload: Partial<CreateUserPayload>, state: BatchState, clock: DecisionClock): Promise<Decision> {
-    const profile = requireProfile(payload.profile);
+  private async create(tenantId: string, payload: CreateUserPayload, state: BatchState, clock: DecisionClock): Promise<Decision> {
+    const profile = payload.profile;
     const context = this.contexts.of(profile);
-    const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'create', entraCompat: entraCompat(profile) });
+    const validated = validateResource(payload.resource, context, { mode: 'create', entraCompat: entraCompat(profile) });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, validated.unknownAttributes, 'invalidSyntax');
     const content = withoutWriteOnly(validated.resource, context);
     checkIndexedLengths(content);
@@ -99,26 +102,26 @@ export class UserDecider {
     };
   }
 
-  private async replace(tenantId: string, payload: Partial<ReplaceUserPayload>, state: BatchState, clock: DecisionClock): Promise<Decision> {
+  private async replace(tenantId: string, payload: ReplaceUserPayload, state: BatchState, clock: DecisionClock): Promise<Decision> {
     const existing = findForUpdate(tenantId, payload.id, payload.ifMatch, state);
-    const profile = requireProfile(payload.profile);
+    const profile = payload.profile;
     const context = this.contexts.of(profile);
     // §3.5.1: immutable attributes must keep their value; readOnly ones in the body are ignored.
-    const validated = validateResource(requireObject(payload.resource, 'resource'), context, { mode: 'replace', existing: existing.resource, entraCompat: entraCompat(profile) });
+    const validated = validateResource(payload.resource, context, { mode: 'replace', existing: existing.resource, entraCompat: entraCompat(profile) });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, validated.unknownAttributes, 'invalidSyntax');
     const content = withoutWriteOnly(keepReadOnly(validated.resource, existing.resource, context), context);
     return { ...(await this.update(existing, content, context, state, clock)), ignoredAttributes };
   }
 
-  private async patch(tenantId: string, payload: Partial<PatchUserPayload>, state: BatchState, clock: DecisionClock): Promise<Decision> {
+  private async patch(tenantId: string, payload: PatchUserPayload, state: BatchState, clock: DecisionClock): Promise<Decision> {
     const existing = findForUpdate(tenantId, payload.id, payload.ifMatch, state);
-    const profile = requireProfile(payload.profile);
+    const profile = payload.profile;
     const context = this.contexts.of(profile);
-    if (!Array.isArray(payload.operations) || payload.operations.length === 0) {
+    if (payload.operations.length === 0) {
       throw new ScimError(400, 'invalidSyntax', 'PATCH needs a non-empty list of operations');
     }
     // §3.5.2: all operations apply or none; applyPatch throws on the first that cannot.
-    const patched = applyPatch(existing.resource, payload.operations as PatchOperationInput[], context, { entraCompat: entraCompat(profile) });
+    const patched = applyPatch(existing.resource, payload.operations, context, { entraCompat: entraCompat(profile) });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, patched.unknownAttributes, 'invalidPath');
     const content = withoutWriteOnly(patched.resource, context);
     const missing = missingRequired(content, context);
@@ -126,7 +129,7 @@ export class UserDecider {
     return { ...(await this.update(existing, content, context, state, clock)), ignoredAttributes };
   }
 
-  private delete(tenantId: string, payload: Partial<DeleteUserPayload>, state: BatchState): Decision {
+  private delete(tenantId: string, payload: DeleteUserPayload, state: BatchState): Decision {
     const existing = findForUpdate(tenantId, payload.id, payload.ifMatch, state);
     state.remove(existing);
     return {
@@ -204,20 +207,6 @@ function checkIndexedLengths(content: JsonObject): void {
       throw new ScimError(400, 'invalidValue', `Attribute '${name}' is longer than ${MAX_INDEXED_BYTES} bytes`);
     }
   }
-}
-
-function requireProfile(profile: unknown): SchemaProfile {
-  if (typeof profile !== 'object' || profile === null || Array.isArray(profile)) {
-    throw new ScimError(400, 'invalidSyntax', 'Command has no schema profile');
-  }
-  return profile as SchemaProfile;
-}
-
-function requireObject(value: unknown, name: string): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ScimError(400, 'invalidSyntax', `Command has no ${name} object`);
-  }
-  return value as JsonObject;
 }
 
 export function errorReply(error: ScimError): Decision['reply'] {

@@ -3,7 +3,7 @@ import { NonRetryableError } from './errors';
 import { RecordValidator } from './record-validator';
 
 const validator = new RecordValidator({ 'test.topic': { type: 'object', required: ['a'] } });
-const command = { commandId: 'c1', type: 'user.create', tenantId: 't1', issuedAt: '2026-11-22T10:00:00Z', payload: {} };
+const command = { commandId: 'c1', type: 'user.delete', tenantId: 't1', issuedAt: '2026-11-22T10:00:00Z', payload: { id: 'u1' } };
 
 describe('RecordValidator', () => {
   it('parses a record that matches its topic schema', () => {

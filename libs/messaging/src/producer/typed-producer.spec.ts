@@ -22,7 +22,7 @@ const command: UserCommand = {
   type: 'user.create',
   tenantId: 't-1',
   issuedAt: '2026-11-22T10:00:00.000Z',
-  payload: { userName: 'a' },
+  payload: { profile: { extensions: [], mutabilityOverrides: {}, unknownAttributes: 'strict' }, resource: { userName: 'a' } },
 };
 
 describe('TypedProducer', () => {

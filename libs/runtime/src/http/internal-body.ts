@@ -1,23 +1,27 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { InternalBodySchema } from '@app/contracts';
 import { ScimError } from '@app/scim';
 
+const ajv = new Ajv({ allErrors: true, strict: false });
+
 /**
- * Readers of internal API bodies (gateway → owning service): a malformed member is a 400 with a
- * SCIM error body, which the gateway passes on.
+ * Checks an internal API body (gateway → owning service) against its JSON Schema from
+ * libs/contracts and hands the handler the type derived from that schema:
+ * `@Body(new InternalBody(ResourceQueryBody)) query: ResourceQuery`. A body that does
+ * not match is a 400 with a SCIM error body naming every problem, which the gateway passes on.
  */
-export function asObject(value: unknown, problem: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScimError(400, 'invalidSyntax', problem);
-  return value as Record<string, unknown>;
-}
+@Injectable()
+export class InternalBody<T> implements PipeTransform<unknown, T> {
+  private readonly validate: ValidateFunction<T>;
 
-export function optionalString(value: unknown, name: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new ScimError(400, 'invalidValue', `"${name}" must be a string`);
-  return value;
-}
+  constructor(schema: InternalBodySchema<T>) {
+    this.validate = ajv.compile<T>(schema.jsonSchema);
+  }
 
-/** startIndex / count as sent; parsePagination checks them. */
-export function numeric(value: unknown, name: string): number | string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' && typeof value !== 'string') throw new ScimError(400, 'invalidValue', `"${name}" must be an integer`);
-  return value;
+  transform(value: unknown): T {
+    if (this.validate(value)) return value;
+    const problems = (this.validate.errors ?? []).map((e) => `${e.instancePath || 'body'} ${e.message ?? 'is not valid'}`);
+    throw new ScimError(400, 'invalidValue', `Request body does not match its schema: ${problems.join('; ')}`);
+  }
 }
