@@ -5,7 +5,7 @@
 import { parseFilter, SchemaRegistry, ScimError, validateFilter } from '@app/scim';
 import { filterToSql } from '../src/persistence/filter-sql';
 import { sortToSql } from '../src/persistence/sort-sql';
-import { SqlParams } from '../src/persistence/sql-params';
+import { SqlParams } from '@app/persistence';
 import { parseSort } from '@app/scim';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

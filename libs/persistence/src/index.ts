@@ -6,3 +6,4 @@ export * from './postgres-server';
 export * from './typeorm-json-logger';
 export * from './data-errors';
 export * from './schema-snapshot';
+export * from './sql';

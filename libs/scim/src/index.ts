@@ -86,6 +86,7 @@ export {
 export { applyPatch, type PatchOptions, type PatchResult } from './patch/apply-patch';
 
 // POST / PUT bodies (RFC 7644 §3.3, §3.5.1)
+export { etagOf, ifMatchSatisfied } from './resource/versions';
 export { validateResource, type ValidateResourceOptions, type ValidatedResource } from './resource/validate-resource';
 
 // Lists (RFC 7644 §3.4.2)

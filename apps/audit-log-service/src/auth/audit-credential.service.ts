@@ -1,11 +1,11 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AuditPrincipal, IssuedAuditCredential } from '@app/contracts';
+import { isUuid } from '@app/persistence';
 import { AuditError, AuditErrorCode, forbidden, notFound } from '../domain/audit-error';
 import type { AuditCredentialRepository, StoredCredential } from './audit-credential.repository';
 
 /** Prefix of tenant credentials, so a leaked one is recognisable (secret scanners, logs). */
 export const AUDIT_CREDENTIAL_PREFIX = 'audit_';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function hashOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -57,7 +57,7 @@ export class AuditCredentialService {
 
   /** Takes effect here at once, elsewhere within the cache TTL. NotFound when no live credential has this id. */
   async revoke(id: string): Promise<void> {
-    const hash = UUID.test(id) ? await this.repository.revoke(id) : undefined;
+    const hash = isUuid(id) ? await this.repository.revoke(id) : undefined;
     if (hash === undefined) throw notFound('No live credential has this id');
     this.cache.delete(hash);
   }

@@ -1,4 +1,5 @@
 import type { AttributeDifference, AuditedChange, AuditedResource, AuditedResourceType } from '@app/contracts';
+import { escapeLike } from '@app/persistence';
 import type { Cursor } from '../query/cursor';
 import { exactTime, Where, type Queryable } from './sql';
 
@@ -158,7 +159,7 @@ export class ChangeRepository {
     if (tenantIds) where.add(`tenant_id = ANY(${where.param(tenantIds)})`);
     if (resourceType) where.add(`resource_type = ${where.param(resourceType)}`);
     if (prefix) {
-      const pattern = where.param(`${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      const pattern = where.param(`${escapeLike(prefix.toLowerCase())}%`);
       where.add(`(lower(user_name) LIKE ${pattern} OR lower(external_id) LIKE ${pattern} OR lower(display_name) LIKE ${pattern} OR resource_id = ${where.param(prefix)})`);
     }
     return this.resourceRows(String(where), where.params, limit);

@@ -3,13 +3,12 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandReply, GroupCommand, UserEvent } from '@app/contracts';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
-import { isDataError, sqlStateOf } from '@app/persistence';
+import { isDataError, isUuid, sqlStateOf } from '@app/persistence';
 import { ScimError } from '@app/scim';
 import { OutgoingReply, REPLY_SENDER, type ReplySender } from '@app/runtime';
 import { GROUP_COMMAND_STORE, type GroupCommandStore, type GroupCommandTransaction } from './group-command-store';
 import { DecisionClock, GroupDecider, GroupDecision } from './group-decider';
 import { GroupChange, groupEventEntry } from './group-events';
-import { isUuid } from '../groups/stored-group';
 
 export interface ReceivedCommand {
   command: GroupCommand;

@@ -13,13 +13,14 @@
  * per group).
  */
 import { Inject, Injectable } from '@nestjs/common';
-import type { CommandReply, CreateGroupPayload, DeleteGroupPayload, GroupCommand, MemberDeletedPayload, GroupScope, PatchGroupPayload, ReplaceGroupPayload } from '@app/contracts';
-import { applyPatch, SchemaRegistry, ScimError, validateResource, type JsonObject, type PatchOperationInput, type SchemaContext } from '@app/scim';
+import type { CommandReply, CreateGroupPayload, DeleteGroupPayload, GroupCommand, GroupScope, MemberDeletedPayload, PatchGroupPayload, ReplaceGroupPayload } from '@app/contracts';
+import { applyPatch, etagOf, ifMatchSatisfied, SchemaRegistry, ScimError, validateResource, type JsonObject, type SchemaContext } from '@app/scim';
 import { GroupChange } from './group-events';
 import type { GroupCommandTransaction } from './group-command-store';
 import { memberIds, MemberOp, nestedGroup, splitMembersPatch } from '../groups/members-patch';
-import { etagOf, ifMatchSatisfied, isUuid, StoredGroup, withMembers } from '../groups/stored-group';
+import { StoredGroup, withMembers } from '../groups/stored-group';
 import { USER_DIRECTORY, type UserDirectory } from '../users/user-directory';
+import { isUuid } from '@app/persistence';
 
 export interface GroupDecision {
   reply: Omit<CommandReply, 'commandId' | 'tenantId'>;

@@ -13,7 +13,7 @@
  */
 import type { PatchOperationJson } from '@app/contracts';
 import { GROUP_SCHEMA, parsePatchPath, ScimError, type FilterExpression, type PatchOperationInput } from '@app/scim';
-import { isUuid } from './stored-group';
+import { isUuid } from '@app/persistence';
 
 export type MemberOp =
   | { kind: 'add'; ids: string[] }

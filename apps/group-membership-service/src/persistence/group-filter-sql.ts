@@ -13,20 +13,9 @@
  * Anything else (member display, nested value-path logic) is refused as invalidFilter.
  */
 import { ScimError, type CompareOperator, type ComparisonValue, type FilterExpression, type ResolvedAttribute, type SortSpec } from '@app/scim';
-import { isUuid } from '../groups/stored-group';
+import { escapeLike, isUuid, SqlParams } from '@app/persistence';
 
 const SQL_OPERATOR: Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
-
-export class SqlParams {
-  readonly values: unknown[];
-  constructor(initial: readonly unknown[] = []) {
-    this.values = [...initial];
-  }
-  add(value: unknown, type: string): string {
-    this.values.push(value);
-    return `$${this.values.length}::${type}`;
-  }
-}
 
 interface Column {
   sql: string;
@@ -118,7 +107,7 @@ function compareColumn(column: Column, op: CompareOperator, value: ComparisonVal
 function text(sql: string, caseExact: boolean, op: CompareOperator, value: Exclude<ComparisonValue, null>, params: SqlParams): string {
   const fold = (s: string) => (caseExact ? s : `lower(${s})`);
   if (isSubstring(op)) {
-    const literal = String(value).replace(/[\\%_]/g, (c) => `\\${c}`);
+    const literal = escapeLike(String(value));
     const pattern = op === 'co' ? `%${literal}%` : op === 'sw' ? `${literal}%` : `%${literal}`;
     return `${fold(sql)} LIKE ${fold(params.add(pattern, 'text'))}`;
   }

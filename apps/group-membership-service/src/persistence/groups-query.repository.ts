@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { FilterExpression, SortSpec } from '@app/scim';
 import type { MemberJson, StoredGroup } from '../groups/stored-group';
-import { groupFilterToSql, groupSortToSql, SqlParams } from './group-filter-sql';
+import { SqlParams } from '@app/persistence';
+import { groupFilterToSql, groupSortToSql } from './group-filter-sql';
 import { GROUP_ROW_COLUMNS, GroupRow, MEMBERS_SQL, MemberRow, toMember, toStoredGroup } from './group-rows';
 
 export interface GroupPageQuery {

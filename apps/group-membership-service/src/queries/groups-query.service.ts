@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { GroupQuery, GroupsOfUsersQuery, ResourcePage, StoredResource, UserGroupRef } from '@app/contracts';
-import { parseFilter, parsePagination, parseSort, SchemaRegistry, ScimError, validateFilter, type SchemaContext } from '@app/scim';
+import { etagOf, parseFilter, parsePagination, parseSort, type SchemaContext, SchemaRegistry, ScimError, validateFilter } from '@app/scim';
 import { GroupsQueryRepository } from '../persistence/groups-query.repository';
-import { etagOf, isUuid, MemberJson, StoredGroup, withMembers } from '../groups/stored-group';
+import { MemberJson, StoredGroup, withMembers } from '../groups/stored-group';
+import { isUuid } from '@app/persistence';
 
 const PAGINATION = { defaultCount: 100, maxCount: 1000 };
 

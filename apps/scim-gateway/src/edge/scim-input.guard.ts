@@ -1,9 +1,8 @@
+import { isUuid } from '@app/persistence';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { checkStorableText, countMemberValues, ScimError, SCIM_INPUT_LIMITS } from '@app/scim';
 import { isScimRoute, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from './scim-edge.options';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * What the owning services must never meet (docs/security.md), refused at the edge after the
@@ -23,7 +22,7 @@ export class ScimInputGuard implements CanActivate {
     const route = (request.routeOptions?.url ?? '').slice(this.options.basePath.length);
     const params = (request.params ?? {}) as Record<string, unknown>;
     const resource = /^\/(Users|Groups)(?:\/|$)/i.exec(route)?.[1];
-    if (resource !== undefined && typeof params.id === 'string' && !UUID.test(params.id)) {
+    if (resource !== undefined && typeof params.id === 'string' && !isUuid(params.id)) {
       // Ids are UUIDs the owning service assigned: anything else names no resource.
       throw new ScimError(404, undefined, `${resource === 'Users' ? 'User' : 'Group'} not found`);
     }

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../errors/gateway-error';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import { schemaProfileOf } from '../tenants/schema-profile';
-import { isUuid } from '../tenants/tenant-records';
 import { toTenant, validName } from '../tenants/tenants.service';
 import { TokenCache, type TokenVerdict } from '../tenants/token-cache';
 import { hashesEqual, hashTokenSecret } from '../tenants/token-secret';
 import { generateClientSecret, looksLikeClientSecret } from './client-secret';
 import type { OAuthClientRecord } from './oauth-client-records';
 import { OAuthClientRepository } from './oauth-client.repository';
+import { isUuid } from '@app/persistence';
 
 /** The answer to issuing a client: the secret appears here and nowhere else, ever. */
 export interface IssuedOAuthClient {

@@ -20,10 +20,3 @@ export interface TokenWithTenant {
   token: TokenRecord & { tokenHash: string };
   tenant: TenantRecord;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are uuids; anything else names nothing (and must not reach Postgres as a cast error). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}

@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { GatewayError } from '../errors/gateway-error';
 import type { AuthenticatedTenant } from './authenticated-tenant';
 import { schemaProfileOf } from './schema-profile';
-import { isUuid, type TokenRecord } from './tenant-records';
+import { type TokenRecord } from './tenant-records';
 import { TenantTokenRepository } from './tenant-token.repository';
 import { toTenant, validName } from './tenants.service';
 import { TokenCache, type TokenVerdict } from './token-cache';
 import { generateTokenSecret, hashesEqual, hashTokenSecret, looksLikeTokenSecret } from './token-secret';
 import { TokenUsageRecorder } from './token-usage-recorder';
+import { isUuid } from '@app/persistence';
 
 /** A token as listed: never its secret, never its hash. */
 export type TokenInfo = TokenRecord;

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../errors/gateway-error';
 import { ConnectorProfile, connectorProfileToJson, parseConnectorProfile } from './connector-profile';
-import { isUuid, type TenantRecord } from './tenant-records';
+import { type TenantRecord } from './tenant-records';
 import { TenantRepository } from './tenant.repository';
 import { TokenCache } from './token-cache';
+import { isUuid } from '@app/persistence';
 
 export interface RegisteredTenant {
   id: string;

@@ -3,14 +3,13 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CommandReply, UserCommand } from '@app/contracts';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
-import { isDataError, sqlStateOf } from '@app/persistence';
+import { isDataError, isUuid, sqlStateOf } from '@app/persistence';
 import { ScimError } from '@app/scim';
 import { BatchState } from './batch-state';
 import { OutgoingReply, REPLY_SENDER, type ReplySender } from '@app/runtime';
 import { CommandKey, USER_COMMAND_STORE, UserLookup, UserNameTaken, type UserCommandStore, type UserCommandTransaction } from './user-command-store';
 import { Decision, DecisionClock, errorReply, UserDecider } from './user-decider';
 import { userEventEntry } from './user-events';
-import { isUserId } from '../users/stored-user';
 
 /** A command as it came off the topic, with what the reply needs from its headers. */
 export interface ReceivedCommand {
@@ -165,7 +164,7 @@ function lookupsOf(commands: readonly ReceivedCommand[]): UserLookup[] {
     const lookup = byTenant.get(command.tenantId) ?? { tenantId: command.tenantId, ids: [], userNames: [] };
     byTenant.set(command.tenantId, lookup);
     const payload = command.payload;
-    if ('id' in payload && isUserId(payload.id)) lookup.ids.push(payload.id);
+    if ('id' in payload && isUuid(payload.id)) lookup.ids.push(payload.id);
     const userName = 'resource' in payload ? userNameIn(payload.resource) : undefined;
     if (userName !== undefined) lookup.userNames.push(userName);
   }

@@ -14,10 +14,11 @@ import type {
   UserCommand,
   UserEventType,
 } from '@app/contracts';
-import { applyPatch, ScimError, UserSchemaContexts, validateResource, type JsonObject, type SchemaContext, type ScimErrorType } from '@app/scim';
+import { applyPatch, etagOf, ifMatchSatisfied, type JsonObject, type SchemaContext, ScimError, type ScimErrorType, UserSchemaContexts, validateResource } from '@app/scim';
 import { BatchState } from './batch-state';
-import { etagOf, ifMatchSatisfied, isUserId, StoredUser, userNameKey } from '../users/stored-user';
+import { StoredUser, userNameKey } from '../users/stored-user';
 import { changedAttributes, keepReadOnly, missingRequired, withMeta, withoutWriteOnly } from '../users/user-resource';
+import { isUuid } from '@app/persistence';
 
 /** An accepted change, published as one event. */
 export interface UserChange {
@@ -166,7 +167,7 @@ export class UserDecider {
 /** The user a replace, patch or delete addresses: 404 when the tenant has none, 412 on a stale If-Match. */
 function findForUpdate(tenantId: string, id: unknown, ifMatch: unknown, state: BatchState): StoredUser {
   // Another tenant's user is as absent as one never created (every lookup is per tenant).
-  const existing = isUserId(id) ? state.get(tenantId, id) : undefined;
+  const existing = isUuid(id) ? state.get(tenantId, id) : undefined;
   if (existing === undefined) throw new ScimError(404, undefined, `User '${String(id)}' not found`);
   if (!ifMatchSatisfied(typeof ifMatch === 'string' ? ifMatch : undefined, existing.version)) {
     // RFC 7644 §3.14: the version the client holds is no longer current.

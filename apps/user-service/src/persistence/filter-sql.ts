@@ -13,10 +13,10 @@
  * Attributes with their own column (userName, externalId, id, meta.created, ...) are compared on
  * the column, in the shape their indexes serve: `lower(u.user_name) = lower($2)`.
  */
+import { isUuid } from '@app/persistence';
 import type { AttributeDefinition, CompareOperator, ComparisonValue, FilterExpression, ResolvedAttribute } from '@app/scim';
 import { arrayElements, attributeJson, columnOf, UserColumn } from './user-columns';
-import { escapeLike, SqlParams, sqlLiteral } from './sql-params';
-import { isUserId } from '../users/stored-user';
+import { escapeLike, SqlParams, sqlLiteral } from '@app/persistence';
 
 type Scope = { kind: 'resource' } | { kind: 'element'; json: string };
 
@@ -128,7 +128,7 @@ class FilterTranslator {
         return `${column.sql} ${SQL_OPERATOR[op as keyof typeof SQL_OPERATOR]} ${this.params.add(value, 'timestamptz')}`;
       case 'uuid':
         // Equality on the key itself (an index lookup); anything else compares the text form.
-        if ((op === 'eq' || op === 'ne') && isUserId(value)) return `${column.sql} ${SQL_OPERATOR[op]} ${this.params.add(value, 'uuid')}`;
+        if ((op === 'eq' || op === 'ne') && isUuid(value)) return `${column.sql} ${SQL_OPERATOR[op]} ${this.params.add(value, 'uuid')}`;
         return this.text(`${column.sql}::text`, true, op, value);
       case 'text':
         return this.text(column.sql, def.caseExact, op, value);

@@ -5,7 +5,7 @@
  */
 import type { AttributeDefinition, ResolvedAttribute, SortSpec } from '@app/scim';
 import { arrayElements, attributeJson, columnOf } from './user-columns';
-import { sqlLiteral } from './sql-params';
+import { sqlLiteral } from '@app/persistence';
 
 /** Without sortBy: the primary key order, stable and served by the index. */
 export const DEFAULT_ORDER = 'u.id ASC';

@@ -4,7 +4,7 @@
  * (core attributes at the top, extension attributes under their schema URN, RFC 7643 §3.3).
  */
 import type { ResolvedAttribute } from '@app/scim';
-import { sqlLiteral } from './sql-params';
+import { sqlLiteral } from '@app/persistence';
 
 export interface UserColumn {
   sql: string;

@@ -4,7 +4,7 @@ import type { FilterExpression, SortSpec } from '@app/scim';
 import type { StoredUser } from '../users/stored-user';
 import { filterToSql } from './filter-sql';
 import { sortToSql } from './sort-sql';
-import { SqlParams } from './sql-params';
+import { SqlParams } from '@app/persistence';
 import { toStoredUser, USER_ROW_COLUMNS, UserRow } from './user-rows';
 
 export interface UserPageQuery {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ResourcePage, ResourceQuery, StoredResource, UserIds } from '@app/contracts';
-import { parseFilter, parsePagination, parseSort, ScimError, UserSchemaContexts, validateFilter } from '@app/scim';
+import { etagOf, parseFilter, parsePagination, parseSort, ScimError, UserSchemaContexts, validateFilter } from '@app/scim';
 import { UsersQueryRepository } from '../persistence/users-query.repository';
-import { etagOf, isUserId, StoredUser } from '../users/stored-user';
+import { StoredUser } from '../users/stored-user';
+import { isUuid } from '@app/persistence';
 
 /** RFC 7644 §3.4.2.4 lets the service cap the page; the gateway applies its own first. */
 const PAGINATION = { defaultCount: 100, maxCount: 1000 };
@@ -16,13 +17,13 @@ export class UsersQueryService {
   ) {}
 
   async get(tenantId: string, id: string): Promise<StoredResource> {
-    const user = isUserId(id) ? await this.users.findById(tenantId, id) : undefined;
+    const user = isUuid(id) ? await this.users.findById(tenantId, id) : undefined;
     if (user === undefined) throw new ScimError(404, undefined, `User '${id}' not found`);
     return stored(user);
   }
 
   async existing(tenantId: string, ids: readonly string[]): Promise<UserIds> {
-    const candidates = ids.filter(isUserId);
+    const candidates = ids.filter(isUuid);
     return { ids: candidates.length === 0 ? [] : await this.users.existingIds(tenantId, candidates) };
   }
 

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { AttributeDefinition, JsonObject, JsonValue, SchemaAttributes, SchemaContext } from '@app/scim';
-import { etagOf } from './stored-user';
+import { etagOf } from '@app/scim';
 
 /** Maintained by us on every write; never compared or taken from a client (RFC 7643 §3.1). */
 const SERVICE_MAINTAINED = new Set(['id', 'meta']);
