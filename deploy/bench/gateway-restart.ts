@@ -1,44 +1,26 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, spawnService, STACK_SERVICES, waitUntilReady } from '../local/stack';
+import { PROJECT_ROOT, waitUntilReady } from '../local/stack';
+import type { StackState } from '../local/supervise';
 import type { RunningStack } from './stack-handle';
 
 const STACK_FILE = join(PROJECT_ROOT, '.run', 'stack.json');
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Restarts the stack's gateway with extra environment (e.g. AUDIT_REQUEST_RECORDS=off), the way
- * `npm run up` starts it, and records its new pid in .run/stack.json so `npm run down` stops it.
+ * Restarts the stack's gateway with extra environment (e.g. AUDIT_REQUEST_RECORDS=off) through
+ * the supervisor's control API, so the supervisor keeps running it (and records its new pid in
+ * .run/stack.json).
  */
 export async function restartGateway(stack: RunningStack, extraEnv: Record<string, string>): Promise<void> {
-  const state = JSON.parse(readFileSync(STACK_FILE, 'utf8')) as {
-    kafka: { brokers: string };
-    postgres: { url: string };
-    services: Record<string, { pid: number; url: string; log: string }>;
-  };
-  const entry = state.services['scim-gateway']!;
-  if (alive(entry.pid)) process.kill(entry.pid, 'SIGTERM');
-  const deadline = Date.now() + 30_000;
-  while (alive(entry.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(entry.pid)) process.kill(entry.pid, 'SIGKILL');
-  const service = STACK_SERVICES.find((s) => s.name === 'scim-gateway')!;
-  const child = spawnService(
-    service,
-    { postgresUrl: state.postgres.url, kafkaBrokers: state.kafka.brokers, extraEnv: { ADMIN_TOKEN: stack.adminToken, ...extraEnv } },
-    join(PROJECT_ROOT, entry.log),
-    true,
-  );
-  child.unref();
-  entry.pid = child.pid!;
-  writeFileSync(STACK_FILE, JSON.stringify(state, null, 2));
-  stack.pids['scim-gateway'] = child.pid!;
-  await waitUntilReady(entry.url, 60_000, () => alive(child.pid!));
+  const state = JSON.parse(readFileSync(STACK_FILE, 'utf8')) as StackState;
+  if (!state.supervisor) throw new Error('the stack has no supervisor: start it again with `npm run up`');
+  const res = await fetch(`${state.supervisor.controlUrl}/restart`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${state.supervisor.controlToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'scim-gateway', env: extraEnv }),
+  });
+  if (!res.ok) throw new Error(`supervisor refused the restart: ${res.status} ${await res.text()}`);
+  const status = (await res.json()) as { pid?: number };
+  if (status.pid) stack.pids['scim-gateway'] = status.pid;
+  await waitUntilReady(state.services['scim-gateway'].url, 60_000);
 }

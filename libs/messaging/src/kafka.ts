@@ -66,7 +66,9 @@ export function kafkaConfigOf(options: KafkaClientOptions): KafkaConfig {
         ...(suppressed > 0 ? { repeatedSinceLastLine: suppressed } : {}),
       });
     },
-    retry: { initialRetryTime: 100, retries: 8 },
+    // Backoff capped at 2 s: after a broker restart, clients reconnect within about 2 s of it being back
+    // (kafkajs' default cap of 30 s once left consumers asleep for half a minute).
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 8 },
   };
 }
 

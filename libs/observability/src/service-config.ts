@@ -28,7 +28,7 @@ export class ServiceBaseConfig extends KafkaConnectionConfig {
   @IsInt()
   @Min(6000)
   @Max(300000)
-  KAFKA_SESSION_TIMEOUT_MS = 30000;
+  KAFKA_SESSION_TIMEOUT_MS = 10000;
 
   /**
    * A consumer's fetch returns once this many bytes are ready or KAFKA_FETCH_MAX_WAIT_MS passed.

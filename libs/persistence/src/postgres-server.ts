@@ -134,3 +134,39 @@ function embeddedBinDir(): string {
   }
   return join(copy, 'bin');
 }
+
+/**
+ * A Postgres server of one's own from the embedded binaries, for what must not touch a shared
+ * server: the chaos suite restarts it. Data in `dataDir` (under the system temporary directory
+ * when run as root from a private checkout), listening on 127.0.0.1:`port`.
+ */
+export class PrivatePostgresServer {
+  readonly dataDir: string;
+
+  constructor(
+    dataDir: string,
+    readonly port: number,
+  ) {
+    this.dataDir = embeddedDataDir(dataDir);
+  }
+
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  async start(): Promise<void> {
+    startEmbeddedPostgres(this.dataDir, this.port);
+    if (!(await answers(this.url))) throw new Error(`private Postgres did not answer on port ${this.port}`);
+  }
+
+  /** `pg_ctl restart -m fast`: every session is cut, as in a failover or an upgrade restart. */
+  async restart(): Promise<void> {
+    asServerUser(join(embeddedBinDir(), 'pg_ctl'), ['restart', '-D', this.dataDir, '-m', 'fast', '-w', '-l', join(this.dataDir, 'server.log'), '-o', `-p ${this.port} -h 127.0.0.1 -k ${this.dataDir} -c max_connections=200`]);
+    if (!(await answers(this.url))) throw new Error(`private Postgres did not come back on port ${this.port}`);
+  }
+
+  stop(): void {
+    if (!existsSync(join(this.dataDir, 'postmaster.pid'))) return;
+    asServerUser(join(embeddedBinDir(), 'pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'fast', '-w']);
+  }
+}

@@ -63,6 +63,11 @@ export class CommandBus {
           groupId: this.topics.physical(`scim-gateway.replies.${this.instanceId}`),
           allowAutoTopicCreation: false,
           maxWaitTimeInMs: 100,
+          // A group of one: after a broker restart its rejoin must not wait out a long session
+          // of its own former member (kafkajs' 30 s default held replies back that long).
+          sessionTimeout: 6_000,
+          rebalanceTimeout: 6_000,
+          heartbeatInterval: 1_000,
         }),
       run: async (consumer) => {
         consumer.on(consumer.events.GROUP_JOIN, () => joined());
