@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IsOptional, IsString, MinLength } from 'class-validator';
-import { loadConfig } from '@app/observability';
+import { loadConfig } from '@app/config';
 import { UserServiceConfig } from '../../apps/user-service/src/user-service.config';
 import { userServiceDefinition } from '../../apps/user-service/src/user-service.definition';
 import { PROJECT_ROOT } from '../local/stack';

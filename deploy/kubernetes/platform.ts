@@ -1,5 +1,5 @@
 import { deadLetterTopicOf, Topics, TopicName } from '@app/contracts';
-import { ConfigurationError, ServiceBaseConfig } from '@app/observability';
+import { ConfigurationError, ServiceBaseConfig } from '@app/config';
 import { ServiceDefinition } from '@app/runtime';
 import { auditLogServiceDefinition } from '../../apps/audit-log-service/src/audit-log-service.definition';
 import { groupMembershipServiceDefinition } from '../../apps/group-membership-service/src/group-membership-service.definition';

@@ -8,7 +8,7 @@
  */
 import 'reflect-metadata';
 import { createKafka, kafkaConnectionOf } from '@app/messaging';
-import { ConfigurationError, KafkaConnectionConfig, loadConfig } from '@app/observability';
+import { ConfigurationError, KafkaConnectionConfig, loadConfig } from '@app/config';
 import { platformAclEntries } from '../kubernetes/kafka-acls';
 import { PLATFORM_SERVICES } from '../kubernetes/platform';
 import { provisionTopics } from './stack';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { ServiceBaseConfig } from '@app/observability';
+import { ServiceBaseConfig } from '@app/config';
 
 export class AuditLogServiceConfig extends ServiceBaseConfig {
   override HTTP_PORT = 3103;

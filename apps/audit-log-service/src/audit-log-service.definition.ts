@@ -1,6 +1,6 @@
 import { ServiceDefinition } from '@app/runtime';
 import { ProcessedMessage } from '@app/messaging';
-import { loadConfig } from '@app/observability';
+import { loadConfig } from '@app/config';
 import { AuditLogServiceConfig } from './audit-log-service.config';
 import { AuditLogServiceModule } from './audit-log-service.module';
 import { CreateProcessedMessages1763840000000 } from './migrations/1763840000000-create-processed-messages';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, Matches, Max, Min } from 'class-validator';
-import { ServiceBaseConfig } from '@app/observability';
+import { ServiceBaseConfig } from '@app/config';
 
 export class GroupMembershipServiceConfig extends ServiceBaseConfig {
   override HTTP_PORT = 3102;

@@ -1,6 +1,6 @@
 import { ServiceDefinition } from '@app/runtime';
 import { OutboxRecord, ProcessedMessage } from '@app/messaging';
-import { loadConfig } from '@app/observability';
+import { loadConfig } from '@app/config';
 import { CreateMessagingTables1763840000000 } from './migrations/1763840000000-create-messaging-tables';
 import { OutboxHeadersNoDefault1763845000000 } from './migrations/1763845000000-outbox-headers-no-default';
 import { CreateGroups1763900000000 } from './migrations/1763900000000-create-groups';

@@ -20,7 +20,8 @@
 import './admin/built-module-paths'; // first: later imports use the @app/* aliases
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigurationError, JsonLogger, loadConfig, ServiceBaseConfig } from '@app/observability';
+import { ConfigurationError, loadConfig, ServiceBaseConfig } from '@app/config';
+import { JsonLogger } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
 import { GatewayError } from './errors/gateway-error';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './scim-gateway.definition';

@@ -1,5 +1,5 @@
 import { ServiceDefinition } from '@app/runtime';
-import { loadConfig } from '@app/observability';
+import { loadConfig } from '@app/config';
 import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-create-tenant-registry';
 import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
 import { CreateOAuthClients1764100000000 } from './migrations/1764100000000-create-oauth-clients';

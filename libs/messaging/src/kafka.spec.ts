@@ -1,4 +1,4 @@
-import { KafkaConnectionConfig, loadConfig } from '@app/observability';
+import { KafkaConnectionConfig, loadConfig } from '@app/config';
 import { kafkaConfigOf, kafkaConnectionOf, RepeatedLines } from './kafka';
 
 const connectionOf = (env: Record<string, string>, files: Record<string, string> = {}) =>

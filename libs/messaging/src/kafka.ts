@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Kafka, KafkaConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
-import type { JsonLogger, KafkaConnectionConfig } from '@app/observability';
+import type { KafkaConnectionConfig } from '@app/config';
+import type { JsonLogger } from '@app/observability';
 
 /** Where the brokers are and how to authenticate to them (SASL) and protect the connection (TLS). */
 export interface KafkaConnection {

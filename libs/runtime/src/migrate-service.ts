@@ -1,4 +1,5 @@
-import { JsonLogger, ServiceBaseConfig } from '@app/observability';
+import { ServiceBaseConfig } from '@app/config';
+import { JsonLogger } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
 import type { ServiceDefinition } from './bootstrap-service';
 

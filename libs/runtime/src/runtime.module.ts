@@ -3,16 +3,8 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { databaseReadinessCheck } from '@app/persistence';
 import { kafkaReadinessCheck, TopicNames, TypedProducer } from '@app/messaging';
-import {
-  HealthController,
-  JsonLogger,
-  METRICS_REGISTRY,
-  MetricsController,
-  MetricsRegistry,
-  READINESS_CHECKS,
-  ReadinessCheck,
-  ServiceBaseConfig,
-} from '@app/observability';
+import { ServiceBaseConfig } from '@app/config';
+import { HealthController, JsonLogger, METRICS_REGISTRY, MetricsController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@app/observability';
 import { KAFKA, LOGGER, SERVICE_CONFIG, TOPIC_NAMES, TYPED_PRODUCER } from './tokens';
 
 export interface RuntimeDeps<C extends ServiceBaseConfig = ServiceBaseConfig> {

@@ -1,4 +1,5 @@
-import { PeriodicTask, type ComponentLogger } from '@app/observability';
+import { type ComponentLogger } from '@app/observability';
+import { PeriodicTask } from '@app/scheduling';
 import type { AuditPartitions } from './audit-partitions';
 
 /** Partitions are created this many days ahead, so a quiet night never writes into a missing one. */

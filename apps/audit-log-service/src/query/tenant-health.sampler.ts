@@ -1,5 +1,6 @@
 import type { TenantHealth } from '@app/contracts';
-import { PeriodicTask, type ComponentLogger, type TenantHealthMetrics } from '@app/observability';
+import { type ComponentLogger, type TenantHealthMetrics } from '@app/observability';
+import { PeriodicTask } from '@app/scheduling';
 import { stateLevel } from '../domain/tenant-health';
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigurationError, loadConfig } from '@app/observability';
+import { ConfigurationError, loadConfig } from '@app/config';
 import { GatewayEdgeConfig } from './gateway-edge.config';
 
 const base = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/scim_gateway' };

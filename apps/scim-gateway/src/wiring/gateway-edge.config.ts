@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { ServiceBaseConfig } from '@app/observability';
+import { ServiceBaseConfig } from '@app/config';
 
 /**
  * Environment variables of the gateway's edge (tenants, tokens, auth, limits, discovery,

@@ -1,5 +1,6 @@
 import type { Admin, Consumer, Kafka } from 'kafkajs';
-import { ComponentLogger, ConsumerMetrics, PeriodicTask } from '@app/observability';
+import { ComponentLogger, ConsumerMetrics } from '@app/observability';
+import { PeriodicTask } from '@app/scheduling';
 import { TopicNames } from '../topic-names';
 
 export interface ConsumerLagOptions {

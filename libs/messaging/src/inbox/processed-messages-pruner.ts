@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { PeriodicTask, type ComponentLogger } from '@app/observability';
+import { type ComponentLogger } from '@app/observability';
+import { PeriodicTask } from '@app/scheduling';
 
 /**
  * Deletes processed-message ids older than the longest time a message can still be redelivered

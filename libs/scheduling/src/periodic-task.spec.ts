@@ -1,6 +1,5 @@
-import { JsonLogger } from './json-logger';
+import { everyMinuteAtMost, JsonLogger } from '@app/observability';
 import { PeriodicTask } from './periodic-task';
-import { everyMinuteAtMost } from './throttle';
 
 describe('PeriodicTask', () => {
   it('measures at once on start, never twice at a time, and stop waits for the run under way', async () => {

@@ -1,5 +1,4 @@
-import type { ComponentLogger } from './json-logger';
-import { everyMinuteAtMost } from './throttle';
+import { everyMinuteAtMost, type ComponentLogger } from '@app/observability';
 
 /**
  * Runs a piece of background work now and then every `intervalMs`: a measurement that costs a

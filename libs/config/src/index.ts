@@ -1,0 +1,3 @@
+export * from './config';
+export * from './kafka-connection-config';
+export * from './service-config';
