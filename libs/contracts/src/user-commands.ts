@@ -27,9 +27,6 @@ export const SCHEMA_PROFILE_JSON_SCHEMA = {
 } as const;
 export type SchemaProfile = FromSchema<typeof SCHEMA_PROFILE_JSON_SCHEMA>;
 
-/** A tenant's RFC strictness (connector profile `strictness`). */
-export type Strictness = NonNullable<SchemaProfile['strictness']>;
-
 /** A SCIM resource as JSON. */
 export type ResourceJson = FromSchema<typeof RESOURCE_JSON_SCHEMA>;
 

@@ -18,9 +18,8 @@ export function noteIgnoredAttributes(attributes: readonly string[]): void {
 
 const storage = new AsyncLocalStorage<CorrelationContext>();
 
-/** Header names used on HTTP requests and Kafka records alike. */
+/** The HTTP header carrying a request's correlation id (Kafka records use Headers.correlationId of libs/contracts). */
 export const CORRELATION_HEADER = 'x-correlation-id';
-export const KAFKA_CORRELATION_HEADER = 'correlation-id';
 
 export function runWithCorrelation<T>(context: CorrelationContext, fn: () => T): T {
   return storage.run(context, fn);

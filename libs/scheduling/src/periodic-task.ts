@@ -12,7 +12,7 @@ export class PeriodicTask {
   private readonly report: (error: Error) => void;
 
   constructor(
-    private readonly name: string,
+    name: string,
     private readonly intervalMs: number,
     private readonly work: () => Promise<unknown>,
     logger?: ComponentLogger,

@@ -3,7 +3,7 @@
  */
 
 // Errors (RFC 7644 §3.12)
-export { ScimError, ScimErrorType, SCIM_ERROR_SCHEMA, isScimError, type ScimErrorResponse } from './errors/scim-error';
+export { ScimError, ScimErrorType, SCIM_ERROR_SCHEMA, type ScimErrorResponse } from './errors/scim-error';
 
 // What a request may hold (docs/security.md)
 export { SCIM_INPUT_LIMITS, isStorableText, checkStorableText, checkStorableJson, countMemberValues } from './limits/input-limits';

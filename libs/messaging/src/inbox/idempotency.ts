@@ -16,7 +16,3 @@ export async function claimMessages(manager: EntityManager, consumer: string, me
   );
   return new Set(rows.map((r) => r.message_id));
 }
-
-export async function claimMessage(manager: EntityManager, consumer: string, messageId: string): Promise<boolean> {
-  return (await claimMessages(manager, consumer, [messageId])).has(messageId);
-}

@@ -51,7 +51,3 @@ export class ScimError extends Error {
     return new ScimError(400, scimType, detail);
   }
 }
-
-export function isScimError(value: unknown): value is ScimError {
-  return value instanceof ScimError;
-}
