@@ -7,9 +7,9 @@ import { Topics, type CommandReply, type GroupCommand, type GroupCommandOf, type
 import { RecordValidator } from '@app/messaging';
 import { JsonLogger } from '@app/observability';
 import { GROUP_SCHEMA } from '@app/scim';
-import { GroupCommandsService, ReceivedCommand } from '../src/commands/group-commands.service';
-import { GroupDecider } from '../src/commands/group-decider';
-import { FakeGroupCommandStore, FakeReplySender } from './fake-group-command-store';
+import { GroupCommandsService, ReceivedCommand } from './group-commands.service';
+import { GroupDecider } from './group-decider';
+import { FakeGroupCommandStore, FakeReplySender } from './testing/fake-group-command-store';
 
 const U1 = '11111111-1111-4111-8111-111111111111';
 const U2 = '22222222-2222-4222-8222-222222222222';

@@ -4,7 +4,7 @@
  */
 import type { PatchOperationJson } from '@app/contracts';
 import { ScimError } from '@app/scim';
-import { MemberOp, splitMembersPatch } from '../src/groups/members-patch';
+import { MemberOp, splitMembersPatch } from './members-patch';
 
 const U1 = '11111111-1111-4111-8111-111111111111';
 const U2 = '22222222-2222-4222-8222-222222222222';

@@ -1,7 +1,7 @@
 /** Group filters → parameterised SQL: members value paths become index-backed EXISTS probes. */
 import { parseFilter, parseSort, SchemaRegistry, ScimError, validateFilter } from '@app/scim';
-import { groupSortToSql } from '../src/persistence/group-filter-sql';
-import { groupSelection } from '../src/persistence/groups-query.repository';
+import { groupSortToSql } from './group-filter-sql';
+import { groupSelection } from './groups-query.repository';
 
 const context = SchemaRegistry.createDefault().context('Group');
 const G = '33333333-3333-4333-8333-333333333333';

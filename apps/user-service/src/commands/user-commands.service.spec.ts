@@ -5,10 +5,10 @@
 import type { CommandReply, PatchOperationJson, SchemaProfile, UserCommand, UserCommandOf, UserCommandType } from '@app/contracts';
 import { JsonLogger } from '@app/observability';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, UserSchemaContexts } from '@app/scim';
-import { ReceivedCommand, UserCommandsService } from '../src/commands/user-commands.service';
-import { UserDecider } from '../src/commands/user-decider';
-import { UserNameTaken } from '../src/commands/user-command-store';
-import { FakeReplySender, FakeUserCommandStore } from './fake-user-command-store';
+import { ReceivedCommand, UserCommandsService } from './user-commands.service';
+import { UserDecider } from './user-decider';
+import { UserNameTaken } from './user-command-store';
+import { FakeReplySender, FakeUserCommandStore } from './testing/fake-user-command-store';
 
 const PROFILE: SchemaProfile = { extensions: [ENTERPRISE_USER_SCHEMA], mutabilityOverrides: {}, unknownAttributes: 'ignore' };
 const STRICT: SchemaProfile = { ...PROFILE, unknownAttributes: 'strict' };

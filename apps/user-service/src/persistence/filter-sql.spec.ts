@@ -3,8 +3,8 @@
  * same translations run against real rows in test/medium/user-service-queries.test.ts.
  */
 import { parseFilter, SchemaRegistry, ScimError, validateFilter } from '@app/scim';
-import { filterToSql } from '../src/persistence/filter-sql';
-import { sortToSql } from '../src/persistence/sort-sql';
+import { filterToSql } from './filter-sql';
+import { sortToSql } from './sort-sql';
 import { SqlParams } from '@app/persistence';
 import { parseSort } from '@app/scim';
 

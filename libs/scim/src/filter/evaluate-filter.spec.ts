@@ -1,5 +1,5 @@
 import { matchesFilter, parseFilter, type JsonObject } from '@app/scim';
-import { ENT, expectScimError, GEN, userContext } from './helpers';
+import { ENT, expectScimError, GEN, userContext } from '../testing/helpers';
 
 const user: JsonObject = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENT, GEN],

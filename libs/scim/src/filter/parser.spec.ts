@@ -1,5 +1,5 @@
 import { formatFilter, parseFilter, type FilterExpression } from '@app/scim';
-import { and, cmp, CORE_USER, ENT, expectScimError, GEN, not, or, path, pr, vp } from './helpers';
+import { and, cmp, CORE_USER, ENT, expectScimError, GEN, not, or, path, pr, vp } from '../testing/helpers';
 
 interface ParseCase {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { parseFilter, validateFilter, type FilterExpression } from '@app/scim';
-import { ENT, expectScimError, GEN, groupContext, registry, userContext } from './helpers';
+import { ENT, expectScimError, GEN, groupContext, registry, userContext } from '../testing/helpers';
 
 /** The annotation a translator relies on, flattened for exact comparison. */
 interface Annotation {

@@ -7,7 +7,7 @@ import {
   projectResource,
   type JsonObject,
 } from '@app/scim';
-import { CORE_USER, ENT, expectScimError, GEN, groupContext, userContext } from './helpers';
+import { CORE_USER, ENT, expectScimError, GEN, groupContext, userContext } from '../testing/helpers';
 
 describe('parsePagination (RFC 7644 §3.4.2.4)', () => {
   const options = { defaultCount: 100, maxCount: 200 };

@@ -4,8 +4,8 @@
  * Entra sends without and with the aadOptscim062020 flag; both must give the same result.
  */
 import { applyPatch, parsePatchRequest, type JsonObject } from '@app/scim';
-import { CORE_USER, ENT, expectScimError, GEN, registry, snapshot, userContext } from './helpers';
-import { BARE_USER, USER, withChanges, type PatchCase } from './patch-fixtures';
+import { CORE_USER, ENT, expectScimError, GEN, registry, snapshot, userContext } from '../testing/helpers';
+import { BARE_USER, USER, withChanges, type PatchCase } from '../testing/patch-fixtures';
 
 const ENT_DATA = USER[ENT] as JsonObject;
 const EMAILS = USER['emails'] as JsonObject[];

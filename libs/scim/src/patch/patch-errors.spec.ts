@@ -1,6 +1,6 @@
 import { applyPatch, parsePatchRequest, type JsonObject, type PatchOperationInput, type ScimErrorType } from '@app/scim';
-import { ENT, expectScimError, groupContext, registry, snapshot, userContext } from './helpers';
-import { BARE_USER, GROUP, USER } from './patch-fixtures';
+import { ENT, expectScimError, groupContext, registry, snapshot, userContext } from '../testing/helpers';
+import { BARE_USER, GROUP, USER } from '../testing/patch-fixtures';
 
 interface ErrorCase {
   readonly name: string;

@@ -2,8 +2,8 @@
  * Group membership PATCH: what Entra (with and without aadOptscim062020) and RFC clients send.
  */
 import { applyPatch, parsePatchRequest, type JsonObject } from '@app/scim';
-import { groupContext, snapshot } from './helpers';
-import { GROUP, withChanges, type PatchCase } from './patch-fixtures';
+import { groupContext, snapshot } from '../testing/helpers';
+import { GROUP, withChanges, type PatchCase } from '../testing/patch-fixtures';
 
 const [U1, U2, G9] = GROUP['members'] as JsonObject[];
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

@@ -1,6 +1,6 @@
 import { applyPatch, type JsonObject } from '@app/scim';
-import { ENT, CORE_USER, snapshot, userContext } from './helpers';
-import { BARE_USER, USER, withChanges, type PatchCase } from './patch-fixtures';
+import { ENT, CORE_USER, snapshot, userContext } from '../testing/helpers';
+import { BARE_USER, USER, withChanges, type PatchCase } from '../testing/patch-fixtures';
 
 const ENT_DATA = USER[ENT] as JsonObject;
 const EMAILS = USER['emails'] as JsonObject[];

@@ -1,5 +1,5 @@
 import { formatPatchPath, parsePatchPath, type PatchPath } from '@app/scim';
-import { and, cmp, CORE_USER, ENT, expectScimError, GEN, path } from './helpers';
+import { and, cmp, CORE_USER, ENT, expectScimError, GEN, path } from '../testing/helpers';
 
 describe('parsePatchPath (RFC 7644 §3.5.2 PATH = attrPath / valuePath [subAttr])', () => {
   it.each<{ name: string; input: string; expected: PatchPath }>([

@@ -1,5 +1,5 @@
 import { validateResource, type JsonObject, type ScimErrorType } from '@app/scim';
-import { CORE_GROUP, CORE_USER, ENT, expectScimError, GEN, groupContext, registry, userContext } from './helpers';
+import { CORE_GROUP, CORE_USER, ENT, expectScimError, GEN, groupContext, registry, userContext } from '../testing/helpers';
 
 interface ValidCase {
   readonly name: string;

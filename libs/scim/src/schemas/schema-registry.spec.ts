@@ -7,7 +7,7 @@ import {
   type AttributeDefinition,
   type JsonObject,
 } from '@app/scim';
-import { CORE_GROUP, CORE_USER, ENT, GEN, registry, userContext } from './helpers';
+import { CORE_GROUP, CORE_USER, ENT, GEN, registry, userContext } from '../testing/helpers';
 
 describe('SchemaContext.resolve', () => {
   it.each([

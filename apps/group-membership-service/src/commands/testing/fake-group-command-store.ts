@@ -1,8 +1,8 @@
 import type { CommandReply, GroupEvent } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
-import type { GroupCommandStore, GroupCommandTransaction } from '../src/commands/group-command-store';
+import type { GroupCommandStore, GroupCommandTransaction } from '../group-command-store';
 import type { OutgoingReply, ReplySender } from '@app/runtime';
-import type { MemberJson, StoredGroup } from '../src/groups/stored-group';
+import type { MemberJson, StoredGroup } from '../../groups/stored-group';
 
 /** The store in memory, with the semantics of the SQL (set operations returning what changed). */
 export class FakeGroupCommandStore implements GroupCommandStore, GroupCommandTransaction {

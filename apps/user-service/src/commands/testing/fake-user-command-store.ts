@@ -7,9 +7,9 @@ import {
   UserCommandTransaction,
   UserLookup,
   UserNameTaken,
-} from '../src/commands/user-command-store';
+} from '../user-command-store';
 import type { OutgoingReply, ReplySender } from '@app/runtime';
-import { StoredUser } from '../src/users/stored-user';
+import { StoredUser } from '../../users/stored-user';
 
 interface State {
   users: Map<string, StoredUser>;
