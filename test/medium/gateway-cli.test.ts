@@ -80,6 +80,21 @@ describe('gateway CLI', () => {
     await registry.close();
   });
 
+  it('defines, lists and removes a tenant-defined User extension schema', async () => {
+    const tenant = cli('tenant', 'create', '--name', 'Acme via CLI');
+    const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
+    const defined = cli('schema', 'define', '--tenant', tenant.out.id, '--schema', JSON.stringify({ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'string', uniqueness: 'server' }] }));
+    expect(defined.code).toBe(0);
+    expect(defined.out).toMatchObject({ id: urn, attributes: [{ name: 'badge', uniqueness: 'server', mutability: 'readWrite' }] });
+    expect(cli('tenant', 'get', '--tenant', tenant.out.id).out.profile.customSchemas).toHaveLength(1);
+    const bad = cli('schema', 'define', '--tenant', tenant.out.id, '--schema', JSON.stringify({ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'text' }] }));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/INVALID_INPUT: .*type: one of/);
+    expect(cli('schema', 'list', '--tenant', tenant.out.id).out.schemas.map((s: { id: string }) => s.id)).toEqual([urn]);
+    expect(cli('schema', 'remove', '--tenant', tenant.out.id, '--urn', urn).code).toBe(0);
+    expect(cli('schema', 'list', '--tenant', tenant.out.id).out.schemas).toEqual([]);
+  });
+
   it('refuses bad input with a non-zero exit and a message', async () => {
     const errors: string[] = [];
     const io = { out: () => undefined, err: (text: string) => errors.push(text) };

@@ -337,3 +337,75 @@ async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 2
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+describe('tenant-defined User extension schemas', () => {
+  const ACME = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
+
+  async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${stack.gatewayUrl}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  it('defines an extension through the admin API; it is validated, served in /Schemas, filtered and sorted in SQL, unique where declared, and carried in events', async () => {
+    const tenant = await stack.tenant();
+    const refused = await admin('PUT', `/tenants/${tenant.id}/schemas`, { id: ACME, name: 'Acme', attributes: [{ name: 'badge', type: 'text' }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toContain('type: one of');
+
+    const defined = await admin('PUT', `/tenants/${tenant.id}/schemas`, {
+      id: ACME,
+      name: 'AcmeUser',
+      description: 'Acme badge data',
+      attributes: [
+        { name: 'badge', type: 'string', uniqueness: 'server', caseExact: true },
+        { name: 'level', type: 'integer' },
+        { name: 'sites', type: 'string', multiValued: true },
+        { name: 'hiredOn', type: 'dateTime', mutability: 'immutable' },
+      ],
+    });
+    expect(defined.status).toBe(200);
+    expect(defined.body.attributes[0]).toMatchObject({ name: 'badge', uniqueness: 'server', caseExact: true, mutability: 'readWrite', returned: 'default' });
+
+    const schema = await tenant.get(`/Schemas/${ACME}`);
+    expect(schema.status).toBe(200);
+    expect(schema.body.attributes.map((a: { name: string }) => a.name)).toEqual(['badge', 'level', 'sites', 'hiredOn']);
+    expect((await tenant.get('/ResourceTypes/User')).body.schemaExtensions).toContainEqual({ schema: ACME, required: false });
+    // Another tenant does not see it.
+    expect((await client.get(`/Schemas/${ACME}`)).status).toBe(404);
+
+    const ids: string[] = [];
+    for (const [badge, level] of [['B-2', 20], ['B-1', 30], ['B-3', 10]] as const) {
+      const res = await tenant.post('/Users', { ...entraUser(), schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ACME], [ACME]: { badge, level, sites: ['berlin', 'oslo'], hiredOn: '2024-05-01T00:00:00Z' } });
+      expect(res.status).toBe(201);
+      expect(res.body[ACME]).toMatchObject({ badge, level });
+      ids.push(res.body.id);
+    }
+    expectScimError(await tenant.post('/Users', { ...entraUser(), [ACME]: { level: 'high' } }), 400, 'invalidValue');
+    const duplicate = await tenant.post('/Users', { ...entraUser(), [ACME]: { badge: 'B-1' } });
+    expectScimError(duplicate, 409, 'uniqueness');
+    // caseExact: "b-1" is another badge.
+    expect((await tenant.post('/Users', { ...entraUser(), [ACME]: { badge: 'b-1' } })).status).toBe(201);
+    expectScimError(await tenant.patch(`/Users/${ids[0]}`, patchOp({ op: 'replace', path: `${ACME}:badge`, value: 'B-3' })), 409, 'uniqueness');
+    expectScimError(await tenant.patch(`/Users/${ids[0]}`, patchOp({ op: 'replace', path: `${ACME}:hiredOn`, value: '2025-01-01T00:00:00Z' })), 400, 'mutability');
+
+    const filter = encodeURIComponent(`${ACME}:level ge 20 and ${ACME}:sites co "osl"`);
+    const filtered = await tenant.get(`/Users?filter=${filter}&sortBy=${encodeURIComponent(`${ACME}:level`)}&sortOrder=descending`);
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.Resources.map((u: any) => u[ACME].badge)).toEqual(['B-1', 'B-2']);
+    const sorted = await tenant.get(`/Users?filter=${encodeURIComponent(`${ACME}:badge pr`)}&sortBy=${encodeURIComponent(`${ACME}:badge`)}`);
+    expect(sorted.body.Resources.map((u: any) => u[ACME].badge)).toEqual(['B-1', 'B-2', 'B-3', 'b-1']);
+    expectScimError(await tenant.get(`/Users?filter=${encodeURIComponent(`${ACME}:nosuch eq "x"`)}`), 400, 'invalidFilter');
+
+    const events = () => stack.userEvents.records.map((r) => JSON.parse(r.value ?? '{}') as { subject?: string; data?: { resource?: Record<string, any> } });
+    await eventually(() => events().some((e) => e.subject === ids[1] && e.data?.resource?.[ACME]?.badge === 'B-1'));
+
+    expect((await admin('GET', `/tenants/${tenant.id}/schemas`)).body.schemas).toHaveLength(1);
+    expect((await admin('DELETE', `/tenants/${tenant.id}/schemas/${encodeURIComponent(ACME)}`)).status).toBe(204);
+    expect((await tenant.get(`/Schemas/${ACME}`)).status).toBe(404);
+  });
+});

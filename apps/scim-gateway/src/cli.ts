@@ -14,6 +14,9 @@
  *     oauth-client issue --tenant ID [--name NAME]   prints the client secret: the only time it is shown
  *     oauth-client list --tenant ID
  *     oauth-client revoke --client-id ID [--tenant ID]
+ *     schema define --tenant ID --schema JSON       a User extension schema of the tenant (replaces one with its id)
+ *     schema list --tenant ID
+ *     schema remove --tenant ID --urn URN
  *
  * A revocation here reaches running gateways when their token cache expires (TOKEN_CACHE_TTL_MS).
  */
@@ -26,6 +29,7 @@ import { openDatabase, redactUrl } from '@app/persistence';
 import { GatewayError } from './errors/gateway-error';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './scim-gateway.definition';
 import { createTenantRegistry, type TenantRegistry } from './tenants/tenant-registry';
+import { TenantSchemas } from './tenants/tenants.service';
 
 export const CLI_USAGE = `usage: cli <command>
   tenant create --name NAME [--profile JSON]
@@ -37,7 +41,10 @@ export const CLI_USAGE = `usage: cli <command>
   token revoke --token-id ID [--tenant ID]
   oauth-client issue --tenant ID [--name NAME]
   oauth-client list --tenant ID
-  oauth-client revoke --client-id ID [--tenant ID]`;
+  oauth-client revoke --client-id ID [--tenant ID]
+  schema define --tenant ID --schema JSON
+  schema list --tenant ID
+  schema remove --tenant ID --urn URN`;
 
 export interface CliIo {
   out(text: string): void;
@@ -62,6 +69,12 @@ const COMMANDS: Record<string, Command> = {
   'token issue': (r, f) => r.tokens.issue(required(f, 'tenant'), f.name),
   'token list': async (r, f) => ({ tokens: await r.tokens.list(required(f, 'tenant')) }),
   'token revoke': (r, f) => (f.tenant ? r.tokens.revoke(f.tenant, required(f, 'token-id')) : r.tokens.revokeById(required(f, 'token-id'))),
+  'schema define': (r, f) => new TenantSchemas(r.tenants).define(required(f, 'tenant'), parseJsonFlag('schema', required(f, 'schema'))),
+  'schema list': async (r, f) => ({ schemas: await new TenantSchemas(r.tenants).list(required(f, 'tenant')) }),
+  'schema remove': async (r, f) => {
+    await new TenantSchemas(r.tenants).remove(required(f, 'tenant'), required(f, 'urn'));
+    return { removed: f.urn };
+  },
   'oauth-client issue': (r, f) => r.oauthClients.issue(required(f, 'tenant'), f.name),
   'oauth-client list': async (r, f) => ({ clients: await r.oauthClients.list(required(f, 'tenant')) }),
   'oauth-client revoke': (r, f) =>

@@ -23,6 +23,12 @@ export const SCHEMA_PROFILE_JSON_SCHEMA = {
      * `rfc7644`: RFC 7644 as written (400 invalidValue, noTarget).
      */
     strictness: { enum: ['entra', 'rfc7644'] },
+    /**
+     * The tenant's own User extension schemas, as /Schemas publishes them (RFC 7643 §7: id, name,
+     * attributes with their characteristics); each is enabled by being defined. The receiving
+     * service validates them again (libs/scim custom-schema.ts).
+     */
+    customSchemas: { type: 'array', maxItems: 10, items: { type: 'object' } },
   },
 } as const;
 export type SchemaProfile = FromSchema<typeof SCHEMA_PROFILE_JSON_SCHEMA>;

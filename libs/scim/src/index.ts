@@ -49,6 +49,7 @@ export {
 } from './schemas/resource-types';
 export { SchemaRegistry, type SchemaContextOptions } from './schemas/schema-registry';
 export { UserSchemaContexts, type UserSchemaChoice } from './schemas/user-schema-contexts';
+export { parseCustomSchema, parseCustomSchemas, CUSTOM_SCHEMA_LIMITS } from './schemas/custom-schema';
 export { SchemaContext, resolveSubAttribute, type ResolvedAttribute, type SchemaAttributes } from './schemas/schema-context';
 export { toSchemaResource, contextSchemaResources, toResourceTypeResource } from './schemas/schema-representation';
 

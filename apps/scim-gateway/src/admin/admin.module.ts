@@ -1,5 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { AdminOAuthClientsController } from './admin-oauth-clients.controller';
+import { AdminSchemasController } from './admin-schemas.controller';
+import { TenantSchemas, TenantsService } from '../tenants/tenants.service';
 import { AdminTenantsController } from './admin-tenants.controller';
 import { AdminTokenGuard } from './admin-token.guard';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options';
@@ -11,8 +13,12 @@ export class AdminModule {
     if (!options.adminToken) new Logger('AdminModule').warn('ADMIN_TOKEN is not set: the admin API refuses every request');
     return {
       module: AdminModule,
-      controllers: [AdminTenantsController, AdminOAuthClientsController],
-      providers: [{ provide: ADMIN_OPTIONS, useValue: options }, AdminTokenGuard],
+      controllers: [AdminTenantsController, AdminOAuthClientsController, AdminSchemasController],
+      providers: [
+        { provide: ADMIN_OPTIONS, useValue: options },
+        AdminTokenGuard,
+        { provide: TenantSchemas, inject: [TenantsService], useFactory: (tenants: TenantsService) => new TenantSchemas(tenants) },
+      ],
     };
   }
 }

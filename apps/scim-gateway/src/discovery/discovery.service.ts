@@ -10,6 +10,7 @@ import {
   contextSchemaResources,
   SchemaRegistry,
   ScimError,
+  UserSchemaContexts,
   toResourceTypeResource,
   type JsonObject,
   type ListResponse,
@@ -30,6 +31,7 @@ type DiscoveryTenant = Pick<AuthenticatedTenant, 'profile'>;
 @Injectable()
 export class DiscoveryService {
   private readonly registry = SchemaRegistry.createDefault();
+  private readonly userContexts = new UserSchemaContexts();
 
   constructor(@Inject(SCIM_DISCOVERY_OPTIONS) private readonly options: ScimDiscoveryOptions) {}
 
@@ -106,9 +108,10 @@ export class DiscoveryService {
   private contexts(tenant: DiscoveryTenant): SchemaContext[] {
     return this.options.resourceTypes.map((type) =>
       type === 'User'
-        ? this.registry.context('User', {
+        ? this.userContexts.of({
             extensions: tenant.profile.userExtensions,
             mutabilityOverrides: tenant.profile.mutabilityOverrides,
+            customSchemas: tenant.profile.customSchemas,
           })
         : this.registry.context(type, {}),
     );

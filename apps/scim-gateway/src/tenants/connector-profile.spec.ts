@@ -18,6 +18,7 @@ describe('connector profile', () => {
     expect(connectorProfileToJson(parseConnectorProfile({}))).toEqual({
       userExtensions: [ENTERPRISE_USER_SCHEMA],
       mutabilityOverrides: {},
+      customSchemas: [],
       unknownAttributes: 'ignore',
       strictness: 'entra',
       groups: { mode: 'full' },
@@ -83,6 +84,28 @@ describe('connector profile', () => {
     });
     // RFC 7644 as written refuses unknown attributes whatever unknownAttributes says.
     expect(schemaProfileOf({ profile: parseConnectorProfile({ strictness: 'rfc7644' }) })).toMatchObject({ unknownAttributes: 'strict', strictness: 'rfc7644' });
+  });
+
+  it('takes tenant-defined extension schemas, in canonical form, and overrides on their attributes', () => {
+    const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
+    const profile = parseConnectorProfile({
+      customSchemas: [{ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'string', uniqueness: 'server', caseExact: true }, { name: 'level', type: 'integer' }] }],
+      mutabilityOverrides: { [`${urn}:Badge`]: 'immutable' },
+    });
+    expect(profile.customSchemas[0]).toMatchObject({ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'string', uniqueness: 'server', caseExact: true, multiValued: false, mutability: 'readWrite' }, { name: 'level', type: 'integer' }] });
+    expect(profile.mutabilityOverrides).toEqual({ [`${urn}:badge`]: 'immutable' });
+    expect(schemaProfileOf({ profile }).customSchemas).toHaveLength(1);
+  });
+
+  it.each([
+    ['a core URN', { id: 'urn:ietf:params:scim:schemas:core:2.0:User', name: 'x', attributes: [{ name: 'a', type: 'string' }] }, /defined by RFC 7643/],
+    ['a name that is no attribute name', { id: 'urn:example:x', name: 'x', attributes: [{ name: '1st', type: 'string' }] }, /attribute name/],
+    ['an unknown type', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'text' }] }, /type: one of/],
+    ['a unique list', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'string', multiValued: true, uniqueness: 'server' }] }, /uniqueness/],
+    ['nested complex attributes', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'complex', subAttributes: [{ name: 'b', type: 'complex', subAttributes: [{ name: 'c', type: 'string' }] }] }] }, /cannot be complex/],
+    ['a repeated attribute', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'string' }, { name: 'A', type: 'string' }] }, /defined twice/],
+  ])('refuses a custom schema with %s', (_name, schema, expected) => {
+    expect(problemsOf({ customSchemas: [schema] }).join('\n')).toMatch(expected);
   });
 
   it('refuses an unknown strictness', () => {

@@ -25,7 +25,7 @@ import {
   validateSync,
   ValidationError,
 } from 'class-validator';
-import { ENTERPRISE_USER_SCHEMA, SchemaRegistry, type Mutability } from '@app/scim';
+import { ENTERPRISE_USER_SCHEMA, parseCustomSchemas, ScimError, SchemaRegistry, toSchemaResource, UserSchemaContexts, type Mutability } from '@app/scim';
 import { GatewayError } from '../errors/gateway-error';
 
 export const MUTABILITIES = ['readOnly', 'readWrite', 'immutable', 'writeOnly'] as const;
@@ -73,6 +73,15 @@ export class ConnectorProfile {
    */
   @IsObject()
   mutabilityOverrides: Record<string, Mutability> = {};
+
+  /**
+   * The tenant's own User extension schemas (RFC 7643 §3.3), in the JSON form /Schemas publishes:
+   * `{ "id": "urn:...", "name": "...", "attributes": [{ "name", "type", "multiValued",
+   * "mutability", "uniqueness", "caseExact", ... }] }`. Each is enabled by being defined; its
+   * attributes are validated, filterable and sortable like any other (docs/tenants.md).
+   */
+  @IsArray()
+  customSchemas: Array<Record<string, unknown>> = [];
 
   /** `ignore`: attributes outside the schemas are dropped and reported; `strict`: 400. */
   @IsIn(UNKNOWN_ATTRIBUTE_POLICIES)
@@ -132,7 +141,7 @@ export function parseConnectorProfile(json: unknown): ConnectorProfile {
   const errors = validateSync(profile, { whitelist: true, forbidNonWhitelisted: true });
   const problems = errors.flatMap((error) => describe(error, ''));
   // The schema checks need well-formed extensions and overrides; other problems do not stop them.
-  if (!errors.some((e) => e.property === 'userExtensions' || e.property === 'mutabilityOverrides')) {
+  if (!errors.some((e) => e.property === 'userExtensions' || e.property === 'mutabilityOverrides' || e.property === 'customSchemas')) {
     problems.push(...canonicaliseSchemaChoices(profile));
   }
   if (problems.length > 0) throw GatewayError.invalidInput('connector profile', problems);
@@ -155,7 +164,20 @@ function canonicaliseSchemaChoices(profile: ConnectorProfile): string[] {
     else problems.push(`userExtensions: ${urn} is not a User extension this gateway implements (${userType.schemaExtensions.map((e) => e.schema).join(', ')})`);
   }
   profile.userExtensions = extensions;
-  const context = registry.context('User', { extensions });
+  let custom;
+  try {
+    custom = parseCustomSchemas(profile.customSchemas);
+  } catch (err) {
+    if (!(err instanceof ScimError)) throw err;
+    problems.push(`customSchemas: ${err.detail}`);
+    return problems;
+  }
+  // Stored in the canonical form /Schemas publishes, defaults filled in.
+  profile.customSchemas = custom.map((schema) => {
+    const { schemas: _s, meta: _m, ...json } = toSchemaResource(schema);
+    return json;
+  });
+  const context = new UserSchemaContexts().of({ extensions, mutabilityOverrides: {}, customSchemas: profile.customSchemas });
   const overrides: Record<string, Mutability> = {};
   for (const [path, mutability] of Object.entries(profile.mutabilityOverrides)) {
     if (!(MUTABILITIES as readonly string[]).includes(mutability)) {

@@ -13,5 +13,6 @@ export function schemaProfileOf(tenant: { profile: ConnectorProfile }): SchemaPr
     // RFC 7644 as written refuses what the schemas do not define (§3.3, §3.5.2: invalidPath).
     unknownAttributes: profile.strictness === 'rfc7644' ? 'strict' : profile.unknownAttributes,
     strictness: profile.strictness,
+    ...(profile.customSchemas.length > 0 ? { customSchemas: profile.customSchemas.map((s) => ({ ...s })) } : {}),
   };
 }

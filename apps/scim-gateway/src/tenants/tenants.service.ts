@@ -49,6 +49,36 @@ export class TenantsService {
   }
 }
 
+/**
+ * A tenant's own User extension schemas, one at a time (admin API and CLI): each change is a
+ * profile change (validated as one, applied at once through this instance, within
+ * TOKEN_CACHE_TTL_MS elsewhere).
+ */
+export class TenantSchemas {
+  constructor(private readonly tenants: TenantsService) {}
+
+  async list(tenantId: string): Promise<Array<Record<string, unknown>>> {
+    return (await this.tenants.get(tenantId)).profile.customSchemas;
+  }
+
+  /** Defines the schema, or replaces the one with its id (URNs compared ignoring case). */
+  async define(tenantId: string, schema: unknown): Promise<Record<string, unknown>> {
+    const tenant = await this.tenants.get(tenantId);
+    const id = typeof schema === 'object' && schema !== null && typeof (schema as { id?: unknown }).id === 'string' ? (schema as { id: string }).id : undefined;
+    const others = tenant.profile.customSchemas.filter((s) => String(s.id).toLowerCase() !== id?.toLowerCase());
+    const updated = await this.tenants.replaceProfile(tenantId, { ...connectorProfileToJson(tenant.profile), customSchemas: [...others, schema] });
+    return updated.profile.customSchemas.find((s) => String(s.id).toLowerCase() === id?.toLowerCase())!;
+  }
+
+  /** Values stored under the schema stay in the resources but are no longer served or accepted. */
+  async remove(tenantId: string, urn: string): Promise<void> {
+    const tenant = await this.tenants.get(tenantId);
+    const kept = tenant.profile.customSchemas.filter((s) => String(s.id).toLowerCase() !== urn.toLowerCase());
+    if (kept.length === tenant.profile.customSchemas.length) throw GatewayError.invalidInput('schema', [`tenant ${tenantId} defines no schema ${urn}`]);
+    await this.tenants.replaceProfile(tenantId, { ...connectorProfileToJson(tenant.profile), customSchemas: kept });
+  }
+}
+
 export function toTenant(record: TenantRecord): RegisteredTenant {
   return { id: record.id, name: record.name, profile: parseConnectorProfile(record.profile), createdAt: record.createdAt };
 }

@@ -1,4 +1,4 @@
-import type { UserChanges } from './user-command-store';
+import type { ExtensionValue, UserChanges } from './user-command-store';
 import { StoredUser, userNameKey } from '../users/stored-user';
 
 interface Entry {
@@ -18,7 +18,27 @@ export class BatchState {
   /** tenant + userName key → id of the user holding it, or null when known to be free. */
   private readonly owners = new Map<string, string | null>();
 
-  constructor(private readonly lookupUserName: (tenantId: string, userName: string) => Promise<StoredUser | undefined>) {}
+  constructor(
+    private readonly lookupUserName: (tenantId: string, userName: string) => Promise<StoredUser | undefined>,
+    private readonly lookupExtensionValue: (tenantId: string, value: ExtensionValue, limit: number) => Promise<string[]> = async () => [],
+  ) {}
+
+  /**
+   * Id of another of the tenant's users holding this unique extension value (RFC 7643 §2.2
+   * uniqueness "server"), as the batch has left them: users this batch read or wrote are judged
+   * by their state in memory, the others by the store.
+   */
+  async holderOfExtensionValue(tenantId: string, value: ExtensionValue, exceptId: string): Promise<string | undefined> {
+    const same = (v: unknown) => (typeof v === 'string' || typeof v === 'number') && (value.caseExact ? String(v) === String(value.value) : String(v).toLowerCase() === String(value.value).toLowerCase());
+    for (const [key, entry] of this.entries) {
+      const user = entry.current;
+      if (!user || user.tenantId !== tenantId || user.id === exceptId || !key.startsWith(`${tenantId}\u0000`)) continue;
+      if (same(extensionValueOf(user, value))) return user.id;
+    }
+    // The batch knows the current state of the users it holds: stored values of those do not count.
+    const stored = await this.lookupExtensionValue(tenantId, value, this.entries.size + 2);
+    return stored.find((id) => id !== exceptId && !this.entries.has(entryKey(tenantId, id)));
+  }
 
   /**
    * Adds what the store returned for a lookup. `askedNames` were looked up too: those no
@@ -76,6 +96,11 @@ export class BatchState {
     }
     return changes;
   }
+}
+
+function extensionValueOf(user: StoredUser, value: ExtensionValue): unknown {
+  const section = user.resource[value.schemaUrn];
+  return typeof section === 'object' && section !== null && !Array.isArray(section) ? (section as Record<string, unknown>)[value.name] : undefined;
 }
 
 function entryKey(tenantId: string, id: string): string {

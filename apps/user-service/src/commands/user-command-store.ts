@@ -12,6 +12,11 @@ export interface UserCommandTransaction {
   loadUsers(lookups: readonly UserLookup[]): Promise<StoredUser[]>;
   findByUserName(tenantId: string, userName: string): Promise<StoredUser | undefined>;
   /**
+   * Ids of the tenant's users (at most `limit`) whose extension attribute `<schemaUrn>:<name>`
+   * is this single value, compared as text (ignoring case unless `caseExact`).
+   */
+  idsWithExtensionValue(tenantId: string, value: ExtensionValue, limit: number): Promise<string[]>;
+  /**
    * Writes the batch's net effect on users. Throws UserNameTaken when the store's uniqueness
    * rule refuses a userName; with `recoverable`, the transaction stays usable afterwards.
    */
@@ -35,6 +40,13 @@ export interface UserLookup {
   tenantId: string;
   ids: string[];
   userNames: string[];
+}
+
+export interface ExtensionValue {
+  schemaUrn: string;
+  name: string;
+  value: string | number;
+  caseExact: boolean;
 }
 
 export interface UserChanges {

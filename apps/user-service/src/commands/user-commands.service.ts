@@ -96,7 +96,10 @@ export class UserCommandsService {
     // Normal after a crash or rebalance (at-least-once delivery); frequent ones point at offset commits failing.
     if (repeated.length > 0) this.log.info('redelivered commands answered from stored replies', { count: repeated.length });
 
-    const state = new BatchState((tenantId, userName) => tx.findByUserName(tenantId, userName));
+    const state = new BatchState(
+      (tenantId, userName) => tx.findByUserName(tenantId, userName),
+      (tenantId, value, limit) => tx.idsWithExtensionValue(tenantId, value, limit),
+    );
     const lookups = lookupsOf(toDecide);
     if (lookups.length > 0) {
       state.learn(await tx.loadUsers(lookups), lookups.flatMap((l) => l.userNames.map((userName) => ({ tenantId: l.tenantId, userName }))));

@@ -85,8 +85,9 @@ export class UserDecider {
     checkIndexedLengths(content);
     const userName = String(content.userName);
     if ((await state.ownerOf(tenantId, userName)) !== undefined) throw duplicateUserName(userName);
-
     const id = clock.newId();
+    await checkUniqueExtensionValues(tenantId, id, content, context, state);
+
     const user: StoredUser = {
       tenantId,
       id,
@@ -149,6 +150,7 @@ export class UserDecider {
       const owner = await state.ownerOf(existing.tenantId, userName);
       if (owner !== undefined && owner !== existing.id) throw duplicateUserName(userName);
     }
+    await checkUniqueExtensionValues(existing.tenantId, existing.id, content, context, state);
     const version = existing.version + 1;
     const user: StoredUser = {
       ...existing,
@@ -194,6 +196,26 @@ function refuseUnknownWhenStrict(profile: SchemaProfile, unknown: string[], scim
     throw new ScimError(400, scimType, `Unknown attribute${unknown.length > 1 ? 's' : ''}: ${unknown.map((a) => `'${a}'`).join(', ')}`);
   }
   return unknown;
+}
+
+/**
+ * Extension attributes a tenant declared unique (uniqueness "server" or "global", RFC 7643 §2.2):
+ * 409 uniqueness when another of its users holds the value. Decided with the user's other rules;
+ * one tenant's commands are decided in order by one consumer, so no two decisions race.
+ */
+async function checkUniqueExtensionValues(tenantId: string, userId: string, content: JsonObject, context: SchemaContext, state: BatchState): Promise<void> {
+  for (const section of context.attributeSections) {
+    if (!section.extension) continue;
+    const values = content[section.schemaUrn];
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) continue;
+    for (const def of section.attributes) {
+      if (def.uniqueness === 'none' || def.multiValued || def.type === 'complex') continue;
+      const value = (values as JsonObject)[def.name];
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      const holder = await state.holderOfExtensionValue(tenantId, { schemaUrn: section.schemaUrn, name: def.name, value, caseExact: def.caseExact }, userId);
+      if (holder !== undefined) throw new ScimError(409, 'uniqueness', `'${section.schemaUrn}:${def.name}' value '${String(value)}' is already in use`);
+    }
+  }
 }
 
 function duplicateUserName(userName: string): ScimError {

@@ -4,6 +4,7 @@ import { CommandReply, Topics, type UserEvent } from '@app/contracts';
 import { appendToOutbox, claimMessages, type OutboxEntry } from '@app/messaging';
 import {
   CommandKey,
+  ExtensionValue,
   UserChanges,
   UserCommandStore,
   UserCommandTransaction,
@@ -80,6 +81,15 @@ export class UserCommandRepository implements UserCommandTransaction {
       [tenantId, userName],
     );
     return rows.length > 0 ? toStoredUser(rows[0]) : undefined;
+  }
+
+  async idsWithExtensionValue(tenantId: string, value: ExtensionValue, limit: number): Promise<string[]> {
+    const text = `(u.resource -> $2::text ->> $3::text)`;
+    const rows: Array<{ id: string }> = await this.manager.query(
+      `SELECT u.id::text AS id FROM users u WHERE u.tenant_id = $1 AND ${value.caseExact ? `${text} = $4` : `lower(${text}) = lower($4)`} LIMIT $5`,
+      [tenantId, value.schemaUrn, value.name, String(value.value), limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   /**

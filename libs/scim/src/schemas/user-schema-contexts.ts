@@ -1,12 +1,16 @@
 import { ScimError } from '../errors/scim-error';
 import type { SchemaContext } from './schema-context';
 import { SchemaRegistry } from './schema-registry';
-import type { Mutability } from './attribute-definition';
+import type { Mutability, SchemaDefinition } from './attribute-definition';
+import { parseCustomSchemas } from './custom-schema';
+import { GROUP_RESOURCE_TYPE, USER_RESOURCE_TYPE } from './resource-types';
 
 /** What a tenant's profile decides about its User schema (the `SchemaProfile` of libs/contracts). */
 export interface UserSchemaChoice {
   extensions: readonly string[];
   mutabilityOverrides: Readonly<Record<string, Mutability>>;
+  /** Tenant-defined extension schemas as JSON (custom-schema.ts); each is enabled by being defined. */
+  customSchemas?: readonly unknown[];
 }
 
 const MAX_CACHED = 256;
@@ -24,11 +28,16 @@ export class UserSchemaContexts {
   of(profile: UserSchemaChoice): SchemaContext {
     const extensions = Array.isArray(profile.extensions) ? [...profile.extensions] : [];
     const mutabilityOverrides = isPlainObject(profile.mutabilityOverrides) ? { ...profile.mutabilityOverrides } : {};
-    const key = JSON.stringify([extensions, mutabilityOverrides]);
+    const customSchemas = Array.isArray(profile.customSchemas) ? profile.customSchemas : [];
+    const key = JSON.stringify([extensions, mutabilityOverrides, customSchemas]);
     let context = this.cache.get(key);
     if (context === undefined) {
+      const custom = parseCustomSchemas(customSchemas); // 400 invalidValue naming the problems
       try {
-        context = this.registry.context('User', { extensions, mutabilityOverrides });
+        context =
+          custom.length === 0
+            ? this.registry.context('User', { extensions, mutabilityOverrides })
+            : registryWith(custom).context('User', { extensions: [...extensions, ...custom.map((s) => s.id)], mutabilityOverrides });
       } catch (err) {
         // The registry refuses unknown extensions and override paths with a plain Error: for a
         // request or a command that is a bad request, not a reason to retry or dead-letter.
@@ -39,6 +48,16 @@ export class UserSchemaContexts {
     }
     return context;
   }
+}
+
+/** The default registry plus a tenant's own User extensions. */
+function registryWith(custom: readonly SchemaDefinition[]): SchemaRegistry {
+  const defaults = SchemaRegistry.createDefault();
+  const user = USER_RESOURCE_TYPE;
+  return new SchemaRegistry(
+    [...defaults.listSchemas(), ...custom],
+    [{ ...user, schemaExtensions: [...user.schemaExtensions, ...custom.map((s) => ({ schema: s.id, required: false }))] }, GROUP_RESOURCE_TYPE],
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, Mutability> {

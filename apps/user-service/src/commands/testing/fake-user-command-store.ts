@@ -1,6 +1,7 @@
 import type { CommandReply, UserEvent } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
 import {
+  ExtensionValue,
   CommandKey,
   UserChanges,
   UserCommandStore,
@@ -85,6 +86,14 @@ class FakeTransaction implements UserCommandTransaction {
     return [...this.state.users.values()].find(
       (u) => u.tenantId === tenantId && String(u.resource.userName).toLowerCase() === userName.toLowerCase(),
     );
+  }
+
+  async idsWithExtensionValue(tenantId: string, value: ExtensionValue, limit: number): Promise<string[]> {
+    const same = (v: unknown) => v !== undefined && (value.caseExact ? String(v) === String(value.value) : String(v).toLowerCase() === String(value.value).toLowerCase());
+    return [...this.state.users.values()]
+      .filter((u) => u.tenantId === tenantId && same((u.resource[value.schemaUrn] as Record<string, unknown> | undefined)?.[value.name]))
+      .slice(0, limit)
+      .map((u) => u.id);
   }
 
   async saveUsers(changes: UserChanges, _options: { recoverable: boolean }): Promise<void> {
