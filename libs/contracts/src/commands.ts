@@ -26,6 +26,11 @@ export function commandSchema<const TType extends string, const TPayload extends
   } as const;
 }
 
+/** A payload's schema: exactly these members, the listed ones required. */
+export function payloadSchema<const P extends Record<string, object>, const R extends ReadonlyArray<keyof P & string>>(properties: P, required: R) {
+  return { type: 'object', required, additionalProperties: false, properties } as const;
+}
+
 /** A SCIM resource as JSON: any object (the gateway validated it against the tenant's schemas). */
 export const RESOURCE_JSON_SCHEMA = { type: 'object' } as const;
 
@@ -46,6 +51,12 @@ export const IF_MATCH_JSON_SCHEMA = { type: 'string' } as const;
 
 /** A resource id as the client sent it in the URL (the owner answers 404 for one it does not hold). */
 export const RESOURCE_ID_JSON_SCHEMA = { type: 'string' } as const;
+
+/** The members of a write to one resource: its id and the client's If-Match. */
+export const ADDRESSED = { id: RESOURCE_ID_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA } as const;
+
+/** A PATCH request's operations (RFC 7644 §3.5.2), normalised by the gateway. */
+export const PATCH_OPERATIONS_JSON_SCHEMA = { type: 'array', items: PATCH_OPERATION_JSON_SCHEMA } as const;
 
 /** The owning service's decision, sent to the gateway instance named in the command's reply-to header. */
 export interface CommandReply {

@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { internalBodySchema, internalRoute } from './internal-routes';
 import { SCHEMA_PROFILE_JSON_SCHEMA } from './user-commands';
-import { commandSchema, IF_MATCH_JSON_SCHEMA, PATCH_OPERATION_JSON_SCHEMA, RESOURCE_ID_JSON_SCHEMA, RESOURCE_JSON_SCHEMA } from './commands';
+import { ADDRESSED, commandSchema, PATCH_OPERATIONS_JSON_SCHEMA, payloadSchema, RESOURCE_ID_JSON_SCHEMA, RESOURCE_JSON_SCHEMA } from './commands';
 
 /**
  * Group commands (scim.group-commands.v1) and the group-membership-service's internal query API.
@@ -26,51 +26,17 @@ export type GroupScope = FromSchema<typeof GROUP_SCOPE_JSON_SCHEMA>;
 
 /** The commands of scim.group-commands.v1, one schema each; `resource` members carry at least `value`. */
 export const GROUP_COMMAND_JSON_SCHEMAS = {
-  create: commandSchema('group.create', {
-    type: 'object',
-    required: ['scope', 'resource'],
-    additionalProperties: false,
-    properties: {
-      scope: GROUP_SCOPE_JSON_SCHEMA,
-      resource: RESOURCE_JSON_SCHEMA,
-      /** False for an application-owned group created through the admin API (default true). */
-      managed: { type: 'boolean' },
-    },
-  }),
-  replace: commandSchema('group.replace', {
-    type: 'object',
-    required: ['scope', 'id', 'resource'],
-    additionalProperties: false,
-    properties: { scope: GROUP_SCOPE_JSON_SCHEMA, id: RESOURCE_ID_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
-  }),
-  patch: commandSchema('group.patch', {
-    type: 'object',
-    required: ['scope', 'id', 'operations'],
-    additionalProperties: false,
-    properties: {
-      scope: GROUP_SCOPE_JSON_SCHEMA,
-      id: RESOURCE_ID_JSON_SCHEMA,
-      operations: { type: 'array', items: PATCH_OPERATION_JSON_SCHEMA },
-      ifMatch: IF_MATCH_JSON_SCHEMA,
-    },
-  }),
-  delete: commandSchema('group.delete', {
-    type: 'object',
-    required: ['scope', 'id'],
-    additionalProperties: false,
-    properties: { scope: GROUP_SCOPE_JSON_SCHEMA, id: RESOURCE_ID_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
-  }),
+  /** `managed: false` for an application-owned group created through the admin API (default true). */
+  create: commandSchema('group.create', payloadSchema({ scope: GROUP_SCOPE_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA, managed: { type: 'boolean' } }, ['scope', 'resource'])),
+  replace: commandSchema('group.replace', payloadSchema({ scope: GROUP_SCOPE_JSON_SCHEMA, ...ADDRESSED, resource: RESOURCE_JSON_SCHEMA }, ['scope', 'id', 'resource'])),
+  patch: commandSchema('group.patch', payloadSchema({ scope: GROUP_SCOPE_JSON_SCHEMA, ...ADDRESSED, operations: PATCH_OPERATIONS_JSON_SCHEMA }, ['scope', 'id', 'operations'])),
+  delete: commandSchema('group.delete', payloadSchema({ scope: GROUP_SCOPE_JSON_SCHEMA, ...ADDRESSED }, ['scope', 'id'])),
   /**
    * A user of the tenant was deleted (the user-service decided it): it leaves every group now, so
    * the gateway answers the DELETE's 204 only once no group lists it (docs/scim.md). The same
    * cleanup runs again, finding nothing, when the user's scim.user.deleted event arrives.
    */
-  memberDeleted: commandSchema('group.member-deleted', {
-    type: 'object',
-    required: ['userId'],
-    additionalProperties: false,
-    properties: { userId: RESOURCE_ID_JSON_SCHEMA },
-  }),
+  memberDeleted: commandSchema('group.member-deleted', payloadSchema({ userId: RESOURCE_ID_JSON_SCHEMA }, ['userId'])),
 } as const;
 
 /** What consumers of scim.group-commands.v1 validate each record against: exactly one of the commands. */

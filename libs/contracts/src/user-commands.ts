@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { internalBodySchema, internalRoute } from './internal-routes';
-import { commandSchema, IF_MATCH_JSON_SCHEMA, PATCH_OPERATION_JSON_SCHEMA, RESOURCE_ID_JSON_SCHEMA, RESOURCE_JSON_SCHEMA } from './commands';
+import { ADDRESSED, commandSchema, PATCH_OPERATION_JSON_SCHEMA, PATCH_OPERATIONS_JSON_SCHEMA, payloadSchema, RESOURCE_JSON_SCHEMA } from './commands';
 
 /**
  * What a tenant's connector profile decides about its User schema. The gateway puts it in every
@@ -41,35 +41,10 @@ export type PatchOperationJson = FromSchema<typeof PATCH_OPERATION_JSON_SCHEMA>;
 
 /** The commands of scim.user-commands.v1, one schema each; `resource` is validated by the gateway (schemas, types, required attributes; no id or meta). */
 export const USER_COMMAND_JSON_SCHEMAS = {
-  create: commandSchema('user.create', {
-    type: 'object',
-    required: ['profile', 'resource'],
-    additionalProperties: false,
-    properties: { profile: SCHEMA_PROFILE_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA },
-  }),
-  replace: commandSchema('user.replace', {
-    type: 'object',
-    required: ['profile', 'id', 'resource'],
-    additionalProperties: false,
-    properties: { profile: SCHEMA_PROFILE_JSON_SCHEMA, id: RESOURCE_ID_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
-  }),
-  patch: commandSchema('user.patch', {
-    type: 'object',
-    required: ['profile', 'id', 'operations'],
-    additionalProperties: false,
-    properties: {
-      profile: SCHEMA_PROFILE_JSON_SCHEMA,
-      id: RESOURCE_ID_JSON_SCHEMA,
-      operations: { type: 'array', items: PATCH_OPERATION_JSON_SCHEMA },
-      ifMatch: IF_MATCH_JSON_SCHEMA,
-    },
-  }),
-  delete: commandSchema('user.delete', {
-    type: 'object',
-    required: ['id'],
-    additionalProperties: false,
-    properties: { id: RESOURCE_ID_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_SCHEMA },
-  }),
+  create: commandSchema('user.create', payloadSchema({ profile: SCHEMA_PROFILE_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA }, ['profile', 'resource'])),
+  replace: commandSchema('user.replace', payloadSchema({ profile: SCHEMA_PROFILE_JSON_SCHEMA, ...ADDRESSED, resource: RESOURCE_JSON_SCHEMA }, ['profile', 'id', 'resource'])),
+  patch: commandSchema('user.patch', payloadSchema({ profile: SCHEMA_PROFILE_JSON_SCHEMA, ...ADDRESSED, operations: PATCH_OPERATIONS_JSON_SCHEMA }, ['profile', 'id', 'operations'])),
+  delete: commandSchema('user.delete', payloadSchema({ ...ADDRESSED }, ['id'])),
 } as const;
 
 /** What consumers of scim.user-commands.v1 validate each record against: exactly one of the commands. */
