@@ -209,6 +209,12 @@ describe('per-tenant RFC strictness (connector profile `strictness`)', () => {
     expectScimError(await strict.post('/Users', { ...entraUser(), favouriteColour: 'green' }), 400);
     expectScimError(await strict.patch(`/Users/${strictUser}`, patchOp({ op: 'replace', path: 'active', value: 'False' })), 400, 'invalidValue');
     expect((await strict.patch(`/Users/${strictUser}`, patchOp({ op: 'replace', path: 'active', value: false }))).body.active).toBe(false);
+
+    // Groups: removing a member that is not one.
+    const strictGroup = await strict.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: uniqueId('g'), members: [{ value: strictUser }] });
+    const outsider = (await strict.post('/Users', entraUser())).body.id as string;
+    expectScimError(await strict.patch(`/Groups/${strictGroup.body.id}`, patchOp({ op: 'remove', path: `members[value eq "${outsider}"]` })), 400, 'noTarget');
+    expect((await strict.patch(`/Groups/${strictGroup.body.id}`, patchOp({ op: 'remove', path: `members[value eq "${strictUser}"]` }))).status).toBe(204);
   });
 });
 

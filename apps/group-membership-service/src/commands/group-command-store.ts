@@ -28,6 +28,8 @@ export interface GroupCommandTransaction {
   /** Each returns the member ids it really added / removed. */
   addMembers(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]>;
   removeMembers(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]>;
+  /** Of these ids, the group's members now (a read, for RFC 7644's noTarget before anything is written). */
+  membersAmong(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]>;
   removeAllMembers(tenantId: string, groupId: string): Promise<string[]>;
   /** Removes every member not in `keep`. */
   removeMembersExcept(tenantId: string, groupId: string, keep: readonly string[]): Promise<string[]>;

@@ -104,6 +104,27 @@ describe('group decisions', () => {
     expect(store.groups.get(`t1/${id}`)!.version).toBe(4);
   });
 
+  it('answers noTarget for a removal matching no member under rfc7644, before anything is written', async () => {
+    const strict = { managedOnly: false, strictness: 'rfc7644' as const };
+    const [created] = await run(create('Strict', [{ value: U1 }]));
+    const id = created.body!.id as string;
+    const replies = await run(
+      patch(id, [{ op: 'remove', path: `members[value eq "${U2}"]` }], strict),
+      // The add runs first in the same command, so the removal has its target.
+      patch(id, [{ op: 'add', path: 'members', value: [{ value: U3 }] }, { op: 'remove', path: `members[value eq "${U3}"]` }], strict),
+      // A removal without target refuses the whole command: the add before it does not apply.
+      patch(id, [{ op: 'add', path: 'members', value: [{ value: U2 }] }, { op: 'remove', path: 'members', value: [{ value: U3 }] }], strict),
+      patch(id, [{ op: 'remove', path: `members[value eq "${U2}"]` }]), // Entra's default: a no-op
+    );
+    expect(replies.map((r) => [r.status, r.body?.scimType])).toEqual([
+      [400, 'noTarget'],
+      [204, undefined],
+      [400, 'noTarget'],
+      [204, undefined],
+    ]);
+    expect([...store.members.get(`t1/${id}`)!]).toEqual([U1]);
+  });
+
   it('publishes events that pass the published scim.group-events.v1 schema', async () => {
     const [created] = await run(create('Valid', [{ value: U1 }]));
     const id = created.body!.id as string;

@@ -107,6 +107,9 @@ export class GroupDecider {
       content = patched.resource;
       if (typeof content.displayName !== 'string' || content.displayName === '') throw new ScimError(400, 'invalidValue', "Attribute 'displayName' is required and cannot be removed");
     }
+    // RFC 7644 §3.5.2.2 as written: removing members none of which is in the group is noTarget,
+    // found before any statement runs (a command applies whole or not at all).
+    if (payload.scope.strictness === 'rfc7644') await refuseRemovalsWithoutTarget(existing, memberOps, tx);
     const decision = await this.update(existing, withoutMeta(content), memberOps, tx, clock);
     return { ...decision, reply: { status: 204, version: decision.reply.version } };
   }
@@ -203,6 +206,31 @@ export class GroupDecider {
       }
     }
     return { content: content as JsonObject, members: members === undefined || members === null ? [] : memberIds(members, 0) };
+  }
+}
+
+/** Walks the member operations over the group's membership as it would be; throws noTarget for a removal that matches no member. */
+async function refuseRemovalsWithoutTarget(group: StoredGroup, ops: readonly MemberOp[], tx: GroupCommandTransaction): Promise<void> {
+  const asked = [...new Set(ops.flatMap((op) => (op.kind === 'remove' ? op.ids.filter(isUuid) : [])))];
+  if (asked.length === 0) return;
+  const present = new Set(await tx.membersAmong(group.tenantId, group.id, asked));
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'add':
+        op.ids.forEach((id) => present.add(id));
+        break;
+      case 'removeAll':
+        present.clear();
+        break;
+      case 'replace':
+        present.clear();
+        op.ids.forEach((id) => present.add(id));
+        break;
+      case 'remove':
+        if (!op.ids.some((id) => present.has(id))) throw new ScimError(400, 'noTarget', `No member of the group matches ${op.ids.join(', ')}`);
+        op.ids.forEach((id) => present.delete(id));
+        break;
+    }
   }
 }
 

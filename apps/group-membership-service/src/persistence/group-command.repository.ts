@@ -125,6 +125,15 @@ export class GroupCommandRepository implements GroupCommandTransaction {
     return rows;
   }
 
+  async membersAmong(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows: Array<{ id: string }> = await this.manager.query(
+      'SELECT member_id::text AS id FROM memberships WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[])',
+      [tenantId, groupId, [...ids]],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async removeAllMembers(tenantId: string, groupId: string): Promise<string[]> {
     const rows = returnedIds(await this.manager.query('DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2 RETURNING member_id::text AS id', [tenantId, groupId]));
     return rows;

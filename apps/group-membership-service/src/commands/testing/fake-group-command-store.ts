@@ -59,6 +59,10 @@ export class FakeGroupCommandStore implements GroupCommandStore, GroupCommandTra
     const set = this.members.get(key(tenantId, groupId))!;
     return ids.filter((id) => set.delete(id));
   }
+  async membersAmong(tenantId: string, groupId: string, ids: readonly string[]) {
+    const set = this.members.get(key(tenantId, groupId))!;
+    return ids.filter((id) => set.has(id));
+  }
   async removeAllMembers(tenantId: string, groupId: string) {
     const set = this.members.get(key(tenantId, groupId))!;
     const all = [...set];
