@@ -1,5 +1,7 @@
 import { entraUser, ERROR_SCHEMA, GROUP_SCHEMA, patchOp, ScimClient, ScimStack } from './support/scim-stack';
 import { uniqueId } from './support/names';
+import { TopicCollector } from './support/kafka-helpers';
+import { Topics } from '@app/contracts';
 
 /**
  * The SCIM surface as clients other than Entra use it (issue 14): Microsoft's SCIMReferenceCode
@@ -267,6 +269,11 @@ describe('attributes / excludedAttributes on every answer that returns a resourc
 
 describe('Bulk (RFC 7644 §3.7)', () => {
   const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+  let requestRecords: TopicCollector;
+  beforeAll(async () => {
+    requestRecords = await new TopicCollector(stack.kafka, stack.prefix + Topics.requestRecords).start();
+  });
+  afterAll(() => requestRecords.stop());
 
   it('creates a group whose members are users created in the same request, through bulkId references', async () => {
     const [a, b] = [entraUser(), entraUser()];
@@ -300,6 +307,21 @@ describe('Bulk (RFC 7644 §3.7)', () => {
     // Decided and evented like single requests: the user-service published each creation.
     const created = () => stack.userEvents.records.map((r) => JSON.parse(r.value ?? '{}') as { subject?: string; type?: string }).filter((e) => e.type === 'scim.user.created');
     await eventually(() => [idOf(1), idOf(2)].every((id) => created().some((e) => e.subject === id)));
+    // ... and audited like single requests: one request record per operation, with the bulk's correlation id.
+    type Record = { method: string; path: string; status: number; resourceIds: string[]; correlationId: string; tenantId: string; operation?: string; resourceType?: string };
+    const records = () => requestRecords.records.map((r) => JSON.parse(r.value ?? '{}') as Record).filter((r) => r.tenantId === client.id);
+    await eventually(() => records().some((r) => r.method === 'PATCH' && r.path === `/scim/v2/Users/${idOf(2)}`));
+    const bulkRecord = records().find((r) => r.path === '/scim/v2/Bulk')!;
+    expect(bulkRecord.resourceIds).toEqual(expect.arrayContaining([idOf(0), idOf(1), idOf(2)]));
+    const carried = records().filter((r) => r.correlationId === bulkRecord.correlationId && r.path !== '/scim/v2/Bulk');
+    expect(carried.map((r) => [r.method, r.path, r.status, r.resourceType]).sort()).toEqual(
+      [
+        ['POST', '/scim/v2/Groups', 201, 'Group'],
+        ['POST', '/scim/v2/Users', 201, 'User'],
+        ['POST', '/scim/v2/Users', 201, 'User'],
+        ['PATCH', `/scim/v2/Users/${idOf(2)}`, 200, 'User'],
+      ].sort(),
+    );
   });
 
   it('answers each failure in place, stops at failOnErrors, and fails what refers to a failed operation with 409', async () => {

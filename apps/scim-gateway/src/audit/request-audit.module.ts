@@ -109,6 +109,38 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
     await this.recorder.close();
   }
 
+  /**
+   * Records a request the gateway carried out on a client's behalf inside another one (each
+   * operation of a Bulk request, RFC 7644 §3.7), as if it had come alone: same tenant, token and
+   * correlation id as the request that carried it.
+   */
+  recordCarried(parent: FastifyRequest, carried: CarriedRequest): void {
+    if (!this.options.enabled) return;
+    const tenant = parent.scimTenant;
+    const correlation = correlationOfRequest(parent);
+    const clientRequestId = parent.headers[CLIENT_REQUEST_ID_HEADER];
+    const body = carried.requestBody === undefined ? '' : JSON.stringify(carried.requestBody);
+    this.recorder.record({
+      observed: {
+        recordId: randomUUID(),
+        receivedAt: carried.receivedAt,
+        method: carried.method,
+        url: carried.url,
+        route: carried.route,
+        params: carried.params,
+        status: carried.status,
+        latencyMs: carried.latencyMs,
+        correlationId: correlation?.correlationId ?? '',
+        clientRequestId: typeof clientRequestId === 'string' && SANE_CLIENT_REQUEST_ID.test(clientRequestId) ? clientRequestId : null,
+        tenantId: tenant?.id ?? null,
+        tokenId: tenant?.tokenId ?? null,
+        requestBody: carried.requestBody,
+        requestBytes: Buffer.byteLength(body, 'utf8'),
+        responsePayload: carried.responseBody === undefined ? undefined : JSON.stringify(carried.responseBody),
+      },
+    });
+  }
+
   /** Records a request once: answered (reply), or abandoned by its client (no reply). */
   private observe(request: AuditedFastifyRequest, reply: FastifyReply | undefined): void {
     if (request[AUDIT_RECORDED]) return;
@@ -147,12 +179,31 @@ export class RequestAuditHooks implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Request records for the audit log (docs/audit.md); `enabled: false` records nothing. */
+/** A request carried inside another (a Bulk operation), as its record needs it. */
+export interface CarriedRequest {
+  receivedAt: Date;
+  method: string;
+  /** Path under the base path as if sent alone, e.g. /scim/v2/Users/<id>. */
+  url: string;
+  /** Its route pattern, e.g. /scim/v2/Users/:id. */
+  route: string;
+  params: Record<string, unknown>;
+  status: number;
+  latencyMs: number;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+/**
+ * Request records for the audit log (docs/audit.md); `enabled: false` records nothing. Global,
+ * so what carries requests inside a request (Bulk) can record each of them.
+ */
 @Module({})
 export class RequestAuditModule {
   static forRoot(options: RequestAuditOptions): DynamicModule {
     return {
       module: RequestAuditModule,
+      global: true,
       providers: [{ provide: REQUEST_AUDIT_OPTIONS, useValue: options }, RequestAuditHooks],
       exports: [RequestAuditHooks],
     };

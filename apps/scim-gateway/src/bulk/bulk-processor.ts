@@ -22,6 +22,21 @@ import {
   type BulkOperation,
 } from './bulk-request';
 
+/** What happened to one operation, for its own audit record. */
+export interface BulkOperationOutcome {
+  method: string;
+  /** The operation's path with its references resolved, e.g. "Users/<id>"; undefined when it did not name one. */
+  endpoint?: string;
+  id?: string;
+  receivedAt: Date;
+  latencyMs: number;
+  status: number;
+  requestBody: unknown;
+  responseBody: unknown;
+}
+
+export type BulkOperationObserver = (outcome: BulkOperationOutcome) => void;
+
 /** One entry of the BulkResponse's Operations (§3.7.3); `id` is kept for references, not sent. */
 interface OperationResult {
   method: string;
@@ -42,7 +57,7 @@ export class BulkProcessor {
   ) {}
 
   /** `payloadBytes`: the request body's size, checked against maxPayloadSize (§3.7.4: 413 naming the limit). */
-  async process(tenant: ResourceTenant, body: unknown, payloadBytes: number, baseUrl: string): Promise<JsonObject> {
+  async process(tenant: ResourceTenant, body: unknown, payloadBytes: number, baseUrl: string, observe?: BulkOperationObserver): Promise<JsonObject> {
     if (payloadBytes > this.limits.maxPayloadSize) {
       throw new ScimError(413, undefined, `The bulk request is ${payloadBytes} bytes; maxPayloadSize is ${this.limits.maxPayloadSize}`);
     }
@@ -80,7 +95,7 @@ export class BulkProcessor {
           waiting.push(op); // its bulkId comes later in the request
           continue;
         }
-        record(op, await this.execute(tenant, resolveReferences(op, created), baseUrl));
+        record(op, await this.execute(tenant, resolveReferences(op, created), baseUrl, observe));
       }
       if (waiting.length === pending.length) {
         // §3.7.2: references that cannot be resolved (circular, or on an operation that never ran) end in 409.
@@ -93,10 +108,15 @@ export class BulkProcessor {
     return { schemas: [BULK_RESPONSE_SCHEMA], Operations: operations as unknown as JsonObject[] };
   }
 
-  private async execute(tenant: ResourceTenant, op: BulkOperation, baseUrl: string): Promise<OperationResult> {
+  private async execute(tenant: ResourceTenant, op: BulkOperation, baseUrl: string, observe?: BulkOperationObserver): Promise<OperationResult> {
     const head = { method: op.method, ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}) };
+    const receivedAt = new Date();
+    const started = performance.now();
+    let target: { endpoint: BulkEndpoint; id?: string } | undefined;
+    const seen = (status: number, responseBody: unknown, id: string | undefined) =>
+      observe?.({ method: op.method, ...(target ? { endpoint: target.endpoint } : {}), ...(id !== undefined ? { id } : {}), receivedAt, latencyMs: performance.now() - started, status, requestBody: op.data, responseBody });
     try {
-      const target = parseBulkPath(op);
+      target = parseBulkPath(op);
       checkAsTheEdgeDoes(target, op);
       const pipeline = this.pipelines[target.endpoint];
       const id = target.id ?? '';
@@ -117,6 +137,7 @@ export class BulkProcessor {
       }
       const resourceId = typeof answer.body?.id === 'string' ? answer.body.id : target.id;
       const location = answer.location ?? (resourceId !== undefined ? `${baseUrl}/${target.endpoint}/${resourceId}` : undefined);
+      seen(answer.status, answer.body, target.id ?? resourceId);
       return {
         ...head,
         ...(answer.etag ? { version: answer.etag } : {}),
@@ -128,6 +149,7 @@ export class BulkProcessor {
     } catch (err) {
       const reply = toErrorReply(err);
       if (reply.unexpected) this.log.error('a bulk operation failed unexpectedly', { tenantId: tenant.id, index: op.index, error: err as Error });
+      seen(reply.status, reply.body, target?.id);
       // §3.7.3: an operation that did not succeed carries its error body.
       return { ...head, status: String(reply.status), response: reply.body as unknown as JsonObject, failed: true };
     }

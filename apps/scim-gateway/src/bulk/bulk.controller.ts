@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Optional, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { JsonObject } from '@app/scim';
 import { CurrentTenant } from '../auth/current-tenant.decorator';
 import { SCIM_EDGE_OPTIONS, scimBaseUrl, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
-import { BulkProcessor } from './bulk-processor';
+import { RequestAuditHooks } from '../audit/request-audit.module';
+import { BulkProcessor, type BulkOperationOutcome } from './bulk-processor';
 
 /** POST /Bulk (RFC 7644 §3.7): 200 with a BulkResponse, whatever each operation's outcome. */
 @Controller('Bulk')
@@ -12,6 +13,7 @@ export class BulkController {
   constructor(
     private readonly bulk: BulkProcessor,
     @Inject(SCIM_EDGE_OPTIONS) private readonly edge: ScimEdgeOptions,
+    @Optional() private readonly audit?: RequestAuditHooks,
   ) {}
 
   @Post()
@@ -19,6 +21,24 @@ export class BulkController {
   process(@CurrentTenant() tenant: AuthenticatedTenant, @Body() body: unknown, @Req() req: FastifyRequest): Promise<JsonObject> {
     const length = Number(req.headers['content-length']);
     const payloadBytes = Number.isFinite(length) ? length : Buffer.byteLength(JSON.stringify(body ?? null), 'utf8');
-    return this.bulk.process(tenant, body, payloadBytes, scimBaseUrl({ protocol: req.protocol, host: req.host }, this.edge));
+    // Each operation gets its own audit record, as if it had been sent alone.
+    const observe = this.audit ? (outcome: BulkOperationOutcome) => this.audit!.recordCarried(req, carriedRequest(this.edge.basePath, outcome)) : undefined;
+    return this.bulk.process(tenant, body, payloadBytes, scimBaseUrl({ protocol: req.protocol, host: req.host }, this.edge), observe);
   }
+}
+
+function carriedRequest(basePath: string, outcome: BulkOperationOutcome) {
+  const collection = `${basePath}/${outcome.endpoint ?? 'Bulk'}`;
+  const withId = outcome.method !== 'POST' && outcome.id !== undefined;
+  return {
+    receivedAt: outcome.receivedAt,
+    method: outcome.method,
+    url: withId ? `${collection}/${encodeURIComponent(outcome.id!)}` : collection,
+    route: withId ? `${collection}/:id` : collection,
+    params: withId ? { id: outcome.id } : {},
+    status: outcome.status,
+    latencyMs: outcome.latencyMs,
+    requestBody: outcome.requestBody,
+    responseBody: outcome.responseBody,
+  };
 }
