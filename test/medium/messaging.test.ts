@@ -147,6 +147,7 @@ describe('messaging through a real service, Kafka and Postgres', () => {
 
   it('publishes each event once when the relay is SIGKILLed after publishing and before marking its rows', async () => {
     const s = await scenario('killrelay');
+    const state = await new TopicCollector(kafka, s.prefix + Topics.userState).start();
     const sent = commands(40);
     await produce(kafka, s.prefix + Topics.userCommands, sent);
 
@@ -161,6 +162,15 @@ describe('messaging through a real service, Kafka and Postgres', () => {
     expectExactlyOnce(s.events, sent);
     expect(await unpublishedOutboxRows(s.databaseUrl)).toBe(0);
     expect(restarted.logLines().some((l) => l.message === 'marked rows published by a previous leader')).toBe(true);
+    // Each event's state record went in the same transaction: once each, with the event's sequence.
+    await state.waitFor(40);
+    await state.settle(1000);
+    const sequenceOf = new Map(s.events.records.map((r) => [r.key, r.headers[Headers.outboxSequence]]));
+    expect(state.records).toHaveLength(40);
+    expect(new Set(state.records.map((r) => r.key))).toEqual(new Set(sequenceOf.keys()));
+    for (const r of state.records) expect(r.headers[Headers.outboxSequence]).toBe(sequenceOf.get(r.key));
+    expect(state.json<{ kind: string }>().every((v) => v.kind === 'User')).toBe(true);
+    await state.stop();
   });
 
   it('keeps exactly-once with two relay instances running side by side', async () => {

@@ -7,6 +7,12 @@ export const Headers = {
   /** Set on command records: the gateway instance waiting for the reply. */
   replyTo: 'reply-to',
   contentType: 'content-type',
+  /**
+   * Set by the outbox relay on every event and on the state records derived from it: the outbox
+   * row's id, increasing in commit order per owning service. A subscriber that bootstrapped from a
+   * state topic skips the events whose sequence its state already covers (docs/consumers.md).
+   */
+  outboxSequence: 'outbox-sequence',
   // Dead-letter records carry the original coordinates and the error.
   dltOriginalTopic: 'dlt-original-topic',
   dltOriginalPartition: 'dlt-original-partition',

@@ -11,3 +11,4 @@ export * from './internal-routes';
 export * from './event-schemas';
 export * from './audit-api';
 export * from './tenant-events';
+export * from './state-records';

@@ -24,6 +24,8 @@ export const Topics = {
   groupEvents: 'scim.group-events.v1',
   requestRecords: 'scim.request-records.v1',
   tenantEvents: 'scim.tenant-events.v1',
+  userState: 'scim.user-state.v1',
+  groupState: 'scim.group-state.v1',
   outboxCheckpoints: 'scim.outbox-checkpoints.v1',
 } as const;
 
@@ -85,6 +87,22 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     retentionMs: -1,
     cleanupPolicy: 'compact',
     description: 'CloudEvents scim.tenant.* from the gateway outbox, keyed by tenant id; compacted, so the latest event of every tenant stays.',
+  },
+  {
+    name: Topics.userState,
+    partitions: 12,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    description:
+      'Current state of every user, keyed by tenant and user id (a tombstone once deleted): written by the user-service outbox relay in the same Kafka transaction as each event, so a new subscriber bootstraps from it and then follows scim.user-events.v1 (docs/consumers.md).',
+  },
+  {
+    name: Topics.groupState,
+    partitions: 12,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    description:
+      'Current state of every group (key tenant/group id) and of each of its memberships (key tenant/group id/member id), tombstoned when deleted or removed: written by the group-membership-service outbox relay in the same Kafka transaction as each event (docs/consumers.md).',
   },
   {
     name: Topics.outboxCheckpoints,

@@ -1,7 +1,7 @@
 import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { Topics } from '@app/contracts';
+import { Headers, stateRecordsOf, Topics } from '@app/contracts';
 import { ComponentLogger, MetricsRegistry, OutboxMetrics, outboxMetricsOf } from '@app/observability';
 import { PeriodicTask } from '@app/scheduling';
 import { TopicNames } from '../topic-names';
@@ -34,9 +34,24 @@ export interface OutboxRelayOptions {
   metrics?: MetricsRegistry;
   /** How often the unpublished rows are counted (default 15 s); every instance counts, leader or not. */
   backlogIntervalMs?: number;
+  /**
+   * Records published with each row, in the same transaction (default: the state records of
+   * libs/contracts' state topics). Computed from the row alone, so they need no outbox row of
+   * their own and exist exactly when the row's event does.
+   */
+  derive?: DeriveRecords;
 }
 
-interface OutboxRow {
+/** A record derived from an outbox row; `value: null` is a tombstone. */
+export interface DerivedRecord {
+  topic: string;
+  key: string;
+  value: unknown;
+}
+
+export type DeriveRecords = (topic: string, payload: unknown) => readonly DerivedRecord[];
+
+export interface OutboxRow {
   id: string;
   topic: string;
   key: string;
@@ -74,6 +89,7 @@ export class OutboxRelay {
   private readonly minBatchIntervalMs: number;
   private readonly metrics?: OutboxMetrics;
   private readonly backlogSampler?: PeriodicTask;
+  private readonly derive: DeriveRecords;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
@@ -82,6 +98,7 @@ export class OutboxRelay {
     this.minBatchIntervalMs = options.minBatchIntervalMs ?? 20;
     this.checkpointGroup = options.topics.physical(`outbox-relay.${options.relayId}`);
     this.transactionalId = this.checkpointGroup;
+    this.derive = options.derive ?? stateRecordsOf;
     if (options.metrics) {
       const metrics = outboxMetricsOf(options.metrics);
       this.metrics = metrics;
@@ -193,7 +210,7 @@ export class OutboxRelay {
     const ids = rows.map((r) => r.id);
     const transaction = await this.producer!.transaction();
     try {
-      await transaction.sendBatch({ acks: -1, topicMessages: groupByTopic(rows, this.options.topics) });
+      await transaction.sendBatch({ acks: -1, topicMessages: messagesOf(rows, this.derive, this.options.topics) });
       await transaction.sendOffsets({
         consumerGroupId: this.checkpointGroup,
         topics: [
@@ -263,13 +280,25 @@ function countByTopic(rows: OutboxRow[]): Array<{ topic: string; count: number }
   return [...counts].map(([topic, count]) => ({ topic, count }));
 }
 
-function groupByTopic(rows: OutboxRow[], topics: TopicNames): Array<{ topic: string; messages: Message[] }> {
+/**
+ * Each row's event, then the records derived from it, grouped by physical topic in row order.
+ * Every one carries the row's id as `outbox-sequence`: per owning service it grows in commit
+ * order, so a subscriber can tell which events a state record already covers.
+ */
+export function messagesOf(rows: readonly OutboxRow[], derive: DeriveRecords, topics: TopicNames): Array<{ topic: string; messages: Message[] }> {
   const byTopic = new Map<string, Message[]>();
-  for (const row of rows) {
-    const topic = topics.physical(row.topic);
+  const add = (logical: string, message: Message) => {
+    const topic = topics.physical(logical);
     const messages = byTopic.get(topic) ?? [];
-    messages.push({ key: row.key, value: JSON.stringify(row.payload), headers: row.headers });
+    messages.push(message);
     byTopic.set(topic, messages);
+  };
+  for (const row of rows) {
+    const sequence = { [Headers.outboxSequence]: row.id };
+    add(row.topic, { key: row.key, value: JSON.stringify(row.payload), headers: { ...row.headers, ...sequence } });
+    for (const derived of derive(row.topic, row.payload)) {
+      add(derived.topic, { key: derived.key, value: derived.value === null ? null : JSON.stringify(derived.value), headers: { ...sequence } });
+    }
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
