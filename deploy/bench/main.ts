@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- users [--creates N] [--tenants N] [--concurrency N] [--sequential N]`
+ * `npm run bench -- users [--creates N] [--tenants N] [--concurrency N] [--sequential N] [--preload N]`
  * `npm run bench -- groups [--members N] [--per-patch N] [--reads N]`
  * `npm run bench -- audit [--rounds N] [--creates N] [--tenants N] [--concurrency N] [--sequential N]`
  * Runs against the stack from `npm run up` and prints the figures as JSON (see docs/performance.md).
@@ -8,6 +8,12 @@ import { runningStack } from './stack-handle';
 import { groupsBench } from './groups-bench';
 import { usersBench } from './users-bench';
 import { auditBench } from './audit-bench';
+import { preloadUsers } from './preload';
+
+const started = Date.now();
+function progress(line: string): void {
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+}
 
 function option(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -18,13 +24,16 @@ async function main(): Promise<void> {
   const [suite, ...args] = process.argv.slice(2);
   const stack = runningStack();
   if (suite === 'users') {
+    const preloadCount = option(args, 'preload', 0);
+    const preload = preloadCount > 0 ? await preloadUsers(stack, preloadCount, progress) : undefined;
     const result = await usersBench(stack, {
+      progress,
       sequentialUsers: option(args, 'sequential', 200),
       burstCreates: option(args, 'creates', 20000),
       burstTenants: option(args, 'tenants', 20),
       concurrency: option(args, 'concurrency', 200),
     });
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...(preload ? { preload } : {}), ...result }, null, 2)}\n`);
     return;
   }
   if (suite === 'groups') {

@@ -8,6 +8,8 @@ export interface RunningStack {
   kafkaBrokers: string;
   adminToken: string;
   pids: Record<string, number>;
+  /** The Kafka broker's pid when the stack's supervisor runs it. */
+  kafkaPid?: number;
   /** The Postgres server the stack uses (its `postgres` database). */
   postgresUrl?: string;
   /** The audit log's query API and its ops credential (absent on a stack without them). */
@@ -17,7 +19,12 @@ export interface RunningStack {
 
 export function runningStack(): RunningStack {
   const runDir = join(PROJECT_ROOT, '.run');
-  let state: { kafka: { brokers: string }; postgres?: { url?: string }; services: Record<string, { pid: number; url: string }> };
+  let state: {
+    kafka: { brokers: string };
+    postgres?: { url?: string };
+    services: Record<string, { pid: number; url: string }>;
+    processes?: Array<{ name: string; pid?: number }>;
+  };
   try {
     state = JSON.parse(readFileSync(join(runDir, 'stack.json'), 'utf8'));
   } catch {
@@ -28,6 +35,7 @@ export function runningStack(): RunningStack {
     kafkaBrokers: state.kafka.brokers,
     adminToken: readFileSync(join(runDir, 'admin-token'), 'utf8').trim(),
     pids: Object.fromEntries(Object.entries(state.services).map(([name, s]) => [name, s.pid])),
+    kafkaPid: state.processes?.find((p) => p.name === 'kafka')?.pid,
     postgresUrl: state.postgres?.url,
     auditUrl: state.services['audit-log-service']?.url,
     auditOpsToken: readOptional(join(runDir, 'audit-ops-token')),

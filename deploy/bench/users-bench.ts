@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { Topics } from '@app/contracts';
 import { AdminClient, ProvisionedTenant } from '../local/admin-client';
 import { AuditLagProbe, secondsUntilAudited } from './audit-probe';
+import { CpuMeter, pidsNamed } from './process-cpu';
+import { storeSizes } from './preload';
 import { peakRssMiB } from './process-memory';
 import { RunningStack } from './stack-handle';
 import { round, runPool, Samples } from './stats';
@@ -19,6 +22,8 @@ export interface UsersBenchOptions {
   concurrency: number;
   /** false: do not measure the audit lag (the stack may run without request records). */
   audit?: boolean;
+  /** Progress lines while the bench runs (stderr). */
+  progress?: (line: string) => void;
 }
 
 export interface Timed {
@@ -131,16 +136,21 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   const byStatus = new Map<number, number>();
   const createdIds: string[] = [];
   const reads = new Samples();
+  const readStatuses = new Map<number, number>();
   let readCount = 0;
   let bursting = true;
+  // Entra reads before every write: `GET /Users?filter=userName eq`, 50 times a second, during the burst.
   const reader = (async () => {
     let i = 0;
     while (bursting) {
       const t = i++ % tenants.length;
-      const r = await call(tenants[t], 'GET', `/Users/${seeded[t].body.id}`);
+      const filter = encodeURIComponent(`userName eq "${userBody(`${run}-seed`, t).userName}"`);
+      const tick = performance.now();
+      const r = await call(tenants[t], 'GET', `/Users?filter=${filter}`).catch(() => ({ status: 0, ms: performance.now() - tick, body: undefined }));
       readCount++;
       reads.add(r.ms);
-      await new Promise((res) => setTimeout(res, 20));
+      readStatuses.set(r.status, (readStatuses.get(r.status) ?? 0) + 1);
+      await new Promise((res) => setTimeout(res, Math.max(0, 20 - (performance.now() - tick))));
     }
   })();
 
@@ -150,13 +160,27 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   const burstFrom = new Date(Date.now() - 1000).toISOString();
   probe?.start();
   const commitsBefore = await userServiceCommits(stack);
+  const sizesBefore = await storeSizes(stack);
+  const cpu = new CpuMeter({
+    ...Object.fromEntries(Object.entries(stack.pids).map(([name, pid]) => [name, () => [pid]])),
+    kafka: () => (stack.kafkaPid ? [stack.kafkaPid] : kafkaPids()),
+    postgres: () => pidsNamed('postgres'),
+  }).start();
   const started = performance.now();
+  let answered = 0;
+  const ticker = setInterval(() => {
+    const s = (performance.now() - started) / 1000;
+    options.progress?.(`burst: ${answered} of ${options.burstCreates} answered in ${s.toFixed(0)} s (${Math.round(answered / s)} creates/s), reads p99 so far ${round(reads.percentile(99))} ms`);
+  }, 5000);
   await runPool(options.burstCreates, options.concurrency, async (i) => {
     const res = await call(tenants[i % tenants.length], 'POST', '/Users', userBody(`${run}-burst`, i)).catch(() => ({ status: 0, ms: 0, body: undefined }));
+    answered++;
     latency.add(res.ms);
     byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
     if (res.status === 201) createdIds.push(res.body.id);
   });
+  clearInterval(ticker);
+  const cpuUsed = cpu.stop();
   const burstSeconds = (performance.now() - started) / 1000;
   const burstEnded = Date.now();
   const commitsAfter = await userServiceCommits(stack);
@@ -173,6 +197,9 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   await new Promise((r) => setTimeout(r, 2000)); // anything duplicated late shows up here
   await events.stop();
   const missing = createdIds.filter((id) => !events.counts.has(id)).length;
+  const sizesAfter = await storeSizes(stack);
+  const creates = Math.max(1, createdIds.length);
+  const platform = Object.entries(cpuUsed).filter(([k]) => !['client', 'machine busy', 'machine total'].includes(k));
   const duplicated = createdIds.filter((id) => (events.counts.get(id) ?? 0) > 1).length;
 
   return {
@@ -187,7 +214,18 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
     eventsMissing: missing,
     eventsDuplicated: duplicated,
     secondsUntilLastEvent: round(Math.max(0, events.lastAt() - burstEnded) / 1000, 2),
-    getDuringBurstMs: reads.summary(),
+    readFilterDuringBurstMs: { ...reads.summary(), byStatus: Object.fromEntries(readStatuses) },
+    // CPU (user + system, from /proc) per 201, per process, over the burst; Postgres counts every
+    // server process on the machine, so run the bench on a quiet machine.
+    cpuMsPerCreate: {
+      ...Object.fromEntries(platform.map(([k, v]) => [k, round(v / creates, 2)])),
+      platform: round(platform.reduce((n, [, v]) => n + v, 0) / creates, 2),
+      client: round(cpuUsed.client / creates, 2),
+      machineBusyShare: round(cpuUsed['machine busy'] / Math.max(1, cpuUsed['machine total']), 2),
+    },
+    // Growth of each database over the burst, per created user (before any retention ran).
+    bytesStoredPerCreate: Object.fromEntries(Object.keys(sizesAfter).map((db) => [db, Math.round((sizesAfter[db] - (sizesBefore[db] ?? 0)) / creates)])),
+    storeBytesAfter: sizesAfter,
     audit: probe && audited ? { lagDuringBurst: probe.summary(), secondsFromBurstEndUntilAllQueryable: audited.seconds, requestsQueryable: audited.audited } : null,
     // How well the user-service batches: database transactions per create (reads included).
     userServiceTransactionsPerCreate: commitsBefore === null || commitsAfter === null ? null : round((commitsAfter - commitsBefore) / options.burstCreates, 2),
@@ -210,8 +248,21 @@ export async function usersBench(stack: RunningStack, options: UsersBenchOptions
   const run = randomBytes(3).toString('hex');
   const admin = new AdminClient(stack.gatewayUrl, stack.adminToken);
   const sequentialTenant = await admin.createTenant(`bench-${run}-seq`, {});
+  options.progress?.(`sequential Entra flow: ${options.sequentialUsers} users`);
   const sequential = await sequentialFlow(sequentialTenant, run, options.sequentialUsers);
+  options.progress?.(`burst: ${options.burstCreates} creates across ${options.burstTenants} tenants, ${options.concurrency} in flight`);
   const burstResult = await burst(stack, admin, run, options);
   const peakRss = Object.fromEntries(Object.entries(stack.pids).map(([name, pid]) => [name, peakRssMiB(pid)]));
   return { sequentialEntraFlow: sequential, burst: burstResult, peakRssMiB: peakRss };
+}
+
+/** The local Kafka broker's process when the stack did not start it (a java process running kafka.Kafka). */
+function kafkaPids(): number[] {
+  return pidsNamed('java').filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka');
+    } catch {
+      return false;
+    }
+  });
 }

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrivatePostgresServer } from '@app/persistence';
 import { AdminClient, ProvisionedTenant } from '../local/admin-client';
-import { builtEntryPoint, PROJECT_ROOT, provisionTopics, serviceEnvironment, STACK_SERVICES, StackService } from '../local/stack';
-import { httpReady, kafkaReady } from '../local/supervise';
+import { builtEntryPoint, PROJECT_ROOT, serviceEnvironment, STACK_SERVICES, StackService } from '../local/stack';
+import { httpReady, kafkaReady, provisionWithRetries } from '../local/supervise';
 import { Supervisor } from '../local/supervisor';
 
 export type ServiceName = StackService['name'];
@@ -45,7 +45,7 @@ export class ChaosStack {
     });
     this.supervisor.start('kafka');
     await this.supervisor.waitReady('kafka', 180_000);
-    await provisionTopics(this.kafkaBrokers);
+    await provisionWithRetries(this.kafkaBrokers, (message) => this.log(message));
 
     const ports = new Map<ServiceName, number>();
     for (const s of STACK_SERVICES) ports.set(s.name, await freePort());

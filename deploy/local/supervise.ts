@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     await supervisor.waitReady(KAFKA, 180_000);
     say('kafka ready', { brokers: plan.kafka.brokers });
   }
-  const created = await provisionTopics(plan.kafka.brokers);
+  const created = await provisionWithRetries(plan.kafka.brokers, say);
   say('topics provisioned', { created: created.length });
   for (const service of STACK_SERVICES) {
     const url = `http://127.0.0.1:${service.port}`;
@@ -124,6 +124,19 @@ async function main(): Promise<void> {
   }
   writeState();
   say('services started', { services: STACK_SERVICES.map((s) => s.name) });
+}
+
+/** A broker that just started may still answer "not hosting this partition" for a moment: retried for up to a minute. */
+export async function provisionWithRetries(brokers: string, say: (message: string, fields?: Record<string, unknown>) => void): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provisionTopics(brokers);
+    } catch (err) {
+      if (attempt >= 30) throw err;
+      say('creating topics failed; trying again', { attempt, error: (err as Error).message });
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
 }
 
 function kafkaSpec(plan: StackPlan, logDir: string): ProcessSpec {
