@@ -14,6 +14,9 @@ const common = {
 module.exports = {
   // Medium tests start real service processes and wait on Kafka; small ones finish far sooner.
   testTimeout: 120000,
+  // A kafkajs client that a fault test leaves in a reconnect backoff (its broker was killed on
+  // purpose) must not hold the run, CI or the machine lock, open after every test has reported.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'small', testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.spec.ts'] },
     {

@@ -65,13 +65,16 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
     resources: { cpu: '500m', memory: '320Mi', memoryLimit: '768Mi' },
     calledBy: [],
     kafka: {
+      // With COMMAND_REPLY_TRANSPORT=kafka only: every instance reads every reply in a group of its own,
+      // `scim-gateway.replies.<instance id>`. By default decisions are posted to the pod (COMMAND_REPLY_URL).
       reads: [Topics.commandReplies],
       // Tenant events leave through the gateway's outbox relay.
       writes: [Topics.userCommands, Topics.groupCommands, Topics.requestRecords, Topics.tenantEvents],
-      // CommandBus: every instance reads every reply in a group of its own, `scim-gateway.replies.<instance id>`.
       groupPrefixes: ['scim-gateway.replies.'],
     },
     env: {
+      // The owning services post each decision straight to the pod that waits for it.
+      COMMAND_REPLY_URL: 'http://$(POD_IP):3100',
       USER_SERVICE_URL: 'http://user-service:3101',
       GROUP_SERVICE_URL: 'http://group-membership-service:3102',
       // Locations in answers never come from the Host header; the Ingress serves this host and path.

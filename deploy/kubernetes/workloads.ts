@@ -38,7 +38,7 @@ export const KAFKA_CA_SECRET = `${KAFKA_CLUSTER}-cluster-ca-cert`;
  * Variables a container sets only to compose others with Kubernetes' `$(VAR)` expansion
  * (DATABASE_URL from the credentials Secret and the server in the scim-postgres ConfigMap).
  */
-export const COMPOSITION_VARIABLES = ['DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_HOST', 'DATABASE_OPTIONS'] as const;
+export const COMPOSITION_VARIABLES = ['DATABASE_USER', 'DATABASE_PASSWORD', 'DATABASE_HOST', 'DATABASE_OPTIONS', 'POD_IP'] as const;
 
 export function labelsOf(service: PlatformService): Record<string, string> {
   return { 'app.kubernetes.io/name': service.name, [LABEL_PART_OF]: PART_OF };
@@ -58,6 +58,8 @@ function secretRef(name: string, key: string, optional = false): EnvVar['valueFr
 /** The environment of a service's containers (the app and its migrate init container). */
 export function serviceEnv(service: PlatformService): { envFrom: Container['envFrom']; env: EnvVar[] } {
   const env: EnvVar[] = [
+    // The pod's own address, for what other pods must reach this very pod at (the gateway's COMMAND_REPLY_URL).
+    ...(service.name === 'scim-gateway' ? [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] : []),
     { name: 'HTTP_PORT', value: String(portOf(service)) },
     { name: 'DATABASE_USER', valueFrom: secretRef(postgresSecretOf(service.name), 'username') },
     { name: 'DATABASE_PASSWORD', valueFrom: secretRef(postgresSecretOf(service.name), 'password') },

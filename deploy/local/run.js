@@ -277,9 +277,7 @@ function test(extraArgs) {
   sh(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
   // The audit dashboard's browser test drives headless Chromium (installed from Debian when missing).
   sh('bash', [path.join(__dirname, 'chromium.sh'), 'ensure']);
-  // --forceExit: a client a test left connected (a kafkajs consumer in a restart backoff after its
-  // broker was killed on purpose) must not hold CI open after every test has reported.
-  sh(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--forceExit', ...extraArgs]);
+  sh(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...extraArgs]);
 }
 
 function bench(extraArgs) {

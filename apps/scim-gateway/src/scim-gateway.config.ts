@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { GatewayEdgeConfig } from './wiring/gateway-edge.config';
 
 export class ScimGatewayConfig extends GatewayEdgeConfig {
@@ -23,6 +23,22 @@ export class ScimGatewayConfig extends GatewayEdgeConfig {
   @Min(100)
   @Max(120000)
   DECISION_TIMEOUT_MS = 10000;
+
+  /**
+   * How decisions come back to this instance (docs/architecture.md): `http`, posted by the owning
+   * service to COMMAND_REPLY_URL (one request per decided batch, no broker hop), or `kafka`, through
+   * the reply topic and a consumer of this instance's own.
+   */
+  @IsIn(['http', 'kafka'])
+  COMMAND_REPLY_TRANSPORT: 'http' | 'kafka' = 'http';
+
+  /**
+   * Base URL at which the owning services reach this instance for `http` replies (its internal
+   * API: the pod IP on Kubernetes). Unset: http://127.0.0.1:HTTP_PORT (every service on one host).
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(:\d+)?$/, { message: 'must be an http(s) base URL without a path' })
+  COMMAND_REPLY_URL?: string;
 
   /** Page size of a list request that sends no `count` (at most SCIM_MAX_PAGE_SIZE). */
   @Type(() => Number)

@@ -4,6 +4,7 @@ import { ScimGatewayConfig } from './scim-gateway.config';
 import { AdminGroupsModule } from './admin/admin-groups.module';
 import { ScimResourcesModule } from './resources/scim-resources.module';
 import { RequestAuditModule } from './audit/request-audit.module';
+import { CommandRepliesModule } from './commands/command-replies.module';
 import type { BulkLimits } from './bulk/bulk-request';
 
 /**
@@ -23,12 +24,14 @@ export class ScimGatewayModule {
       defaultPageSize: Math.min(config.SCIM_DEFAULT_PAGE_SIZE, config.SCIM_MAX_PAGE_SIZE),
       maxPageSize: config.SCIM_MAX_PAGE_SIZE,
       bulk: bulkLimitsOf(config),
+      replyBaseUrl: config.COMMAND_REPLY_TRANSPORT === 'http' ? (config.COMMAND_REPLY_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`) : undefined,
     });
     return {
       module: ScimGatewayModule,
       imports: [
         ...gatewayEdgeImports(config, { resourceTypes: ['User', 'Group'], bulk: bulkLimitsOf(config) }),
         resources,
+        CommandRepliesModule.forRoot(resources),
         AdminGroupsModule.forRoot({ adminToken: config.ADMIN_TOKEN }, resources),
         RequestAuditModule.forRoot({
           enabled: config.AUDIT_REQUEST_RECORDS === 'on',

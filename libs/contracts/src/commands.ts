@@ -1,3 +1,4 @@
+import { internalRoute, type InternalBodySchema } from './internal-routes';
 /**
  * Commands: what the gateway asks an owning service to decide. Keyed by tenant id on their
  * topic, so one tenant's commands apply in the order the gateway accepted them. The commands of
@@ -85,3 +86,29 @@ export const COMMAND_REPLY_JSON_SCHEMA = {
     ignoredAttributes: { type: 'array', items: { type: 'string' } },
   },
 } as const;
+
+/**
+ * Decisions delivered straight to the gateway instance that waits for them (the command's
+ * reply-to header is then this route's URL on that instance): one HTTP request per decided batch
+ * and instance, instead of a produce and a fetch through the broker.
+ */
+export const CommandReplyRoutes = {
+  /** POST CommandReplyBatch → 204; 404 when this instance is not the one named. */
+  deliver: internalRoute('POST', '/internal/v1/command-replies/:instanceId'),
+} as const;
+
+export const COMMAND_REPLY_BATCH_JSON_SCHEMA = {
+  type: 'object',
+  required: ['replies'],
+  additionalProperties: false,
+  properties: { replies: { type: 'array', maxItems: 10_000, items: COMMAND_REPLY_JSON_SCHEMA } },
+} as const;
+export interface CommandReplyBatch {
+  replies: CommandReply[];
+}
+export const CommandReplyBatchBody: InternalBodySchema<CommandReplyBatch> = { jsonSchema: COMMAND_REPLY_BATCH_JSON_SCHEMA };
+
+/** Whether a reply-to header names an HTTP delivery route (else it is a gateway instance id on the reply topic). */
+export function isReplyUrl(replyTo: string): boolean {
+  return /^https?:\/\/[^/\s]+\/internal\/v1\/command-replies\/[^/\s]+$/.test(replyTo);
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import { CommandOf, CommandReply, CommandTopic, Headers, PayloadTopic, TopicPayload, Topics } from '@app/contracts';
+import { CommandOf, CommandReply, CommandReplyRoutes, CommandTopic, Headers, PayloadTopic, TopicPayload, Topics } from '@app/contracts';
 import { ConsumerKeeper, headersOf, RecordValidator, TopicNames, TypedProducer } from '@app/messaging';
 import { ComponentLogger, currentCorrelation, isDependencyOutage } from '@app/observability';
 import { GatewayError } from '../errors/gateway-error';
@@ -30,9 +30,12 @@ const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Sends commands to their owning service and waits for the decision. Each gateway instance has
- * its own id and its own reply consumer (a consumer group of one, reading every partition of the
- * reply topic from the moment it joined); commands name the instance in their `reply-to` header
- * and the owning service sends the reply there. Replies meant for other instances are skipped.
+ * its own id; commands name where their decision goes in their `reply-to` header:
+ * - `http` (the default, docs/architecture.md "The decision's way back"): this instance's
+ *   CommandReplyRoutes.deliver URL; the owning service POSTs each decided batch straight here.
+ *   No broker hop, and no instance reads another's replies.
+ * - `kafka`: the instance id; the owning service publishes to the reply topic, which this
+ *   instance reads with a consumer group of its own (every partition, skipping others' replies).
  * (Not @nestjs/microservices' Kafka request-reply: its reply partitions break with several
  * instances and rebalances — see docs/architecture.md.)
  */
@@ -44,15 +47,23 @@ export class CommandBus {
   /** Set while commands cannot be sent (Kafka away): when it began and when a command was last tried. */
   private outage?: { since: number; lastTry: number };
 
+  /** What goes in each command's reply-to header. */
+  readonly replyTo: string;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: TypedProducer,
     private readonly topics: TopicNames,
     private readonly logger: ComponentLogger,
-  ) {}
+    /** Base URL at which the owning services reach this instance; unset: replies come through the reply topic. */
+    private readonly replyBaseUrl?: string,
+  ) {
+    this.replyTo = replyBaseUrl ? `${replyBaseUrl.replace(/\/+$/, '')}${CommandReplyRoutes.deliver.path({ instanceId: this.instanceId })}` : this.instanceId;
+  }
 
-  /** Joins the reply topic; resolves once partitions are assigned, so no reply can be missed. */
+  /** With Kafka replies: joins the reply topic; resolves once partitions are assigned, so no reply can be missed. */
   async start(): Promise<void> {
+    if (this.replyBaseUrl) return;
     let joined!: () => void;
     const firstJoin = new Promise<void>((resolve) => (joined = resolve));
     this.replies = new ConsumerKeeper({
@@ -102,14 +113,21 @@ export class CommandBus {
     await this.replies?.stop();
   }
 
-  /** Readiness: the reply consumer is in its group (else no write could be answered). */
+  /** Readiness: with Kafka replies, the reply consumer is in its group (else no write could be answered). */
   readinessCheck(): { name: string; check(): Promise<void> } {
     return {
       name: 'replies',
       check: async () => {
-        if (!this.replies?.joined) throw new Error('reply consumer not in its group');
+        if (!this.replyBaseUrl && !this.replies?.joined) throw new Error('reply consumer not in its group');
       },
     };
+  }
+
+  /** Decisions delivered over HTTP; false when they were meant for another (earlier) instance. */
+  deliver(instanceId: string, replies: readonly CommandReply[]): boolean {
+    if (instanceId !== this.instanceId) return false;
+    for (const reply of replies) this.settle(reply);
+    return true;
   }
 
   get inFlight(): number {
@@ -147,7 +165,7 @@ export class CommandBus {
             value: envelope as TopicPayload<T>,
             headers: {
               [Headers.messageId]: commandId,
-              [Headers.replyTo]: this.instanceId,
+              [Headers.replyTo]: this.replyTo,
               [Headers.tenantId]: tenantId,
               ...(currentCorrelation()?.correlationId ? { [Headers.correlationId]: currentCorrelation()!.correlationId } : {}),
             },

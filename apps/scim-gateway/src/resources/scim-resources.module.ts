@@ -28,6 +28,8 @@ export interface ScimResourcesOptions extends ResourcePipelineOptions {
   groupServiceUrl: string;
   /** Whether User.groups is filled from the group-membership-service. */
   userGroupsAttribute: boolean;
+  /** Where owning services deliver decisions over HTTP (this instance's base URL); unset: the reply topic. */
+  replyBaseUrl?: string;
   /** POST /Bulk limits (RFC 7644 §3.7.4), advertised in /ServiceProviderConfig. */
   bulk: BulkLimits;
 }
@@ -70,7 +72,7 @@ export class ScimResourcesModule {
           provide: CommandBus,
           inject: [KAFKA, TYPED_PRODUCER, TOPIC_NAMES, LOGGER],
           useFactory: (kafka: Kafka, producer: TypedProducer, topics: TopicNames, logger: JsonLogger) =>
-            new CommandBus(kafka, producer, topics, logger.child('command-bus')),
+            new CommandBus(kafka, producer, topics, logger.child('command-bus'), options.replyBaseUrl),
         },
         CommandBusLifecycle,
         {
@@ -98,7 +100,7 @@ export class ScimResourcesModule {
             new BulkProcessor({ Users: users, Groups: groups }, options.bulk, logger.child('bulk')),
         },
       ],
-      exports: [GROUPS_PIPELINE],
+      exports: [GROUPS_PIPELINE, CommandBus],
     };
   }
 }
