@@ -40,6 +40,7 @@ export function aclsOf(s: PlatformService): AclRule[] {
   }
   for (const prefix of s.kafka.groupPrefixes ?? []) acls.push({ resource: { type: 'group', name: prefix, patternType: 'prefix' }, operations: ['Read', 'Describe'], host: '*' });
   for (const topic of s.kafka.writes) acls.push(literal('topic', topic, ['Write', 'Describe']));
+  for (const topic of s.kafka.deadLetterReads ?? []) acls.push(literal('topic', dlt(topic), ['Read', 'Describe']));
   if (definition.relay) {
     const relayId = `outbox-relay.${definition.name}`;
     acls.push(literal('transactionalId', relayId, ['Write', 'Describe']));

@@ -1,4 +1,4 @@
-import { deadLetterTopicOf, Topics, TopicName } from '@app/contracts';
+import { CONSUMED_TOPICS, deadLetterTopicOf, Topics, TopicName } from '@app/contracts';
 import { ConfigurationError, ServiceBaseConfig } from '@app/config';
 import { ServiceDefinition } from '@app/runtime';
 import { auditLogServiceDefinition } from '../../apps/audit-log-service/src/audit-log-service.definition';
@@ -22,6 +22,8 @@ export interface KafkaAccess {
   writes: readonly TopicName[];
   /** Consumer groups named by a prefix (one group per instance), beside the definition's own group. */
   groupPrefixes?: readonly string[];
+  /** Topics whose dead-letter topics the service reads (the audit log collects them for ops to replay). */
+  deadLetterReads?: readonly TopicName[];
 }
 
 /** What the manifests read from a service's definition (its configuration validated from an environment). */
@@ -112,7 +114,13 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
     replicas: { min: 2, max: 4 },
     resources: { cpu: '100m', memory: '256Mi', memoryLimit: '640Mi' },
     calledBy: [],
-    kafka: { reads: [Topics.requestRecords, Topics.userEvents, Topics.groupEvents, Topics.tenantEvents], writes: [] },
+    kafka: {
+      reads: [Topics.requestRecords, Topics.userEvents, Topics.groupEvents, Topics.tenantEvents],
+      // Dead letters: every consumed topic's `.dlt` is collected (group audit-log-service.dead-letters) and replayed to its topic.
+      deadLetterReads: CONSUMED_TOPICS as readonly TopicName[],
+      writes: CONSUMED_TOPICS as readonly TopicName[],
+      groupPrefixes: ['audit-log-service.dead-letters'],
+    },
     env: { AUDIT_RETENTION_DAYS: '90' },
     secrets: { AUDIT_OPS_TOKEN: 'scim-audit-ops-token' },
   },

@@ -19,6 +19,10 @@ export const AuditRoutes = {
   health: '/audit/v1/health',
   credentials: '/audit/v1/credentials',
   whoami: '/audit/v1/whoami',
+  deadLetters: '/audit/v1/dead-letters',
+  /** `/audit/v1/dead-letters/:id` */
+  deadLetter: (id: string) => `/audit/v1/dead-letters/${encodeURIComponent(id)}`,
+  replayDeadLetters: '/audit/v1/dead-letters/replay',
   dashboard: '/dashboard',
 } as const;
 
@@ -235,4 +239,68 @@ export interface TenantHealthReason {
   state: 'warning' | 'quarantine-risk';
   /** One sentence for a person, with the numbers. */
   text: string;
+}
+
+/**
+ * GET /audit/v1/dead-letters (ops only): messages a consumer gave up on, newest first, from every
+ * `<topic>.dlt`. Filters: `topic` (the original topic), `tenantId`, `from`, `to`, `replayed=true|false`;
+ * `limit`, `cursor`. GET /audit/v1/dead-letters/:id answers one with its whole value and its replays.
+ */
+export interface DeadLetter {
+  id: string;
+  /** Where the consumer read it, and which consumer group gave up. */
+  originalTopic: string;
+  originalPartition: number | null;
+  originalOffset: string | null;
+  consumerGroup: string | null;
+  /** The dead-letter topic's coordinates of this copy. */
+  deadLetterTopic: string;
+  deadLetterPartition: number;
+  deadLetterOffset: string;
+  tenantId: string | null;
+  messageId: string | null;
+  key: string | null;
+  /** The original value: as text when it is UTF-8 (JSON as sent), else base64 with `valueEncoding: 'base64'`. In lists, at most 2,048 characters (`valueTruncated`). */
+  value: string | null;
+  valueEncoding: 'utf8' | 'base64';
+  valueTruncated: boolean;
+  valueBytes: number;
+  /** The original headers, without the dlt-* headers the consumer added. */
+  headers: Record<string, string>;
+  error: string;
+  errorKind: string | null;
+  attempts: number | null;
+  failedAt: string;
+  replayCount: number;
+  lastReplayedAt: string | null;
+}
+
+export interface DeadLetterReplay {
+  id: string;
+  deadLetterId: string;
+  replayedAt: string;
+  /** `ops` (the ops credential is one secret: who used it is the ops team's record). */
+  replayedBy: string;
+  reason: string | null;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface DeadLetterDetail extends DeadLetter {
+  replays: DeadLetterReplay[];
+}
+
+/**
+ * POST /audit/v1/dead-letters/replay (ops only): `ids` (1 to 500 dead-letter ids) are published
+ * again to their original topics, with their original key, value and headers (so consumers that
+ * already applied one skip it by its message id), in the order given; each replay is recorded.
+ */
+export interface ReplayDeadLetters {
+  ids: string[];
+  reason?: string;
+}
+
+export interface ReplayedDeadLetters {
+  replays: DeadLetterReplay[];
 }

@@ -13,6 +13,8 @@ export const Headers = {
    * state topic skips the events whose sequence its state already covers (docs/consumers.md).
    */
   outboxSequence: 'outbox-sequence',
+  /** On a message replayed from the audit log's dead letters: the dead letter's id. */
+  replayOf: 'replay-of',
   // Dead-letter records carry the original coordinates and the error.
   dltOriginalTopic: 'dlt-original-topic',
   dltOriginalPartition: 'dlt-original-partition',

@@ -2,6 +2,7 @@ import type { AuditedResourceType, ChangeQuery, RequestOperation, RequestQuery }
 import { invalidParameter } from '../domain/audit-error';
 import type { ChangeFilters } from '../persistence/change.repository';
 import type { RequestFilters } from '../persistence/request.repository';
+import type { DeadLetterFilters } from '../persistence/dead-letter.repository';
 import { decodeCursor, parseInstant, type Cursor } from './cursor';
 
 /** Summary buckets: their name in the API and their Postgres interval. */
@@ -129,4 +130,25 @@ export function issueCredential(body: unknown): { tenantId: string; label: strin
   const tenantId = tenantIdParam(b.tenantId);
   if (!tenantId) throw invalidParameter('tenantId is required');
   return { tenantId, label: optionalText(b.label, 'label', 200) ?? null };
+}
+
+/** The filters of GET /audit/v1/dead-letters. */
+export function deadLetterFilters(query: Record<string, unknown>): DeadLetterFilters {
+  return {
+    ...timeRange(query),
+    topic: text(query.topic, 'topic', 249),
+    tenantId: tenantIdParam(query.tenantId),
+    replayed: bool(query.replayed, 'replayed'),
+  };
+}
+
+/** POST /audit/v1/dead-letters/replay body: `{ ids: string[], reason?: string }`. */
+export function replayRequest(body: unknown): { ids: string[]; reason?: string } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidParameter('the body must be a JSON object {"ids": [...], "reason": "..."}');
+  const { ids, reason, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw invalidParameter(`unknown member '${extra}'`);
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw invalidParameter('ids must be an array of dead-letter ids (strings)');
+  if (reason !== undefined && typeof reason !== 'string') throw invalidParameter('reason must be a string');
+  return { ids: ids as string[], reason: reason === '' ? undefined : reason };
 }
