@@ -7,6 +7,8 @@ export interface RunningStack {
   gatewayUrl: string;
   kafkaBrokers: string;
   adminToken: string;
+  /** The service credential of the internal APIs (docs/security.md). */
+  internalApiToken?: string;
   pids: Record<string, number>;
   /** The Kafka broker's pid when the stack's supervisor runs it. */
   kafkaPid?: number;
@@ -34,6 +36,7 @@ export function runningStack(): RunningStack {
     gatewayUrl: state.services['scim-gateway'].url,
     kafkaBrokers: state.kafka.brokers,
     adminToken: readFileSync(join(runDir, 'admin-token'), 'utf8').trim(),
+    internalApiToken: readOptional(join(runDir, 'internal-api-token')),
     pids: Object.fromEntries(Object.entries(state.services).map(([name, s]) => [name, s.pid])),
     kafkaPid: state.processes?.find((p) => p.name === 'kafka')?.pid,
     postgresUrl: state.postgres?.url,

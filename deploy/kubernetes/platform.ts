@@ -82,7 +82,7 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
       // Locations in answers never come from the Host header; the Ingress serves this host and path.
       SCIM_PUBLIC_BASE_URL: `https://${PUBLIC_HOST}/scim/v2`,
     },
-    secrets: { ADMIN_TOKEN: 'scim-admin-token' },
+    secrets: { ADMIN_TOKEN: 'scim-admin-token', INTERNAL_API_TOKEN: 'scim-internal-api-token' },
   },
   {
     name: 'user-service',
@@ -94,7 +94,7 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
     calledBy: ['scim-gateway', 'group-membership-service'],
     kafka: { reads: [Topics.userCommands], writes: [Topics.commandReplies, Topics.userEvents, Topics.userState] },
     env: {},
-    secrets: {},
+    secrets: { INTERNAL_API_TOKEN: 'scim-internal-api-token' },
   },
   {
     name: 'group-membership-service',
@@ -105,7 +105,7 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
     calledBy: ['scim-gateway'],
     kafka: { reads: [Topics.groupCommands, Topics.userEvents], writes: [Topics.commandReplies, Topics.groupEvents, Topics.groupState] },
     env: { USER_SERVICE_URL: 'http://user-service:3101' },
-    secrets: {},
+    secrets: { INTERNAL_API_TOKEN: 'scim-internal-api-token' },
   },
   {
     name: 'audit-log-service',
@@ -160,11 +160,14 @@ const MINIMAL_ENV = { DATABASE_URL: 'postgres://u@h:5432/db' };
  * it rather than the generator.
  */
 export function definitionFacts(s: Pick<PlatformService, 'definition'>): DefinitionFacts {
-  try {
-    return s.definition(MINIMAL_ENV);
-  } catch (err) {
-    if (!(err instanceof ConfigurationError)) throw err;
-    const required = Object.fromEntries(err.problems.map((p) => [p.split(':')[0], 'placeholder'.padEnd(48, 'x')]));
-    return s.definition({ ...MINIMAL_ENV, ...required });
+  // Validation may name one refused variable at a time: give placeholders until it passes.
+  const env: Record<string, string> = { ...MINIMAL_ENV };
+  for (let round = 0; ; round++) {
+    try {
+      return s.definition(env);
+    } catch (err) {
+      if (!(err instanceof ConfigurationError) || round >= 10) throw err;
+      for (const p of err.problems) env[p.split(':')[0]!] = 'placeholder'.padEnd(48, 'x');
+    }
   }
 }

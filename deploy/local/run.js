@@ -131,12 +131,20 @@ async function up() {
   }
   const adminToken = stackSecret('admin-token', process.env.ADMIN_TOKEN);
   const auditOpsToken = stackSecret('audit-ops-token', process.env.AUDIT_OPS_TOKEN);
+  // The service credential of the internal query APIs and /metrics (docs/security.md).
+  const internalApiToken = stackSecret('internal-api-token', process.env.INTERNAL_API_TOKEN);
+  const internal = { INTERNAL_API_TOKEN: internalApiToken };
   const plan = {
     runDir,
     postgres: { source: postgres.source, url: postgres.url },
     kafka,
     logLevel: process.env.LOG_LEVEL || 'info',
-    serviceEnv: { 'scim-gateway': { ADMIN_TOKEN: adminToken }, 'audit-log-service': { AUDIT_OPS_TOKEN: auditOpsToken } },
+    serviceEnv: {
+      'scim-gateway': { ADMIN_TOKEN: adminToken, ...internal },
+      'user-service': internal,
+      'group-membership-service': internal,
+      'audit-log-service': { AUDIT_OPS_TOKEN: auditOpsToken },
+    },
   };
   const planFile = path.join(runDir, 'supervisor-plan.json');
   fs.writeFileSync(planFile, JSON.stringify(plan, null, 2), { mode: 0o600 });

@@ -1,4 +1,5 @@
 import { spawn, ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { allTopicSpecs } from '@app/contracts';
@@ -41,8 +42,19 @@ export interface StackSettings {
   /** 0 lets the OS choose (tests); otherwise the service's default port. */
   portOverride?: number;
   logLevel?: string;
+  /** The service credential of the internal APIs (docs/security.md); default: this process's own. */
+  internalApiToken?: string;
   extraEnv?: Record<string, string>;
 }
+
+/** The services that serve or call an internal API, and so hold the service credential. */
+export const INTERNAL_API_SERVICES: ReadonlySet<StackService['name']> = new Set(['scim-gateway', 'user-service', 'group-membership-service']);
+
+/**
+ * A credential made for the stacks this process starts (tests), so that services started
+ * together share one; `npm run up` keeps its own in .run/internal-api-token.
+ */
+export const PROCESS_INTERNAL_API_TOKEN = randomBytes(32).toString('base64url');
 
 /** The environment a service process is started with: every variable its config class reads. */
 export function serviceEnvironment(service: StackService, settings: StackSettings): Record<string, string> {
@@ -53,6 +65,7 @@ export function serviceEnvironment(service: StackService, settings: StackSetting
     DATABASE_URL: withDatabase(settings.postgresUrl, `${settings.databasePrefix ?? ''}${service.database}`),
     TOPIC_PREFIX: settings.topicPrefix ?? '',
     LOG_LEVEL: settings.logLevel ?? 'info',
+    ...(INTERNAL_API_SERVICES.has(service.name) ? { INTERNAL_API_TOKEN: settings.internalApiToken ?? PROCESS_INTERNAL_API_TOKEN } : {}),
     ...settings.extraEnv,
   };
 }

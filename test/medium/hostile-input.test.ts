@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopicOf, Headers, Topics } from '@app/contracts';
+import { PROCESS_INTERNAL_API_TOKEN } from '../../deploy/local/stack';
 import { produce, TopicCollector } from './support/kafka-helpers';
 import { entraUser, ERROR_SCHEMA, GROUP_SCHEMA, patchOp, ScimClient, ScimStack } from './support/scim-stack';
 
@@ -116,5 +117,27 @@ describe('afterwards', () => {
   it('dead-lettered none of the above', async () => {
     await Promise.all(deadLetters.map((c) => c.settle(2000)));
     expect(deadLetters.flatMap((c) => c.records)).toEqual([]);
+  });
+});
+
+describe('the inside of the platform', () => {
+  it('answers the internal query APIs only with the service credential', async () => {
+    const users = stack.processes.get('user-service')!.url;
+    const groups = stack.processes.get('group-membership-service')!.url;
+    const query = (base: string, path: string, authorization?: string) =>
+      fetch(`${base}/internal/v1/tenants/${neighbour.id}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify({ profile: { extensions: [], mutabilityOverrides: {}, unknownAttributes: 'ignore' } }),
+      });
+    for (const [base, path] of [
+      [users, 'users/query'],
+      [groups, 'groups/query'],
+    ] as const) {
+      expect((await query(base, path)).status).toBe(401);
+      expect((await query(base, path, `Bearer ${'x'.repeat(43)}`)).status).toBe(401);
+      expect((await query(base, path, `Bearer ${PROCESS_INTERNAL_API_TOKEN}`)).status).toBe(200);
+    }
+    expect((await fetch(`${stack.gatewayUrl}/metrics`)).status).toBe(401);
   });
 });

@@ -1,8 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ServiceBaseConfig } from '@app/config';
 
 export class GroupMembershipServiceConfig extends ServiceBaseConfig {
+  /** Service credential of the internal query APIs and /metrics (docs/security.md): at least 32 characters. */
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (npm run up and the tests generate one)' })
+  INTERNAL_API_TOKEN!: string;
+
   override HTTP_PORT = 3102;
 
   @Type(() => Number)

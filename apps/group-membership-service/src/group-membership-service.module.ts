@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { CommandReplyPublisher, REPLY_SENDER, SERVICE_CONFIG } from '@app/runtime';
+import { CommandReplyPublisher, REPLY_SENDER, SERVICE_CONFIG, internalAuthHeaders } from '@app/runtime';
 import { GROUP_COMMAND_STORE } from './commands/group-command-store';
 import { GroupCommandsConsumer } from './commands/group-commands.consumer';
 import { GroupCommandsService } from './commands/group-commands.service';
@@ -29,7 +29,7 @@ import { HttpUserDirectory, USER_DIRECTORY } from './users/user-directory';
     {
       provide: USER_DIRECTORY,
       inject: [SERVICE_CONFIG],
-      useFactory: (config: GroupMembershipServiceConfig) => new HttpUserDirectory(config.USER_SERVICE_URL),
+      useFactory: (config: GroupMembershipServiceConfig) => new HttpUserDirectory(config.USER_SERVICE_URL, 5000, internalAuthHeaders(config.INTERNAL_API_TOKEN)),
     },
     { provide: REPLY_SENDER, useClass: CommandReplyPublisher },
   ],

@@ -1,8 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { GatewayEdgeConfig } from './wiring/gateway-edge.config';
 
 export class ScimGatewayConfig extends GatewayEdgeConfig {
+  /** Service credential of the internal query APIs and /metrics (docs/security.md): at least 32 characters. */
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (npm run up and the tests generate one)' })
+  INTERNAL_API_TOKEN!: string;
+
   override HTTP_PORT = 3100;
 
   /** Base URL of the user-service's internal query API. */

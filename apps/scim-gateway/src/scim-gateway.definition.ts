@@ -8,7 +8,6 @@ import { OutboxRecord, ProcessedMessage } from '@app/messaging';
 import { OAuthClient } from './oauth/oauth-client.entity';
 import { OAuthSigningKey } from './oauth/signing-key.entity';
 import { canonicalScimUrl } from './edge/canonical-url';
-import './auth/scim-request'; // declares FastifyRequest.scimTenant, read by tenantOf below
 import { ScimGatewayConfig } from './scim-gateway.config';
 import { ScimGatewayModule } from './scim-gateway.module';
 import { TenantToken } from './tenants/tenant-token.entity';
@@ -28,8 +27,7 @@ export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): Ser
     bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
     // Endpoint names ignoring case, trailing slash tolerated (as Microsoft's reference routes).
     rewriteUrl: (url) => canonicalScimUrl(url, config.SCIM_BASE_PATH),
-    // The auth guard attaches the tenant to SCIM requests; admin and health routes have none.
-    tenantOf: (request) => request.scimTenant?.id,
+    // No tenantOf: tenant ids are not label values of the gateway's metrics (docs/security.md).
     // Tenant events (scim.tenant-events.v1) leave through the outbox.
     relay: {},
   };

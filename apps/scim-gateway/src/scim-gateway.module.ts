@@ -24,6 +24,7 @@ export class ScimGatewayModule {
       defaultPageSize: Math.min(config.SCIM_DEFAULT_PAGE_SIZE, config.SCIM_MAX_PAGE_SIZE),
       maxPageSize: config.SCIM_MAX_PAGE_SIZE,
       bulk: bulkLimitsOf(config),
+      internalApiToken: config.INTERNAL_API_TOKEN,
       replyBaseUrl: config.COMMAND_REPLY_TRANSPORT === 'http' ? (config.COMMAND_REPLY_URL ?? `http://127.0.0.1:${config.HTTP_PORT}`) : undefined,
     });
     return {

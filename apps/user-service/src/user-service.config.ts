@@ -1,8 +1,13 @@
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { ServiceBaseConfig } from '@app/config';
 
 export class UserServiceConfig extends ServiceBaseConfig {
+  /** Service credential of the internal query APIs and /metrics (docs/security.md): at least 32 characters. */
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (npm run up and the tests generate one)' })
+  INTERNAL_API_TOKEN!: string;
+
   override HTTP_PORT = 3101;
 
   /** Records of one partition handled concurrently with other partitions. */

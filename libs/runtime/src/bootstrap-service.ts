@@ -11,6 +11,7 @@ import { EXIT_USAGE, ProcessMode, processModeOf, UsageError } from './process-mo
 import { ProcessSafetyNet } from './process-safety-net';
 import { RuntimeDeps, RuntimeModule } from './runtime.module';
 import { untilAvailable } from './until-available';
+import { InternalApiConfig, protectMetrics } from './http/internal-auth';
 
 export interface ServiceDefinition<C extends ServiceBaseConfig> {
   name: string;
@@ -92,6 +93,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(
       ...(rewriteUrl ? { rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') } : {}),
     });
     instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
+    protectMetrics(adapter.getInstance(), config as InternalApiConfig);
     const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
       logger,
       bufferLogs: false,

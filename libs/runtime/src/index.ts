@@ -9,3 +9,4 @@ export * from './http/scim-http-exception.filter';
 export * from './http/internal-body';
 export * from './process-safety-net';
 export * from './until-available';
+export * from './http/internal-auth';

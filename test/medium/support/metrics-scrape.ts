@@ -1,3 +1,4 @@
+import { PROCESS_INTERNAL_API_TOKEN } from '../../../deploy/local/stack';
 /** One sample of a Prometheus text exposition: `name{label="value",...} value`. */
 export interface Sample {
   name: string;
@@ -24,7 +25,8 @@ export function parseExposition(text: string): Sample[] {
 
 /** GET <serviceUrl>/metrics, parsed; fails on anything but a 200 in the Prometheus text format. */
 export async function scrape(serviceUrl: string): Promise<Sample[]> {
-  const res = await fetch(`${serviceUrl}/metrics`);
+  // Sent to every service; those with an internal credential need it (docs/security.md).
+  const res = await fetch(`${serviceUrl}/metrics`, { headers: { authorization: `Bearer ${PROCESS_INTERNAL_API_TOKEN}` } });
   const body = await res.text();
   if (res.status !== 200) throw new Error(`${serviceUrl}/metrics answered ${res.status}: ${body}`);
   if (!res.headers.get('content-type')?.startsWith('text/plain')) throw new Error(`${serviceUrl}/metrics is ${res.headers.get('content-type')}`);

@@ -21,6 +21,7 @@ import { createPrefixedTopics, deletePrefixedTopics, produce, testKafka, TopicCo
 import { uniqueTopicPrefix } from './names';
 import { freePort, ServiceProcess } from './processes';
 import { readInfra } from './test-infra';
+import { PROCESS_INTERNAL_API_TOKEN } from '../../../deploy/local/stack';
 
 /** The gateway instance the tests play: every command names it in reply-to. */
 export const REPLY_TO = 'medium-test-gateway';
@@ -101,6 +102,7 @@ export class UserServiceHarness {
         TOPIC_PREFIX: this.prefix,
         LOG_LEVEL: 'info',
         KAFKA_SESSION_TIMEOUT_MS: '6000',
+        INTERNAL_API_TOKEN: PROCESS_INTERNAL_API_TOKEN,
         ...env,
       },
       `${this.prefix}user-service-${this.processes.length}`,
@@ -153,14 +155,14 @@ export class UserServiceHarness {
   }
 
   async get(tenantId: string, id: string): Promise<{ status: number; body: StoredResource & Record<string, unknown> }> {
-    const res = await fetch(this.service.url + UserQueryRoutes.byId.path({ tenantId, id }));
+    const res = await fetch(this.service.url + UserQueryRoutes.byId.path({ tenantId, id }), { headers: { authorization: `Bearer ${PROCESS_INTERNAL_API_TOKEN}` } });
     return { status: res.status, body: (await res.json()) as StoredResource & Record<string, unknown> };
   }
 
   async query(tenantId: string, query: Record<string, unknown>): Promise<{ status: number; body: ResourcePage & Record<string, unknown> }> {
     const res = await fetch(this.service.url + UserQueryRoutes.query.path({ tenantId }), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_INTERNAL_API_TOKEN}` },
       body: JSON.stringify({ profile: PROFILE, startIndex: 1, count: 1000, ...query }),
     });
     return { status: res.status, body: (await res.json()) as ResourcePage & Record<string, unknown> };

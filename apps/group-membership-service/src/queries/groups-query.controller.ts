@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, UseGuards, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
 import {
   GroupQueryBody,
   GroupQueryRoutes,
@@ -9,12 +9,13 @@ import {
   type StoredResource,
   type UserGroupRef,
 } from '@app/contracts';
-import { InternalBody, ScimHttpExceptionFilter } from '@app/runtime';
+import { InternalAuthGuard, InternalBody, ScimHttpExceptionFilter } from '@app/runtime';
 import { GroupsQueryService } from './groups-query.service';
 
 /** The internal query API of GroupQueryRoutes (libs/contracts): for the gateway, not for tenants. */
 @Controller()
 @UseFilters(ScimHttpExceptionFilter)
+@UseGuards(InternalAuthGuard) // the service credential, never a tenant's (docs/security.md)
 export class GroupsQueryController {
   constructor(private readonly groups: GroupsQueryService) {}
 

@@ -5,8 +5,8 @@ import { InternalQueryClient } from '../resources/internal-query.client';
 export class GroupQueryClient {
   private readonly http: InternalQueryClient;
 
-  constructor(baseUrl: string, timeoutMs: number) {
-    this.http = new InternalQueryClient(baseUrl, timeoutMs, 'group store');
+  constructor(baseUrl: string, timeoutMs: number, headers: Record<string, string> = {}) {
+    this.http = new InternalQueryClient(baseUrl, timeoutMs, 'group store', headers);
   }
 
   byId(tenantId: string, id: string, options: { excludeMembers: boolean; scope: GroupScope }): Promise<StoredResource | null> {

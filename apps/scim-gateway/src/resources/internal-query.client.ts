@@ -11,6 +11,8 @@ export class InternalQueryClient {
     private readonly timeoutMs: number,
     /** Named in errors: "user store", "group store". */
     private readonly storeName: string,
+    /** The service credential of the internal API (docs/security.md). */
+    private readonly headers: Record<string, string> = {},
   ) {}
 
   /** GET; null when the service answers 404. */
@@ -27,7 +29,7 @@ export class InternalQueryClient {
 
   private async call(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(this.baseUrl + path, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await fetch(this.baseUrl + path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...this.headers }, signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (err) {
       throw new ScimError(503, undefined, `${this.storeName} unavailable: ${(err as Error).message}`);
     }

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import type { Topics } from '@app/contracts';
 import { TopicNames, TypedProducer } from '@app/messaging';
 import { JsonLogger, READINESS_CHECKS, type ReadinessCheck } from '@app/observability';
-import { KAFKA, LOGGER, TOPIC_NAMES, TYPED_PRODUCER } from '@app/runtime';
+import { KAFKA, LOGGER, TOPIC_NAMES, TYPED_PRODUCER, internalAuthHeaders } from '@app/runtime';
 import { CommandBus } from '../commands/command-bus';
 import { normaliseBasePath } from '../edge/scim-edge.options';
 import { GroupQueryClient } from '../groups/group-query.client';
@@ -26,6 +26,8 @@ export interface ScimResourcesOptions extends ResourcePipelineOptions {
   /** Base URLs of the owning services' internal query APIs. */
   userServiceUrl: string;
   groupServiceUrl: string;
+  /** The service credential of the internal query APIs (docs/security.md). */
+  internalApiToken?: string;
   /** Whether User.groups is filled from the group-membership-service. */
   userGroupsAttribute: boolean;
   /** Where owning services deliver decisions over HTTP (this instance's base URL); unset: the reply topic. */
@@ -60,8 +62,9 @@ class CommandBusLifecycle implements OnApplicationBootstrap, OnApplicationShutdo
 @Module({})
 export class ScimResourcesModule {
   static forRoot(options: ScimResourcesOptions): DynamicModule {
-    const groupQueries = new GroupQueryClient(options.groupServiceUrl, options.decisionTimeoutMs);
-    const userQueries = new UserQueryClient(options.userServiceUrl, options.decisionTimeoutMs);
+    const credential = options.internalApiToken === undefined ? {} : internalAuthHeaders(options.internalApiToken);
+    const groupQueries = new GroupQueryClient(options.groupServiceUrl, options.decisionTimeoutMs, credential);
+    const userQueries = new UserQueryClient(options.userServiceUrl, options.decisionTimeoutMs, credential);
     const userGroups = options.userGroupsAttribute ? new UserGroups(groupQueries) : null;
     return {
       module: ScimResourcesModule,

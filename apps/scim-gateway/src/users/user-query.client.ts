@@ -5,8 +5,8 @@ import { InternalQueryClient } from '../resources/internal-query.client';
 export class UserQueryClient {
   private readonly http: InternalQueryClient;
 
-  constructor(baseUrl: string, timeoutMs: number) {
-    this.http = new InternalQueryClient(baseUrl, timeoutMs, 'user store');
+  constructor(baseUrl: string, timeoutMs: number, headers: Record<string, string> = {}) {
+    this.http = new InternalQueryClient(baseUrl, timeoutMs, 'user store', headers);
   }
 
   byId(tenantId: string, id: string): Promise<StoredResource | null> {

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, UseGuards, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { ResourceQueryBody, UserIdsBody, UserQueryRoutes, type ResourcePage, type ResourceQuery, type StoredResource, type UserIds } from '@app/contracts';
-import { InternalBody, ScimHttpExceptionFilter } from '@app/runtime';
+import { InternalAuthGuard, InternalBody, ScimHttpExceptionFilter } from '@app/runtime';
 import { UsersQueryService } from './users-query.service';
 
 /** The internal query API of UserQueryRoutes (libs/contracts): for the gateway, not for tenants. */
 @Controller()
 @UseFilters(ScimHttpExceptionFilter)
+@UseGuards(InternalAuthGuard) // the service credential, never a tenant's (docs/security.md)
 export class UsersQueryController {
   constructor(private readonly users: UsersQueryService) {}
 
