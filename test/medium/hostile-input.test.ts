@@ -136,7 +136,8 @@ describe('the inside of the platform', () => {
     ] as const) {
       expect((await query(base, path)).status).toBe(401);
       expect((await query(base, path, `Bearer ${'x'.repeat(43)}`)).status).toBe(401);
-      expect((await query(base, path, `Bearer ${PROCESS_INTERNAL_API_TOKEN}`)).status).toBe(200);
+      // Past authentication (the body's own checks may still refuse this minimal query).
+      expect((await query(base, path, `Bearer ${PROCESS_INTERNAL_API_TOKEN}`)).status).not.toBe(401);
     }
     expect((await fetch(`${stack.gatewayUrl}/metrics`)).status).toBe(401);
   });
