@@ -91,3 +91,23 @@ export class CpuMeter {
     return result;
   }
 }
+
+/**
+ * The Postgres backends serving the given databases (their process title names the database:
+ * "postgres: [cluster:] <user> <database> <client> <state>"), so other databases' work on a shared server is
+ * not counted. The server's own processes (WAL writer, checkpointer, autovacuum) are not included.
+ */
+export function postgresBackendsOf(databases: readonly string[]): number[] {
+  const wanted = new Set(databases);
+  return pidsNamed('postgres').filter((pid) => {
+    try {
+      const words = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim().split(/\s+/);
+      if (words[0] !== 'postgres:') return false;
+      // Debian names the cluster first ("postgres: 15/main: <user> <database> …").
+      const [, database] = words[1]?.endsWith(':') ? words.slice(2) : words.slice(1);
+      return wanted.has(database ?? '');
+    } catch {
+      return false;
+    }
+  });
+}

@@ -109,7 +109,9 @@ async function main(): Promise<void> {
     supervisor.add({
       name: service.name,
       command: process.execPath,
-      args: ['-r', 'tsconfig-paths/register', builtEntryPoint(service.name)],
+      // SERVICE_NODE_FLAGS: node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile
+      // a bench (Node refuses --cpu-prof in NODE_OPTIONS); the profile is written when the service stops.
+      args: [...(process.env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean), '-r', 'tsconfig-paths/register', builtEntryPoint(service.name)],
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,

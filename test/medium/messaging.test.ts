@@ -145,7 +145,7 @@ describe('messaging through a real service, Kafka and Postgres', () => {
     expect(restarted.log()).toContain('ledger command handled');
   });
 
-  it('publishes each event once when the relay is SIGKILLed after publishing and before marking its rows', async () => {
+  it('publishes each event once when the relay is SIGKILLed after publishing and before deleting its rows', async () => {
     const s = await scenario('killrelay');
     const state = await new TopicCollector(kafka, s.prefix + Topics.userState).start();
     const sent = commands(40);
@@ -161,7 +161,7 @@ describe('messaging through a real service, Kafka and Postgres', () => {
     await s.events.settle(3000);
     expectExactlyOnce(s.events, sent);
     expect(await unpublishedOutboxRows(s.databaseUrl)).toBe(0);
-    expect(restarted.logLines().some((l) => l.message === 'marked rows published by a previous leader')).toBe(true);
+    expect(restarted.logLines().some((l) => l.message === 'deleted rows published by a previous leader')).toBe(true);
     // Each event's state record went in the same transaction: once each, with the event's sequence.
     await state.waitFor(40);
     await state.settle(1000);

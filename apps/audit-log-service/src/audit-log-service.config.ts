@@ -6,6 +6,14 @@ export class AuditLogServiceConfig extends ServiceBaseConfig {
   override HTTP_PORT = 3103;
 
   /**
+   * Nobody waits on the audit log's consumption: it fetches in larger batches (at least 64 KiB
+   * or 250 ms), far fewer fetch requests for the broker and insert transactions for Postgres
+   * under a burst, for at most 250 ms more audit lag.
+   */
+  override KAFKA_FETCH_MIN_BYTES = 65_536;
+  override KAFKA_FETCH_MAX_WAIT_MS = 250;
+
+  /**
    * Bearer credential of ops on the query API and dashboard: sees every tenant and issues tenant
    * credentials. At least 32 characters. Unset: only tenant credentials work, and none can be issued.
    */

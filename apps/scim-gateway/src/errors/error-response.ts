@@ -36,6 +36,7 @@ const GATEWAY_STATUS: Record<GatewayErrorCode, { status: number; scimType?: Scim
   [GatewayErrorCode.invalidCredentials]: { status: 401 },
   [GatewayErrorCode.rateLimited]: { status: 429 },
   [GatewayErrorCode.tooManyWritesInFlight]: { status: 429 },
+  [GatewayErrorCode.atCapacity]: { status: 429 },
   [GatewayErrorCode.decisionPending]: { status: 503 },
   [GatewayErrorCode.methodNotAllowed]: { status: 405 },
   [GatewayErrorCode.temporarilyUnavailable]: { status: 503 },

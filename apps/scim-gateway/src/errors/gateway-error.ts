@@ -22,6 +22,8 @@ export const GatewayErrorCode = {
   rateLimited: 'RATE_LIMITED',
   /** The tenant already has its maximum number of writes in flight. */
   tooManyWritesInFlight: 'TOO_MANY_WRITES_IN_FLIGHT',
+  /** The platform as a whole takes no more writes right now (adaptive admission): shed before it queues. */
+  atCapacity: 'AT_CAPACITY',
   /**
    * The owning service did not decide a write before the deadline; the command may still apply,
    * so the client retries later (docs: "on a deadline, answer 503 with Retry-After").
@@ -118,5 +120,9 @@ export class GatewayError extends Error {
       `Too many writes in flight for this tenant (limit ${limit}); retry after ${retryAfterSeconds} s`,
       { retryAfterSeconds },
     );
+  }
+
+  static atCapacity(retryAfterSeconds: number): GatewayError {
+    return new GatewayError(GatewayErrorCode.atCapacity, `The platform is at capacity for writes right now; retry after ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }

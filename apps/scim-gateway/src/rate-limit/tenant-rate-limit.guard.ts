@@ -50,7 +50,7 @@ export class TenantRateLimitGuard implements CanActivate {
 }
 
 /** POST /.search is a query in a body (RFC 7644 §3.4.3), not a write. */
-function isWrite(request: FastifyRequest): boolean {
+export function isWrite(request: FastifyRequest): boolean {
   if (!WRITE_METHODS.has(request.method)) return false;
   const path = (request.routeOptions?.url ?? request.url).split('?', 1)[0] ?? '';
   return !path.endsWith('/.search');

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { ServiceBaseConfig } from '@app/config';
 
 /**
@@ -46,6 +46,33 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
   @IsInt()
   @Min(1)
   DEFAULT_MAX_WRITES_IN_FLIGHT = 100;
+
+  /**
+   * `adaptive`: writes in flight across all tenants are capped by a limit that follows write
+   * latency, shedding the excess with 429 + Retry-After before latency climbs (docs/performance.md);
+   * `off`: only the per-tenant limits apply.
+   */
+  @IsIn(['adaptive', 'off'])
+  WRITE_ADMISSION: 'adaptive' | 'off' = 'adaptive';
+
+  /** Bounds of the adaptive limit on writes in flight (per gateway instance). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  WRITE_ADMISSION_MIN = 16;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WRITE_ADMISSION_MAX = 1000;
+
+  /** Write latency above the no-load baseline that still counts as keeping up (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  WRITE_ADMISSION_TOLERANCE_MS = 50;
 
   /** How long a token's verdict is cached; a revocation through another instance or the CLI takes this long to apply. */
   @Type(() => Number)

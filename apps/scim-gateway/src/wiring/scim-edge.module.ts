@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ScimAuthGuard } from '../auth/scim-auth.guard';
 import { ScimExceptionFilter } from '../errors/scim-exception.filter';
+import { WriteAdmissionGuard } from '../rate-limit/write-admission.guard';
 import { TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
 import { TokenBucketLimiter } from '../rate-limit/token-bucket';
 import { WritesInFlightLimiter } from '../rate-limit/writes-in-flight';
@@ -48,6 +49,8 @@ export class ScimEdgeModule {
         { provide: APP_GUARD, useExisting: ScimAuthGuard },
         { provide: APP_GUARD, useClass: ScimInputGuard },
         { provide: APP_GUARD, useClass: TenantRateLimitGuard },
+        // Last: a write its tenant may send is admitted only while the platform keeps up.
+        { provide: APP_GUARD, useClass: WriteAdmissionGuard },
       ],
       exports: [SCIM_EDGE_OPTIONS],
     };

@@ -378,3 +378,37 @@ describe('batches', () => {
     expect(store.state.replies.get(c.command.commandId)).toMatchObject({ status: 201 });
   });
 });
+
+describe('group commit', () => {
+  it('decides the batches of several partitions that arrive during a transaction together in the next one', async () => {
+    const first = service.handle([create('t1', { userName: 'a' })]);
+    // These three arrive while the first transaction runs: they share the next one.
+    const others = [service.handle([create('t2', { userName: 'b' })]), service.handle([create('t3', { userName: 'c' })]), service.handle([create('t4', { userName: 'd' })])];
+    await Promise.all([first, ...others]);
+    expect(store.transactions).toBe(2);
+    expect(sender.sent.map((s) => s.reply.status)).toEqual([201, 201, 201, 201]);
+    expect(store.users().map((u) => u.resource.userName).sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('tries each batch of a failed merged transaction on its own, so only the failing one hears of it', async () => {
+    const original = store.inTransaction.bind(store);
+    let calls = 0;
+    // The second transaction (the merged one) and the lone retry of t3's batch fail.
+    store.inTransaction = async (work) => {
+      calls += 1;
+      const failing = calls === 2 || calls === 4;
+      const result = await original(work);
+      if (failing) throw new Error('database away for this one');
+      return result;
+    };
+    const first = service.handle([create('t1', { userName: 'a' })]);
+    const b = service.handle([create('t2', { userName: 'b' })]);
+    const c = service.handle([create('t3', { userName: 'c' })]);
+    const d = service.handle([create('t4', { userName: 'd' })]);
+    await expect(first).resolves.toBeUndefined();
+    await expect(b).resolves.toBeUndefined();
+    await expect(c).rejects.toThrow('database away');
+    await expect(d).resolves.toBeUndefined();
+    expect(calls).toBe(5); // first, merged (failed), then b, c (failed), d on their own
+  });
+});

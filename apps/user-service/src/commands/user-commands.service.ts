@@ -20,6 +20,9 @@ export interface ReceivedCommand {
 
 export const DECISION_CLOCK = Symbol('DECISION_CLOCK');
 
+/** A merged transaction takes batches up to this many commands (a single larger batch goes alone). */
+const MAX_COMMANDS_PER_TRANSACTION = 2_000;
+
 interface Warning {
   tenantId: string;
   commandId: string;
@@ -39,6 +42,8 @@ export class UserCommandsService {
   private readonly log: ComponentLogger;
   /** A batch shares one timestamp; tests provide their own clock and ids. */
   private readonly clock: () => DecisionClock;
+  private readonly waiting: Array<{ batch: readonly ReceivedCommand[]; resolve(): void; reject(err: unknown): void }> = [];
+  private draining = false;
 
   constructor(
     @Inject(USER_COMMAND_STORE) private readonly store: UserCommandStore,
@@ -51,8 +56,50 @@ export class UserCommandsService {
     this.clock = clock ?? (() => ({ now: new Date().toISOString(), newId: randomUUID }));
   }
 
-  async handle(batch: readonly ReceivedCommand[]): Promise<void> {
-    if (batch.length === 0) return;
+  /**
+   * Group commit: the batches of several partitions (consumed concurrently) that arrive while a
+   * transaction runs are decided together in the next one: fewer, larger transactions under a
+   * burst (a round trip and a commit shared by more creates), no wait when idle. The partitions
+   * are different tenants (commands are keyed by tenant), so merging them reorders nothing. If a
+   * merged transaction fails, each batch is tried again on its own, so one batch's failure is
+   * reported to its own partition only.
+   */
+  handle(batch: readonly ReceivedCommand[]): Promise<void> {
+    if (batch.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ batch, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.waiting.length > 0) {
+        let commands = 0;
+        let take = 0;
+        while (take < this.waiting.length && (take === 0 || commands + this.waiting[take]!.batch.length <= MAX_COMMANDS_PER_TRANSACTION)) {
+          commands += this.waiting[take]!.batch.length;
+          take += 1;
+        }
+        const group = this.waiting.splice(0, take);
+        if (group.length > 1) {
+          try {
+            await this.decideAndReply(group.flatMap((g) => g.batch));
+            for (const g of group) g.resolve();
+            continue;
+          } catch {
+            // one of them failed: each on its own below, so only its own partition hears of it
+          }
+        }
+        for (const g of group) await this.decideAndReply(g.batch).then(g.resolve, g.reject);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async decideAndReply(batch: readonly ReceivedCommand[]): Promise<void> {
     const clock = this.clock();
     const { replies, warnings } = await this.store.inTransaction((tx) => this.decideBatch(tx, batch, clock)).catch((err: unknown) => {
       // The transport retries a failed batch record by record, which finds the command at fault;

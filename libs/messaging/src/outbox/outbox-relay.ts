@@ -26,8 +26,6 @@ export interface OutboxRelayOptions {
    * groups (at most this much later) rather than one transaction per database commit.
    */
   minBatchIntervalMs?: number;
-  /** Published rows older than this are deleted. */
-  retentionMs?: number;
   /** Fault injection for crash tests: called after the Kafka commit, before rows are marked. */
   afterPublish?: (ids: string[]) => void;
   /** When set: the backlog (measured every `backlogIntervalMs`) and published events are recorded here. */
@@ -66,16 +64,17 @@ export interface OutboxRow {
  *   wait and take over when its session ends (crash included).
  * - Each batch is one Kafka transaction that carries the events and, through `sendOffsets`, a
  *   checkpoint "every outbox id up to N is published" (the committed offset of a consumer group
- *   that exists only for this). The rows are marked afterwards. If the process dies between the
- *   commit and the marking, the next leader reads the checkpoint and marks those rows instead of
- *   publishing them again. A transaction cut short is aborted by the next leader's
+ *   that exists only for this). The rows are deleted afterwards: once on Kafka, an event lives
+ *   there (the topic's retention), and keeping it in the table too made every create cost its
+ *   event's bytes twice over and a second write (an UPDATE, later a DELETE). If the process dies
+ *   between the commit and the delete, the next leader reads the checkpoint and deletes those rows
+ *   instead of publishing them again. A transaction cut short is aborted by the next leader's
  *   initTransactions (same transactional id), which also fences a stalled old leader.
  * - Ids are in commit order (appendToOutbox), so the checkpoint never covers an unpublished row.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
-  private readonly retentionMs: number;
   private readonly checkpointGroup: string;
   private readonly transactionalId: string;
   private session?: Client;
@@ -94,8 +93,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
-    this.retentionMs = options.retentionMs ?? 24 * 3_600_000;
-    this.minBatchIntervalMs = options.minBatchIntervalMs ?? 20;
+    this.minBatchIntervalMs = options.minBatchIntervalMs ?? 100;
     this.checkpointGroup = options.topics.physical(`outbox-relay.${options.relayId}`);
     this.transactionalId = this.checkpointGroup;
     this.derive = options.derive ?? stateRecordsOf;
@@ -181,16 +179,13 @@ export class OutboxRelay {
     return true;
   }
 
-  /** Marks rows a previous leader published but did not live to mark. */
+  /** Deletes rows a previous leader published but did not live to delete. */
   private async recover(): Promise<void> {
     const checkpoint = await this.readCheckpoint();
     if (checkpoint === null) return;
-    const marked = await this.options.dataSource.query(
-      'UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND id <= $1',
-      [checkpoint],
-    );
-    const count = Array.isArray(marked) ? (marked[1] ?? 0) : 0;
-    if (count > 0) this.options.logger.warn('marked rows published by a previous leader', { count, checkpoint });
+    const deleted = await this.options.dataSource.query('DELETE FROM outbox WHERE id <= $1', [checkpoint]);
+    const count = Array.isArray(deleted) ? (deleted[1] ?? 0) : 0;
+    if (count > 0) this.options.logger.warn('deleted rows published by a previous leader', { count, checkpoint });
   }
 
   private async readCheckpoint(): Promise<string | null> {
@@ -227,7 +222,7 @@ export class OutboxRelay {
     }
     for (const { topic, count } of countByTopic(rows)) this.metrics?.published.inc({ topic }, count);
     this.options.afterPublish?.(ids);
-    await this.options.dataSource.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [ids]);
+    await this.options.dataSource.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [ids]);
     return rows.length;
   }
 
@@ -242,12 +237,12 @@ export class OutboxRelay {
     metrics.oldestUnpublishedAge.set(Math.max(0, row.oldest_age_seconds ?? 0));
   }
 
+  /** Rows marked published by a version that kept them (before rows were deleted on publishing). */
   private async cleanupIfDue(): Promise<void> {
     if (Date.now() - this.lastCleanup < 60_000) return;
     this.lastCleanup = Date.now();
     await this.options.dataSource.query(
-      `DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < now() - ($1::bigint * interval '1 millisecond')`,
-      [this.retentionMs],
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at IS NOT NULL LIMIT 10000)`,
     );
   }
 
