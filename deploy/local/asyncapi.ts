@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { CONSUMED_TOPICS, GROUP_EVENT_JSON_SCHEMA, TOPIC_SPECS, Topics, USER_EVENT_JSON_SCHEMA } from '@app/contracts';
+import { CONSUMED_TOPICS, GROUP_EVENT_JSON_SCHEMA, STATE_RECORD_JSON_SCHEMA, TOPIC_SPECS, Topics, USER_EVENT_JSON_SCHEMA } from '@app/contracts';
 
 /**
  * The AsyncAPI 3.0 document of the topics downstream systems subscribe to, built from the
@@ -10,12 +10,23 @@ export function asyncApiDocument(): Record<string, unknown> {
   const spec = (name: string) => TOPIC_SPECS.find((s) => s.name === name)!;
   const userEvents = spec(Topics.userEvents);
   const groupEvents = spec(Topics.groupEvents);
+  const stateChannel = (name: string, message: string) => {
+    const s = spec(name);
+    return {
+      address: s.name,
+      description: `${s.description} Partitions: ${s.partitions}; compacted.`,
+      messages: { [message]: { $ref: `#/components/messages/${message}` } },
+      bindings: { kafka: { partitions: s.partitions, topicConfiguration: { 'cleanup.policy': [s.cleanupPolicy], 'retention.ms': s.retentionMs } } },
+    };
+  };
+  const sequenceHeader = { 'outbox-sequence': { type: 'string', description: 'The outbox id of the event (per owning service, growing in commit order); the same on the event and on the state records derived from it (docs/consumers.md).' } };
   const headers = {
     type: 'object',
     properties: {
       'message-id': { type: 'string', description: 'The CloudEvents id.' },
       'correlation-id': { type: 'string', description: 'Correlation id of the SCIM request that caused the change.' },
       'content-type': { type: 'string' },
+      ...sequenceHeader,
     },
   };
   return {
@@ -42,6 +53,8 @@ export function asyncApiDocument(): Record<string, unknown> {
         messages: { groupEvent: { $ref: '#/components/messages/groupEvent' } },
         bindings: { kafka: { partitions: groupEvents.partitions, topicConfiguration: { 'cleanup.policy': [groupEvents.cleanupPolicy], 'retention.ms': groupEvents.retentionMs } } },
       },
+      userState: stateChannel(Topics.userState, 'userState'),
+      groupState: stateChannel(Topics.groupState, 'groupState'),
     },
     operations: {
       receiveUserEvents: { action: 'receive', channel: { $ref: '#/channels/userEvents' }, summary: 'Users created, updated, deactivated, reactivated or deleted by Entra ID provisioning.' },
@@ -50,6 +63,8 @@ export function asyncApiDocument(): Record<string, unknown> {
         channel: { $ref: '#/channels/groupEvents' },
         summary: 'Groups created, updated or deleted, and members added or removed (one event per group and command, or per user deletion).',
       },
+      receiveUserState: { action: 'receive', channel: { $ref: '#/channels/userState' }, summary: 'Bootstrap: the current state of every user (docs/consumers.md).' },
+      receiveGroupState: { action: 'receive', channel: { $ref: '#/channels/groupState' }, summary: 'Bootstrap: the current state of every group and membership (docs/consumers.md).' },
     },
     components: {
       messages: {
@@ -66,6 +81,20 @@ export function asyncApiDocument(): Record<string, unknown> {
           headers,
           bindings: { kafka: { key: { type: 'string', description: '<tenant id>/<group id>: one group’s events stay in order on one partition.' } } },
           payload: GROUP_EVENT_JSON_SCHEMA,
+        },
+        userState: {
+          name: 'user state',
+          contentType: 'application/json',
+          headers: { type: 'object', properties: sequenceHeader },
+          bindings: { kafka: { key: { type: 'string', description: '<tenant id>/<user id>, as the user’s events; a null value (tombstone) once deleted.' } } },
+          payload: STATE_RECORD_JSON_SCHEMA,
+        },
+        groupState: {
+          name: 'group and membership state',
+          contentType: 'application/json',
+          headers: { type: 'object', properties: sequenceHeader },
+          bindings: { kafka: { key: { type: 'string', description: '<tenant id>/<group id> for a group, <tenant id>/<group id>/<member id> for a membership; a null value (tombstone) once deleted or removed.' } } },
+          payload: STATE_RECORD_JSON_SCHEMA,
         },
       },
     },
