@@ -1,3 +1,4 @@
+import { PROCESS_INTERNAL_API_TOKEN } from '../../deploy/local/stack';
 import { entraUser, ScimStack } from './support/scim-stack';
 
 /**
@@ -24,8 +25,11 @@ describe.each([
   if (transport === 'http') {
     it('refuses decisions addressed to another (earlier) instance, and bodies that are not a batch of decisions', async () => {
       const url = `${stack.gatewayUrl}/internal/v1/command-replies/00000000-0000-4000-8000-000000000000`;
-      const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      expect((await post({ replies: [{ commandId: 'c', tenantId: 't', status: 201 }] })).status).toBe(404);
+      const post = (body: unknown, credential = PROCESS_INTERNAL_API_TOKEN) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body: JSON.stringify(body) });
+      const decision = { replies: [{ commandId: 'c', tenantId: 't', status: 201 }] };
+      expect((await post(decision, 'not-the-credential')).status).toBe(401);
+      expect((await post(decision)).status).toBe(404);
       expect((await post({ replies: [{ commandId: 'c', status: 'x' }] })).status).toBe(400);
     });
   }

@@ -5,7 +5,8 @@ import { databaseReadinessCheck } from '@app/persistence';
 import { kafkaReadinessCheck, TopicNames, TypedProducer } from '@app/messaging';
 import { ServiceBaseConfig } from '@app/config';
 import { HealthController, JsonLogger, METRICS_REGISTRY, MetricsController, MetricsRegistry, READINESS_CHECKS, ReadinessCheck } from '@app/observability';
-import { KAFKA, LOGGER, SERVICE_CONFIG, TOPIC_NAMES, TYPED_PRODUCER } from './tokens';
+import { internalAuthHeaders, type InternalApiConfig } from './http/internal-auth';
+import { INTERNAL_CALL_HEADERS, KAFKA, LOGGER, SERVICE_CONFIG, TOPIC_NAMES, TYPED_PRODUCER } from './tokens';
 
 export interface RuntimeDeps<C extends ServiceBaseConfig = ServiceBaseConfig> {
   config: C;
@@ -40,6 +41,10 @@ export class RuntimeModule {
         { provide: TYPED_PRODUCER, useValue: deps.producer },
         { provide: METRICS_REGISTRY, useValue: deps.metrics },
         {
+          provide: INTERNAL_CALL_HEADERS,
+          useValue: ((token) => (token ? internalAuthHeaders(token) : {}))((deps.config as InternalApiConfig).INTERNAL_API_TOKEN),
+        },
+        {
           provide: READINESS_CHECKS,
           useFactory: () => {
             deps.readinessChecks.unshift(databaseReadinessCheck(deps.dataSource), kafkaReadinessCheck(deps.kafka));
@@ -47,7 +52,7 @@ export class RuntimeModule {
           },
         },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER, METRICS_REGISTRY, READINESS_CHECKS],
+      exports: [SERVICE_CONFIG, LOGGER, DataSource, KAFKA, TOPIC_NAMES, TYPED_PRODUCER, METRICS_REGISTRY, READINESS_CHECKS, INTERNAL_CALL_HEADERS],
     };
   }
 }

@@ -1,14 +1,16 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandReplyBatchBody, CommandReplyRoutes, type CommandReplyBatch } from '@app/contracts';
-import { InternalBody } from '@app/runtime';
+import { InternalAuthGuard, InternalBody } from '@app/runtime';
 import { ScimError } from '@app/scim';
 import { CommandBus } from './command-bus';
 
 /**
  * Where the owning services deliver decisions to this gateway instance (CommandReplyRoutes, an
- * internal route, not under the SCIM base path): the batch settles the requests waiting for it.
+ * internal route, not under the SCIM base path, for the service credential only): the batch
+ * settles the requests waiting for it.
  */
 @Controller()
+@UseGuards(InternalAuthGuard)
 export class CommandRepliesController {
   constructor(private readonly bus: CommandBus) {}
 
