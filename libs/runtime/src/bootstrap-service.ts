@@ -1,3 +1,4 @@
+import { SCIM_ERROR_SCHEMA } from '@app/scim';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -91,6 +92,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(
     const adapter = new FastifyAdapter({
       bodyLimit: def.bodyLimitBytes,
       ...(rewriteUrl ? { rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') } : {}),
+      frameworkErrors: answerFrameworkError,
     });
     instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
     protectMetrics(adapter.getInstance(), config as InternalApiConfig);
@@ -215,4 +217,15 @@ export function runServiceProcess<C extends ServiceBaseConfig>(def: () => Servic
       process.exit(1);
     },
   );
+}
+
+/**
+ * Errors Fastify raises before routing (a URL with a bad percent-encoding such as `/Users/%ff`,
+ * an unparsable content type) answered as SCIM error bodies (RFC 7644 §3.12), like every other
+ * error, instead of Fastify's own JSON.
+ */
+function answerFrameworkError(error: { statusCode?: number; code?: string }, _request: unknown, reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): unknown } } }): void {
+  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const detail = error.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid (a bad percent-encoding)' : 'The request cannot be read';
+  reply.code(status).header('content-type', 'application/scim+json; charset=utf-8').send({ schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail });
 }
