@@ -1,8 +1,7 @@
 import { CLOUDEVENTS_CONTENT_TYPE, Headers, type UserEvent } from '@app/contracts';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '@app/scim';
-import { JsonLogger } from '@app/observability';
 import { createDataSource } from '@app/persistence';
-import { CommandReplyRetention } from '@app/runtime';
+import { pruneCommandReplies } from '@app/commands';
 import { USER_SERVICE_ENTITIES } from '../../apps/user-service/src/user-service.definition';
 import type { UserServiceConfig } from '../../apps/user-service/src/user-service.config';
 import { commands, PROFILE, REPLY_TO, UserServiceHarness } from './support/user-service-harness';
@@ -237,8 +236,7 @@ describe('user commands end to end', () => {
     await dataSource.initialize();
     try {
       const config = { COMMAND_REPLY_RETENTION_MS: 3_600_000 } as UserServiceConfig;
-      const retention = new CommandReplyRetention(dataSource, config, new JsonLogger('test', 'error'));
-      expect(await retention.prune()).toBe(25000);
+      expect(await pruneCommandReplies(dataSource, config.COMMAND_REPLY_RETENTION_MS)).toBe(25000);
     } finally {
       await dataSource.destroy();
     }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CommandReplyPublisher, REPLY_SENDER, SERVICE_CONFIG, internalAuthHeaders } from '@app/runtime';
+import { SERVICE_CONFIG, internalAuthHeaders } from '@app/runtime';
+import { CommandReplyPublisher, REPLY_SENDER } from '@app/commands';
 import { GROUP_COMMAND_STORE } from './commands/group-command-store';
 import { GroupCommandsConsumer } from './commands/group-commands.consumer';
 import { GroupCommandsService } from './commands/group-commands.service';
 import { GroupDecider } from './commands/group-decider';
-import { CommandReplyRetention } from '@app/runtime';
+import { CommandReplyRetention } from '@app/commands';
 import { TypeOrmGroupCommandStore } from './persistence/group-command.repository';
 import { GroupsQueryRepository } from './persistence/groups-query.repository';
 import { GroupsQueryController } from './queries/groups-query.controller';

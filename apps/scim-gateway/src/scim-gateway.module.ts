@@ -4,7 +4,7 @@ import { ScimGatewayConfig } from './scim-gateway.config';
 import { AdminGroupsModule } from './admin/admin-groups.module';
 import { ScimResourcesModule } from './resources/scim-resources.module';
 import { RequestAuditModule } from './audit/request-audit.module';
-import { CommandRepliesModule } from './commands/command-replies.module';
+import { CommandRepliesModule } from '@app/commands';
 import type { BulkLimits } from './bulk/bulk-request';
 
 /**

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { CommandReplyPublisher, REPLY_SENDER } from '@app/runtime';
+import { CommandReplyPublisher, REPLY_SENDER } from '@app/commands';
 import { USER_COMMAND_STORE } from './commands/user-command-store';
 import { UserCommandsConsumer } from './commands/user-commands.consumer';
 import { UserCommandsService } from './commands/user-commands.service';
 import { UserDecider } from './commands/user-decider';
 import { UserSchemaContexts } from '@app/scim';
-import { CommandReplyRetention } from '@app/runtime';
+import { CommandReplyRetention } from '@app/commands';
 import { TypeOrmUserCommandStore } from './persistence/user-command.repository';
 import { UsersQueryRepository } from './persistence/users-query.repository';
 import { UsersQueryController } from './queries/users-query.controller';

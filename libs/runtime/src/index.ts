@@ -3,8 +3,6 @@ export * from './runtime.module';
 export * from './bootstrap-service';
 export * from './migrate-service';
 export * from './process-mode';
-export * from './commands/command-reply.publisher';
-export * from './commands/command-reply-retention';
 export * from './http/scim-http-exception.filter';
 export * from './http/internal-body';
 export * from './process-safety-net';

@@ -1,6 +1,11 @@
-import type { CommandReply, GroupEvent } from '@app/contracts';
+import type { GroupEvent } from '@app/contracts';
+import type { ReplyLedger } from '@app/commands';
 import type { OutboxEntry } from '@app/messaging';
 import type { MemberJson, StoredGroup } from '../groups/stored-group';
+
+/** The consumer names the processed message ids are recorded under. */
+export const GROUP_COMMANDS_CONSUMER = 'group-membership-service.group-commands';
+export const USER_EVENTS_CONSUMER = 'group-membership-service.user-events';
 
 /**
  * What deciding a batch of group commands needs from the store, inside one transaction. Member
@@ -8,8 +13,10 @@ import type { MemberJson, StoredGroup } from '../groups/stored-group';
  * effective changes only and no member list is ever loaded to apply a PATCH.
  */
 export interface GroupCommandTransaction {
+  /** Claims and stored replies of the group commands (libs/commands). */
+  readonly ledger: ReplyLedger;
+  /** Records consumed messages (user events) as processed; returns the ids never seen before. */
   claim(consumer: string, messageIds: readonly string[]): Promise<Set<string>>;
-  storedReplies(commandIds: readonly string[]): Promise<Map<string, CommandReply>>;
   findGroup(tenantId: string, id: string): Promise<StoredGroup | undefined>;
   /** Id of a managed group of the tenant, other than `exceptId`, with this displayName ignoring case. */
   managedGroupNamed(tenantId: string, displayName: string, exceptId?: string): Promise<string | undefined>;
@@ -35,7 +42,6 @@ export interface GroupCommandTransaction {
   removeMembersExcept(tenantId: string, groupId: string, keep: readonly string[]): Promise<string[]>;
   /** Members with their display names, for a reply that shows them. */
   membersOf(tenantId: string, groupId: string): Promise<MemberJson[]>;
-  saveReplies(replies: readonly CommandReply[]): Promise<void>;
   appendEvents(events: readonly OutboxEntry<GroupEvent>[]): Promise<void>;
   /** known_users upkeep from scim.user-events.v1. */
   upsertKnownUser(tenantId: string, userId: string, displayName: string | undefined, deleted: boolean): Promise<void>;

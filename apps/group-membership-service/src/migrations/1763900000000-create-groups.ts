@@ -1,3 +1,4 @@
+import { COMMAND_REPLIES_TABLE_SQL } from '@app/commands';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class CreateGroups1763900000000 implements MigrationInterface {
@@ -40,14 +41,8 @@ export class CreateGroups1763900000000 implements MigrationInterface {
       deleted boolean NOT NULL DEFAULT false,
       CONSTRAINT "PK_known_users" PRIMARY KEY (tenant_id, user_id)
     )`);
-    await queryRunner.query(`CREATE TABLE command_replies (
-      command_id varchar(200) NOT NULL,
-      tenant_id varchar(200) NOT NULL,
-      reply jsonb NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      CONSTRAINT "PK_command_replies" PRIMARY KEY (command_id)
-    )`);
-    await queryRunner.query('CREATE INDEX command_replies_created_at_idx ON command_replies (created_at)');
+    // The reply ledger's table, the same in every owning service (libs/commands).
+    for (const statement of COMMAND_REPLIES_TABLE_SQL) await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

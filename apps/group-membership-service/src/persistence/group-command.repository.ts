@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CommandReply, Topics, type GroupEvent } from '@app/contracts';
+import { Topics, type GroupEvent } from '@app/contracts';
+import { SqlReplyLedger } from '@app/commands';
 import { appendToOutbox, claimMessages, type OutboxEntry } from '@app/messaging';
-import type { GroupCommandStore, GroupCommandTransaction } from '../commands/group-command-store';
+import { GROUP_COMMANDS_CONSUMER, type GroupCommandStore, type GroupCommandTransaction } from '../commands/group-command-store';
 import type { MemberJson, StoredGroup } from '../groups/stored-group';
 import { GROUP_ROW_COLUMNS, GroupRow, MEMBERS_SQL, MemberRow, toMember, toStoredGroup } from './group-rows';
 
@@ -21,18 +22,14 @@ export class TypeOrmGroupCommandStore implements GroupCommandStore {
  * 100k-member group touches those 1,000 index entries and nothing else.
  */
 export class GroupCommandRepository implements GroupCommandTransaction {
-  constructor(private readonly manager: EntityManager) {}
+  readonly ledger: SqlReplyLedger;
+
+  constructor(private readonly manager: EntityManager) {
+    this.ledger = new SqlReplyLedger(manager, GROUP_COMMANDS_CONSUMER);
+  }
 
   claim(consumer: string, messageIds: readonly string[]): Promise<Set<string>> {
     return claimMessages(this.manager, consumer, [...messageIds]);
-  }
-
-  async storedReplies(commandIds: readonly string[]): Promise<Map<string, CommandReply>> {
-    const rows: Array<{ command_id: string; reply: CommandReply }> = await this.manager.query(
-      'SELECT command_id, reply FROM command_replies WHERE command_id = ANY($1::varchar[])',
-      [[...commandIds]],
-    );
-    return new Map(rows.map((r) => [r.command_id, r.reply]));
   }
 
   /**
@@ -150,15 +147,6 @@ export class GroupCommandRepository implements GroupCommandTransaction {
   async membersOf(tenantId: string, groupId: string): Promise<MemberJson[]> {
     const rows: MemberRow[] = await this.manager.query(MEMBERS_SQL, [tenantId, [groupId]]);
     return rows.map(toMember);
-  }
-
-  async saveReplies(replies: readonly CommandReply[]): Promise<void> {
-    if (replies.length === 0) return;
-    await this.manager.query(
-      `INSERT INTO command_replies (command_id, tenant_id, reply)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::jsonb[])`,
-      [replies.map((r) => r.commandId), replies.map((r) => r.tenantId), replies.map((r) => JSON.stringify(r))],
-    );
   }
 
   async appendEvents(events: readonly OutboxEntry<GroupEvent>[]): Promise<void> {

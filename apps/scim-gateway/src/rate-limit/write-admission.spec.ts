@@ -2,7 +2,7 @@ import { WriteAdmission } from './write-admission';
 
 describe('WriteAdmission (adaptive limit on writes in flight)', () => {
   let now = 0;
-  const admission = (initialLimit = 10) => new WriteAdmission({ initialLimit, minLimit: 2, maxLimit: 50, toleranceMs: 50, cooldownMs: 100, now: () => now });
+  const admission = (initialLimit = 10) => new WriteAdmission({ initialLimit, minLimit: 2, maxLimit: 50, targetMs: 100, cooldownMs: 100, now: () => now });
   /** Holds `n` slots, then ends them all after `latencyMs`. */
   const round = (a: WriteAdmission, n: number, latencyMs: number, decided = true) => {
     const slots = Array.from({ length: n }, () => a.tryAcquire());
@@ -23,7 +23,7 @@ describe('WriteAdmission (adaptive limit on writes in flight)', () => {
     expect(a.tryAcquire()).toBeDefined();
   });
 
-  it('grows while writes come back near the no-load latency and the limit is what holds them back', () => {
+  it('grows while writes come back within the target latency and the limit is what holds them back', () => {
     const a = admission(10);
     for (let i = 0; i < 50; i++) round(a, 10, 20);
     expect(a.state.limit).toBeGreaterThan(10);
@@ -36,7 +36,7 @@ describe('WriteAdmission (adaptive limit on writes in flight)', () => {
     expect(a.state.limit).toBe(10);
   });
 
-  it('shrinks by 10 % when writes come back slower than twice the baseline, at most once per cooldown', () => {
+  it('shrinks by 10 % when writes come back slower than the target, at most once per cooldown', () => {
     const a = admission(20);
     round(a, 20, 20); // baseline 20 ms
     const before = a.state.limit;

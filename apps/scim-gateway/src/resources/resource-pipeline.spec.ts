@@ -2,7 +2,7 @@ import { CommandReply, ResourcePage, StoredResource } from '@app/contracts';
 import { RecordValidator } from '@app/messaging';
 import { JsonLogger, runWithCorrelation, type CorrelationContext } from '@app/observability';
 import { ScimError } from '@app/scim';
-import { DecisionTimeoutError } from '../commands/command-bus';
+import { DecisionTimeoutError } from '@app/commands';
 import { GatewayError } from '../errors/gateway-error';
 import { groupResourceType } from '../groups/group-resource-type';
 import { parseConnectorProfile } from '../tenants/connector-profile';

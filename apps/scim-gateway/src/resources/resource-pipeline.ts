@@ -12,7 +12,7 @@ import {
   QueryParams,
   ScimError,
 } from '@app/scim';
-import { CommandBus, DecisionTimeoutError } from '../commands/command-bus';
+import { CommandBus, CommandLogUnavailableError, DecisionTimeoutError } from '@app/commands';
 import { GatewayError } from '../errors/gateway-error';
 import type { CommandOf, CommandTopic, PageRequest, ResourceTenant, ScimResourceType } from './resource-type';
 import { firstParam, type ScimAnswer } from './scim-answer';
@@ -104,6 +104,7 @@ export class ResourcePipeline<T extends CommandTopic> {
       reply = await this.bus.dispatch(this.type.topic, tenant.id, command, this.options.decisionTimeoutMs);
     } catch (err) {
       if (err instanceof DecisionTimeoutError) throw GatewayError.decisionPending(err.message, this.options.retryAfterSeconds);
+      if (err instanceof CommandLogUnavailableError) throw GatewayError.temporarilyUnavailable(err.message, err.retryAfterSeconds);
       throw err;
     }
     if (reply.ignoredAttributes) noteIgnoredAttributes(reply.ignoredAttributes);

@@ -5,7 +5,7 @@ import type { Topics } from '@app/contracts';
 import { TopicNames, TypedProducer } from '@app/messaging';
 import { JsonLogger, READINESS_CHECKS, type ReadinessCheck } from '@app/observability';
 import { KAFKA, LOGGER, TOPIC_NAMES, TYPED_PRODUCER, internalAuthHeaders } from '@app/runtime';
-import { CommandBus } from '../commands/command-bus';
+import { CommandBus } from '@app/commands';
 import { normaliseBasePath } from '../edge/scim-edge.options';
 import { GroupQueryClient } from '../groups/group-query.client';
 import { groupResourceType } from '../groups/group-resource-type';

@@ -59,7 +59,7 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  WRITE_ADMISSION_MIN = 16;
+  WRITE_ADMISSION_MIN = 32;
 
   @Type(() => Number)
   @IsInt()
@@ -67,12 +67,12 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
   @Max(100_000)
   WRITE_ADMISSION_MAX = 1000;
 
-  /** Write latency above the no-load baseline that still counts as keeping up (ms). */
+  /** Write latency (request to decision) the adaptive limit keeps writes under (ms). */
   @Type(() => Number)
   @IsInt()
-  @Min(1)
+  @Min(10)
   @Max(60_000)
-  WRITE_ADMISSION_TOLERANCE_MS = 50;
+  WRITE_ADMISSION_TARGET_MS = 250;
 
   /** How long a token's verdict is cached; a revocation through another instance or the CLI takes this long to apply. */
   @Type(() => Number)

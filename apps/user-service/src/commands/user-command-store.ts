@@ -1,13 +1,12 @@
-import type { CommandReply, UserEvent } from '@app/contracts';
+import type { UserEvent } from '@app/contracts';
+import type { ReplyLedger } from '@app/commands';
 import type { OutboxEntry } from '@app/messaging';
 import type { StoredUser } from '../users/stored-user';
 
 /** What a batch of commands needs from the store, inside one transaction. */
 export interface UserCommandTransaction {
-  /** Records the commands as processed; returns the ids never seen before (the ones to decide). */
-  claim(commands: readonly CommandKey[]): Promise<Set<string>>;
-  /** Replies stored when these (already processed) commands were decided, by command id. */
-  storedReplies(commands: readonly CommandKey[]): Promise<Map<string, CommandReply>>;
+  /** Claims and stored replies of the user commands (libs/commands). */
+  readonly ledger: ReplyLedger;
   /** The users of each tenant with one of the ids, or a userName equal to one given ignoring case. */
   loadUsers(lookups: readonly UserLookup[]): Promise<StoredUser[]>;
   findByUserName(tenantId: string, userName: string): Promise<StoredUser | undefined>;
@@ -21,7 +20,6 @@ export interface UserCommandTransaction {
    * rule refuses a userName; with `recoverable`, the transaction stays usable afterwards.
    */
   saveUsers(changes: UserChanges, options: { recoverable: boolean }): Promise<void>;
-  saveReplies(replies: readonly CommandReply[]): Promise<void>;
   appendEvents(events: readonly OutboxEntry<UserEvent>[]): Promise<void>;
 }
 
@@ -30,11 +28,6 @@ export interface UserCommandStore {
 }
 
 export const USER_COMMAND_STORE = Symbol('USER_COMMAND_STORE');
-
-export interface CommandKey {
-  tenantId: string;
-  commandId: string;
-}
 
 export interface UserLookup {
   tenantId: string;

@@ -1,3 +1,4 @@
+import { COMMAND_REPLIES_TABLE_SQL } from '@app/commands';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class CreateUsers1763900000000 implements MigrationInterface {
@@ -22,14 +23,8 @@ export class CreateUsers1763900000000 implements MigrationInterface {
     await queryRunner.query('CREATE UNIQUE INDEX users_tenant_user_name_key ON users (tenant_id, lower(user_name))');
     // externalId is case-exact (RFC 7643 §3.1), so the plain column is the key.
     await queryRunner.query('CREATE INDEX users_tenant_external_id_idx ON users (tenant_id, external_id)');
-    await queryRunner.query(`CREATE TABLE command_replies (
-      command_id varchar(200) NOT NULL,
-      tenant_id varchar(200) NOT NULL,
-      reply jsonb NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      CONSTRAINT "PK_command_replies" PRIMARY KEY (command_id)
-    )`);
-    await queryRunner.query('CREATE INDEX command_replies_created_at_idx ON command_replies (created_at)');
+    // The reply ledger's table, the same in every owning service (libs/commands).
+    for (const statement of COMMAND_REPLIES_TABLE_SQL) await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

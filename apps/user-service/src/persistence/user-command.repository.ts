@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { CommandReply, Topics, type UserEvent } from '@app/contracts';
-import { appendToOutbox, claimMessages, type OutboxEntry } from '@app/messaging';
+import { Topics, type UserEvent } from '@app/contracts';
+import { SqlReplyLedger } from '@app/commands';
+import { appendToOutbox, type OutboxEntry } from '@app/messaging';
 import {
-  CommandKey,
   ExtensionValue,
   UserChanges,
   UserCommandStore,
@@ -40,20 +40,10 @@ export class TypeOrmUserCommandStore implements UserCommandStore {
  * costs the same handful of round trips whether it holds one command or a thousand.
  */
 export class UserCommandRepository implements UserCommandTransaction {
-  constructor(private readonly manager: EntityManager) {}
+  readonly ledger: SqlReplyLedger;
 
-  claim(commands: readonly CommandKey[]): Promise<Set<string>> {
-    return claimMessages(this.manager, USER_COMMANDS_CONSUMER, commands.map((c) => c.commandId));
-  }
-
-  async storedReplies(commands: readonly CommandKey[]): Promise<Map<string, CommandReply>> {
-    const rows: Array<{ command_id: string; reply: CommandReply }> = await this.manager.query(
-      `SELECT r.command_id, r.reply FROM command_replies r
-       JOIN unnest($1::varchar[], $2::varchar[]) AS k(tenant_id, command_id)
-         ON r.tenant_id = k.tenant_id AND r.command_id = k.command_id`,
-      [commands.map((c) => c.tenantId), commands.map((c) => c.commandId)],
-    );
-    return new Map(rows.map((r) => [r.command_id, r.reply]));
+  constructor(private readonly manager: EntityManager) {
+    this.ledger = new SqlReplyLedger(manager, USER_COMMANDS_CONSUMER);
   }
 
   /**
@@ -136,15 +126,6 @@ export class UserCommandRepository implements UserCommandTransaction {
       throw err instanceof UserNameTaken ? err : new UserNameTaken('userName is already in use');
     }
     if (savepoint) await this.manager.query('RELEASE SAVEPOINT save_users');
-  }
-
-  async saveReplies(replies: readonly CommandReply[]): Promise<void> {
-    if (replies.length === 0) return;
-    await this.manager.query(
-      `INSERT INTO command_replies (command_id, tenant_id, reply)
-       SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::jsonb[])`,
-      [replies.map((r) => r.commandId), replies.map((r) => r.tenantId), replies.map((r) => JSON.stringify(r))],
-    );
   }
 
   appendEvents(events: readonly OutboxEntry<UserEvent>[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { CommandReply, GroupEvent } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
-import type { GroupCommandStore, GroupCommandTransaction } from '../group-command-store';
-import type { OutgoingReply, ReplySender } from '@app/runtime';
+import { GROUP_COMMANDS_CONSUMER, type GroupCommandStore, type GroupCommandTransaction } from '../group-command-store';
+import type { OutgoingReply, ReplyLedger, ReplySender } from '@app/commands';
 import type { MemberJson, StoredGroup } from '../../groups/stored-group';
 
 /** The store in memory, with the semantics of the SQL (set operations returning what changed). */
@@ -12,6 +12,11 @@ export class FakeGroupCommandStore implements GroupCommandStore, GroupCommandTra
   readonly knownUsers = new Map<string, { display?: string; deleted: boolean }>();
   readonly replies = new Map<string, CommandReply>();
   readonly events: GroupEvent[] = [];
+  readonly ledger: ReplyLedger = {
+    claim: (commands) => this.claim(GROUP_COMMANDS_CONSUMER, commands.map((c) => c.commandId)),
+    storedReplies: async (commands) => this.storedReplies(commands.map((c) => c.commandId)),
+    saveReplies: (replies) => this.saveReplies(replies),
+  };
 
   inTransaction<T>(work: (tx: GroupCommandTransaction) => Promise<T>): Promise<T> {
     return work(this);

@@ -2,14 +2,13 @@ import type { CommandReply, UserEvent } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
 import {
   ExtensionValue,
-  CommandKey,
   UserChanges,
   UserCommandStore,
   UserCommandTransaction,
   UserLookup,
   UserNameTaken,
 } from '../user-command-store';
-import type { OutgoingReply, ReplySender } from '@app/runtime';
+import type { CommandKey, OutgoingReply, ReplyLedger, ReplySender } from '@app/commands';
 import { StoredUser } from '../../users/stored-user';
 
 interface State {
@@ -54,6 +53,12 @@ export class FakeUserCommandStore implements UserCommandStore {
 }
 
 class FakeTransaction implements UserCommandTransaction {
+  readonly ledger: ReplyLedger = {
+    claim: (commands) => this.claim(commands),
+    storedReplies: (commands) => this.storedReplies(commands),
+    saveReplies: (replies) => this.saveReplies(replies),
+  };
+
   constructor(
     private readonly state: State,
     private readonly store: FakeUserCommandStore,

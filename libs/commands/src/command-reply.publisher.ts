@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { CommandReply, CommandReplyBatch, Headers, isReplyUrl, Topics } from '@app/contracts';
 import type { TypedProducer } from '@app/messaging';
 import type { ComponentLogger, JsonLogger } from '@app/observability';
-import { INTERNAL_CALL_HEADERS, LOGGER, TYPED_PRODUCER } from '../tokens';
+import { INTERNAL_CALL_HEADERS, LOGGER, TYPED_PRODUCER } from '@app/runtime';
 
 export interface OutgoingReply {
   reply: CommandReply;

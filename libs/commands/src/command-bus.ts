@@ -3,7 +3,6 @@ import { Kafka } from 'kafkajs';
 import { CommandOf, CommandReply, CommandReplyRoutes, CommandTopic, Headers, PayloadTopic, TopicPayload, Topics } from '@app/contracts';
 import { ConsumerKeeper, headersOf, RecordValidator, TopicNames, TypedProducer } from '@app/messaging';
 import { ComponentLogger, currentCorrelation, isDependencyOutage } from '@app/observability';
-import { GatewayError } from '../errors/gateway-error';
 
 /** Thrown when no decision arrived in time: the command may still apply (DESIGN: answer 503 + Retry-After). */
 export class DecisionTimeoutError extends Error {
@@ -22,6 +21,21 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+
+/**
+ * Thrown when a command could not be handed to Kafka (it is away): the gateway answers 503 with
+ * Retry-After. Usually nothing was applied; a send that failed after the broker took it may
+ * still apply, which a retry of the request finds (the decision is idempotent per command).
+ */
+export class CommandLogUnavailableError extends Error {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(detail);
+    this.name = 'CommandLogUnavailableError';
+  }
+}
 
 /** While Kafka refuses commands, at most one command a second is tried; the rest are answered 503 at once. */
 const OUTAGE_PROBE_INTERVAL_MS = 1_000;
@@ -137,8 +151,8 @@ export class CommandBus {
   /**
    * Publishes the command (keyed by tenant: one tenant's commands apply in order) and waits for
    * its reply. Rejects with DecisionTimeoutError when no decision comes within `timeoutMs` (the
-   * command may still apply), or with a 503 GatewayError when the command could not be handed
-   * to Kafka. One promise, settled exactly once, whatever happens first.
+   * command may still apply), or with CommandLogUnavailableError when the command could not be
+   * handed to Kafka. One promise, settled exactly once, whatever happens first.
    */
   dispatch<T extends CommandTopic>(
     topic: T,
@@ -202,12 +216,12 @@ export class CommandBus {
     }
   }
 
-  private unavailable(forMs: number): GatewayError {
+  private unavailable(forMs: number): CommandLogUnavailableError {
     const detail =
       forMs > 0
         ? `The command log has been unavailable for ${Math.round(forMs / 1000)} s; this request was not applied`
         : 'The command log is unavailable; this request may not have been taken (retrying it is safe)';
-    return GatewayError.temporarilyUnavailable(detail, OUTAGE_RETRY_AFTER_SECONDS);
+    return new CommandLogUnavailableError(detail, OUTAGE_RETRY_AFTER_SECONDS);
   }
 
   private settle(reply: CommandReply): void {
