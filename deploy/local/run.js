@@ -42,6 +42,17 @@ function ensureDependencies() {
 function build() {
   log('building (tsc, incremental)');
   sh(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+  buildDashboard();
+}
+
+/** The audit dashboard's front-end (apps/audit-dashboard, Vite) into dist/audit-dashboard, when a source is newer than the build. */
+function buildDashboard() {
+  const built = path.join(root, 'dist', 'audit-dashboard', 'index.html');
+  const sources = [path.join(root, 'apps', 'audit-dashboard'), path.join(root, 'libs', 'contracts', 'src', 'audit-api.ts'), path.join(root, 'package-lock.json')];
+  const newest = (p) => (fs.statSync(p).isDirectory() ? Math.max(0, ...fs.readdirSync(p).map((e) => newest(path.join(p, e)))) : fs.statSync(p).mtimeMs);
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= Math.max(...sources.map(newest))) return;
+  log('building the audit dashboard (type check, vite build)');
+  sh('npm', ['run', '--silent', 'build:dashboard']);
 }
 
 /** Loads the built TypeScript modules, resolving the @app/* aliases inside dist/. */

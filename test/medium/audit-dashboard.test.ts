@@ -131,6 +131,9 @@ describe('audit dashboard', () => {
       await waitForText(page.getByTestId('activity-failures'), /^2$/);
       await waitForText(page.getByTestId('activity-error-rate'), /^40\.0%$/);
       await page.getByTestId('chart-bar').first().waitFor();
+      // The chart itself is drawn by uPlot on a canvas, one bucket per minute of the hour.
+      await page.locator('[data-testid="activity-chart"] .uplot canvas').first().waitFor();
+      expect(await page.getByTestId('activity-chart').getAttribute('data-buckets')).toBe('60');
       const barTotals = await page.getByTestId('chart-bar').evaluateAll((bars) =>
         bars.reduce((sum, bar) => ({ requests: sum.requests + Number(bar.getAttribute('data-requests')), failures: sum.failures + Number(bar.getAttribute('data-failures')) }), { requests: 0, failures: 0 }),
       );

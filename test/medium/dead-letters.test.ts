@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import type { Page } from 'playwright-core';
+import { HeadlessChromium, screenshot, waitForText } from './support/chromium';
 import { AuditRoutes, Headers, Topics, type AuditPage, type AuditedChange, type DeadLetter, type DeadLetterDetail, type ReplayedDeadLetters } from '@app/contracts';
 import { uniqueId } from './support/names';
 import { entraUser, ScimStack, type ScimClient } from './support/scim-stack';
@@ -12,6 +14,8 @@ import { entraUser, ScimStack, type ScimClient } from './support/scim-stack';
 const stack = new ScimStack();
 let scim: ScimClient;
 let auditDb: Client;
+let browser: HeadlessChromium | undefined;
+let page: Page;
 const poisonName = `${uniqueId('poison')}@example.com`;
 
 beforeAll(async () => {
@@ -29,6 +33,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await browser?.close();
   await auditDb?.end();
   await stack.stop();
 }, 60_000);
@@ -127,9 +132,29 @@ describe('dead letters', () => {
   it('replays it after the fix, records the replay, and stores its effect once however often it is replayed', async () => {
     await auditDb.query('DROP TRIGGER refuse_poison ON audit_changes'); // the fix
 
-    const first = await audit<ReplayedDeadLetters>('POST', AuditRoutes.replayDeadLetters, { ids: [letter.id], reason: 'trigger fixed' });
-    expect(first.status).toBe(200);
-    expect(first.body.replays).toEqual([expect.objectContaining({ deadLetterId: letter.id, topic: Topics.userEvents, replayedBy: 'ops', reason: 'trigger fixed' })]);
+    // The first replay from the dashboard, as ops would: the letter is listed, selected, replayed with a reason.
+    browser = await HeadlessChromium.launch();
+    page = await browser.newPage();
+    page.setDefaultTimeout(30_000);
+    try {
+      await page.goto(`${stack.auditUrl}${AuditRoutes.dashboard}`);
+      await page.getByTestId('token-input').fill(stack.auditOpsToken);
+      await page.getByTestId('signin-submit').click();
+      const row = page.locator(`[data-testid="letter-row"][data-letter-id="${letter.id}"]`);
+      await waitForText(row.getByTestId('letter-error'), new RegExp(`refusing ${poisonName.replace(/[.]/g, '\\.')}`));
+      await waitForText(row.getByTestId('letter-topic'), new RegExp(Topics.userEvents.replace(/[.]/g, '\\.')));
+      await row.getByTestId('letter-select').check();
+      await page.getByTestId('replay-reason').fill('trigger fixed');
+      await page.getByTestId('replay').click();
+      await waitForText(page.getByTestId('replay-status'), new RegExp(`replayed 1: #${letter.id} → ${Topics.userEvents.replace(/[.]/g, '\\.')}`));
+      // Listed as not yet replayed only (the default): it left the list.
+      await row.waitFor({ state: 'detached' });
+      expect(browser.problems).toEqual([]);
+    } catch (err) {
+      const file = await screenshot(page, 'dead-letters').catch(() => undefined);
+      if (file && err instanceof Error) err.message += `\n(screenshot: ${file})`;
+      throw err;
+    }
     const changes = await eventually('the replayed change is stored', async () => {
       const items = await changesOf(poisonId);
       return items.length > 0 ? items : undefined;
@@ -146,6 +171,7 @@ describe('dead letters', () => {
     const detail = await audit<DeadLetterDetail>('GET', AuditRoutes.deadLetter(letter.id));
     expect(detail.body).toMatchObject({ replayCount: 2, lastReplayedAt: expect.any(String) });
     expect(detail.body.replays.map((r) => r.reason)).toEqual(['trigger fixed', null]);
+    expect(detail.body.replays[0]).toMatchObject({ topic: Topics.userEvents, replayedBy: 'ops' });
     const replayedOnly = await audit<AuditPage<DeadLetter>>('GET', `${AuditRoutes.deadLetters}?replayed=true&tenantId=${scim.id}`);
     expect(replayedOnly.body.items.map((d) => d.id)).toEqual([letter.id]);
   });

@@ -82,7 +82,7 @@ export class AuditLogServiceModule {
   static forRoot(): DynamicModule {
     return {
       module: AuditLogServiceModule,
-      imports: [DashboardModule],
+      imports: [DashboardModule.forRoot()],
       controllers: [AuditIngestConsumer, AuditQueryController, DeadLettersController],
       providers: [
         { provide: AUDIT_PARTITIONS, inject: [DataSource], useFactory: (ds: DataSource) => new AuditPartitions(ds) },

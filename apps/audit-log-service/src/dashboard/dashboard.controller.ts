@@ -1,12 +1,13 @@
-import { applyDecorators, Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { AuditRoutes } from '@app/contracts';
-import { DASHBOARD_HTML } from './dashboard.page';
-import { DASHBOARD_SCRIPT } from './dashboard.script';
-import { DASHBOARD_CSS } from './dashboard.styles';
+import type { DashboardFile, DashboardFiles } from './dashboard-files';
+
+export const DASHBOARD_FILES = Symbol('DASHBOARD_FILES');
 
 /**
  * Only this origin's own files and API: no inline script or style, no framing, no plugins. The
- * page draws its chart as SVG elements built by the script, which CSP does not restrict.
+ * chart draws on a canvas; its library sets styles through the CSSOM, which CSP does not restrict.
  */
 export const DASHBOARD_CSP = [
   "default-src 'self'",
@@ -20,38 +21,37 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Headers every dashboard file is served with. no-cache: a new release is picked up at once. */
-function DashboardFile(contentType: string) {
-  return applyDecorators(
-    Header('content-type', contentType),
-    Header('content-security-policy', DASHBOARD_CSP),
-    Header('x-content-type-options', 'nosniff'),
-    Header('referrer-policy', 'no-referrer'),
-    Header('cache-control', 'no-cache'),
-  );
-}
-
 /**
- * The ops dashboard: a static page and its script and stylesheet. Not authenticated: it holds no
- * data; the credential typed into it goes as a bearer to the audit API, which checks it.
+ * The ops dashboard: the page built from apps/audit-dashboard and its hashed assets. Not
+ * authenticated: it holds no data; the credential typed into it goes as a bearer to the audit
+ * API, which checks it. The page is never cached (a release is picked up at once); an asset's
+ * name changes with its content, so it is cached for good.
  */
 @Controller(AuditRoutes.dashboard)
 export class DashboardController {
+  constructor(@Inject(DASHBOARD_FILES) private readonly files: DashboardFiles) {}
+
   @Get()
-  @DashboardFile('text/html; charset=utf-8')
-  page(): string {
-    return DASHBOARD_HTML;
+  page(@Res() reply: FastifyReply): FastifyReply {
+    if (!this.files.page) return send(reply, 503, { body: Buffer.from('The dashboard is not built: run `npm run build`.\n'), contentType: 'text/plain; charset=utf-8' }, 'no-cache');
+    return send(reply, 200, this.files.page, 'no-cache');
   }
 
-  @Get('app.js')
-  @DashboardFile('text/javascript; charset=utf-8')
-  script(): string {
-    return DASHBOARD_SCRIPT;
+  @Get('assets/:name')
+  asset(@Param('name') name: string, @Res() reply: FastifyReply): FastifyReply {
+    const file = this.files.asset(name);
+    if (!file) return send(reply, 404, { body: Buffer.from('not found\n'), contentType: 'text/plain; charset=utf-8' }, 'no-cache');
+    return send(reply, 200, file, 'public, max-age=31536000, immutable');
   }
+}
 
-  @Get('app.css')
-  @DashboardFile('text/css; charset=utf-8')
-  styles(): string {
-    return DASHBOARD_CSS;
-  }
+function send(reply: FastifyReply, status: number, file: DashboardFile, cacheControl: string): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-type', file.contentType)
+    .header('content-security-policy', DASHBOARD_CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', cacheControl)
+    .send(file.body);
 }
