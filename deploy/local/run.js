@@ -296,6 +296,8 @@ function test(extraArgs) {
   sh(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
   // The audit dashboard's browser test drives headless Chromium (installed from Debian when missing).
   sh('bash', [path.join(__dirname, 'chromium.sh'), 'ensure']);
+  // The alert rule test runs `promtool test rules` (extracted from Debian's prometheus package when missing).
+  sh('bash', [path.join(__dirname, 'promtool.sh'), 'ensure']);
   sh(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), ...extraArgs]);
 }
 
