@@ -163,8 +163,9 @@ describe('production Kafka: SASL/SCRAM with the generated ACLs', () => {
   }, 120_000);
 
   it('a principal cannot use what its ACLs do not name, and an unknown one cannot connect', async () => {
-    // The audit log only reads: it may not write commands; the gateway writes commands, not events.
-    for (const [service, topic] of [['audit-log-service', Topics.userCommands], ['scim-gateway', Topics.userEvents]] as const) {
+    // The audit log writes only the consumed topics it replays dead letters to, never a state topic;
+    // the gateway writes commands, not events.
+    for (const [service, topic] of [['audit-log-service', Topics.userState], ['scim-gateway', Topics.userEvents]] as const) {
       const producer = saslClient(kafkaUserOf(service), passwords[service]).producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
       await producer.connect();
       await expect(producer.send({ topic, messages: [{ value: '{}' }] })).rejects.toThrow(/not authorized/i);

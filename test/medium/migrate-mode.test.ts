@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { USER_SERVICE_MIGRATIONS } from '../../apps/user-service/src/user-service.definition';
+import { PROCESS_INTERNAL_API_TOKEN } from '../../deploy/local/stack';
 import { dropTestDatabase, testDatabaseUrl } from './support/databases';
 import { readInfra, ROOT } from './support/test-infra';
 
@@ -33,7 +34,8 @@ async function migrationNames(url: string): Promise<string[]> {
 
 describe('service process in migrate mode', () => {
   const url = testDatabaseUrl(infra.postgresUrl, 'migrate_mode');
-  const env = { DATABASE_URL: url, KAFKA_BROKERS: '127.0.0.1:1', HTTP_PORT: '1' };
+  // The whole configuration the service validates at boot, as its Kubernetes init container gets it.
+  const env = { DATABASE_URL: url, KAFKA_BROKERS: '127.0.0.1:1', HTTP_PORT: '1', INTERNAL_API_TOKEN: PROCESS_INTERNAL_API_TOKEN };
   afterAll(() => dropTestDatabase(url));
 
   it('creates and migrates the database, then exits 0 without Kafka; a second run finds nothing to do', async () => {
