@@ -11,7 +11,7 @@ export interface ScimEdgeOptions {
   /** Writes in flight per tenant when its profile sets no maxWritesInFlight. */
   defaultMaxWritesInFlight: number;
   /** Adaptive limit on writes in flight across all tenants (rate-limit/write-admission.ts); unset: off. */
-  writeAdmission?: { minLimit: number; maxLimit: number; targetMs: number };
+  writeAdmission?: { minLimit: number; maxLimit: number; targetMs: number; maxQueue: number; maxWaitMs: number };
   /**
    * Absolute URL of the SCIM base as clients see it (e.g. "https://scim.example.com/scim/v2"),
    * for meta.location. Unset: built from the request's protocol and Host header.

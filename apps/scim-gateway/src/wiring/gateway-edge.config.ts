@@ -49,17 +49,23 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
 
   /**
    * `adaptive`: writes in flight across all tenants are capped by a limit that follows write
-   * latency, shedding the excess with 429 + Retry-After before latency climbs (docs/performance.md);
+   * latency; the excess waits in a short bounded queue at the gateway and is shed with 429 +
+   * Retry-After when it cannot get a slot in time (docs/performance.md);
    * `off`: only the per-tenant limits apply.
    */
   @IsIn(['adaptive', 'off'])
   WRITE_ADMISSION: 'adaptive' | 'off' = 'adaptive';
 
-  /** Bounds of the adaptive limit on writes in flight (per gateway instance). */
+  /**
+   * Bounds of the adaptive limit on writes in flight (per gateway instance). The floor is high on
+   * purpose: the owning services decide commands in batches, and fewer writes in flight make
+   * smaller batches that cost more CPU each; on two shared cores a limit of 64 cut a burst's
+   * throughput by half (docs/performance.md). The limit guards against overload, not load.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  WRITE_ADMISSION_MIN = 32;
+  WRITE_ADMISSION_MIN = 200;
 
   @Type(() => Number)
   @IsInt()
@@ -67,12 +73,26 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
   @Max(100_000)
   WRITE_ADMISSION_MAX = 1000;
 
-  /** Write latency (request to decision) the adaptive limit keeps writes under (ms). */
+  /** Write latency (slot to decision) that 90 % of writes should keep under; past it the limit shrinks (ms). */
   @Type(() => Number)
   @IsInt()
   @Min(10)
   @Max(60_000)
-  WRITE_ADMISSION_TARGET_MS = 250;
+  WRITE_ADMISSION_TARGET_MS = 1000;
+
+  /** Writes that may wait at the gateway for a slot under the adaptive limit (per instance); past it they are shed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  WRITE_ADMISSION_QUEUE = 1000;
+
+  /** Longest a write waits for a slot before it is shed with 429 + Retry-After (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  WRITE_ADMISSION_QUEUE_MS = 2000;
 
   /** How long a token's verdict is cached; a revocation through another instance or the CLI takes this long to apply. */
   @Type(() => Number)
