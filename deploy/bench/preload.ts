@@ -45,7 +45,7 @@ export async function preloadUsers(stack: RunningStack, n: number, progress: (li
       );
       await groups.query(
         `INSERT INTO known_users (tenant_id, user_id, display_name)
-         SELECT $1, md5($1 || ':' || g)::uuid, 'Preload ' || g FROM generate_series($2::int, $3::int) AS g
+         SELECT $1::text, md5($1::text || ':' || g)::uuid, 'Preload ' || g FROM generate_series($2::int, $3::int) AS g
          ON CONFLICT DO NOTHING`,
         [tenant.tenantId, from, to],
       ).catch((err: Error) => progress(`preload: known_users not loaded (${err.message})`));
