@@ -10,7 +10,7 @@ export interface AuditBenchOptions extends UsersBenchOptions {
 
 type UsersResult = {
   sequentialEntraFlow: { steps: Record<string, { p50: number; p99: number }> };
-  burst: { createsPerSecond: number; latencyMs: { p50: number; p99: number }; getDuringBurstMs: { p99: number }; byStatus: Record<string, number>; audit: unknown };
+  burst: { createsPerSecond: number; latencyMs: { p50: number; p99: number }; readFilterDuringBurstMs: { p99: number }; byStatus: Record<string, number>; audit: unknown };
 };
 
 function median(values: number[]): number {
@@ -50,7 +50,7 @@ export async function auditBench(stack: RunningStack, options: AuditBenchOptions
         createsPerSecond: median(mine.map((r) => r.burst.createsPerSecond)),
         p50: median(mine.map((r) => r.burst.latencyMs.p50)),
         p99: median(mine.map((r) => r.burst.latencyMs.p99)),
-        getDuringBurstP99: median(mine.map((r) => r.burst.getDuringBurstMs.p99)),
+        readFilterDuringBurstP99: median(mine.map((r) => r.burst.readFilterDuringBurstMs.p99)),
       },
     };
   };

@@ -1,12 +1,14 @@
 /**
  * `npm run bench -- users [--creates N] [--tenants N] [--concurrency N] [--sequential N] [--preload N]`
  * `npm run bench -- groups [--members N] [--per-patch N] [--reads N]`
- * `npm run bench -- audit [--rounds N] [--creates N] [--tenants N] [--concurrency N] [--sequential N]`
+ * `npm run bench -- audit [--rounds N] [--creates N] [--tenants N] [--concurrency N] [--sequential N] [--records N] [--loads N]`
+ * `npm run bench -- dashboard [--records N] [--record-tenants N] [--loads N]` (the audit suite's last part alone)
  * Runs against the stack from `npm run up` and prints the figures as JSON (see docs/performance.md).
  */
 import { runningStack } from './stack-handle';
 import { groupsBench } from './groups-bench';
 import { usersBench } from './users-bench';
+import { dashboardBench } from './dashboard-bench';
 import { auditBench } from './audit-bench';
 import { preloadUsers } from './preload';
 
@@ -45,6 +47,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
+  const dashboard = () =>
+    dashboardBench(stack, { records: option(args, 'records', 1_000_000), tenants: option(args, 'record-tenants', 20), loads: option(args, 'loads', 7), progress });
   if (suite === 'audit') {
     const result = await auditBench(stack, {
       rounds: option(args, 'rounds', 2),
@@ -52,11 +56,16 @@ async function main(): Promise<void> {
       burstCreates: option(args, 'creates', 5000),
       burstTenants: option(args, 'tenants', 20),
       concurrency: option(args, 'concurrency', 200),
+      progress,
     });
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...result, dashboard: await dashboard() }, null, 2)}\n`);
     return;
   }
-  throw new Error(`unknown bench suite "${suite ?? ''}"; try: users, groups, audit`);
+  if (suite === 'dashboard') {
+    process.stdout.write(`${JSON.stringify(await dashboard(), null, 2)}\n`);
+    return;
+  }
+  throw new Error(`unknown bench suite "${suite ?? ''}"; try: users, groups, audit, dashboard`);
 }
 
 main().then(

@@ -4,6 +4,7 @@ import { ApiError, AuditApi } from './api';
 import { Context, itemsOf } from './context';
 import { byId, el } from './dom';
 import { count } from './format';
+import { FIRST_DATA_MARK } from './marks';
 import { clearActivity, loadActivity } from './views/activity';
 import { clearDeadLetters, loadDeadLetters, replaySelected } from './views/dead-letters';
 import { loadHealth } from './views/health';
@@ -15,8 +16,6 @@ import { hideHistory, moreHistory, routeFromHash, searchUsers } from './views/us
  * health, activity, the latest failures, dead letters and user histories from the audit API.
  */
 const AUTO_REFRESH_MS = 30_000;
-/** Set once the first numbers are on the page; `npm run bench -- audit` measures the time to it. */
-export const FIRST_DATA_MARK = 'dashboard:first-data';
 
 const api = new AuditApi();
 const ctx = new Context(api);
