@@ -62,6 +62,38 @@ export class ServiceBaseConfig extends KafkaConnectionConfig {
   @Min(3_600_000)
   PROCESSED_MESSAGE_RETENTION_MS = 31 * 24 * 3_600_000;
 
+  /**
+   * Longest a single SQL statement of the service may run (Postgres statement_timeout on every
+   * pooled connection; migrations run without it). A read past it answers 503; as long as the
+   * gateway's own wait (DECISION_TIMEOUT_MS), so no query outlives the request that asked for it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 10000;
+
+  /** Longest a client may take to send a request's headers before its socket is closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /** Longest a client may take to send a whole request (headers and body) before its socket is closed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** How long an idle keep-alive connection stays open (above a load balancer's idle timeout, 60 s on most). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 72000;
+
   /** The service's own database, e.g. `postgres://postgres@127.0.0.1:5432/scim_user_service`; created if missing. */
   @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL that names a database' })
   DATABASE_URL: string;

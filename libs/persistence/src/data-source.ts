@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   migrations: MixedList<Function | string>;
   poolSize?: number;
   applicationName?: string;
+  /** Postgres statement_timeout of every pooled connection (ms); none when absent. Migrations run without it. */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       max: options.poolSize ?? 10,
       application_name: options.applicationName,
       connectionTimeoutMillis: 5000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });
 }
@@ -43,20 +46,21 @@ export function createDataSource(options: DatabaseOptions): DataSource {
  */
 export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
   await ensureDatabase(options.url);
-  const dataSource = createDataSource(options);
-  await dataSource.initialize();
+  // Migrations may rewrite a large table: they run on a pool of their own without the statement timeout.
+  const migrating = createDataSource({ ...options, statementTimeoutMs: undefined, poolSize: 2 });
+  await migrating.initialize();
   // Instances starting together take turns: the first migrates, the others find nothing pending.
-  const lock = dataSource.createQueryRunner();
+  const lock = migrating.createQueryRunner();
   try {
     await lock.query('SELECT pg_advisory_lock($1, $2)', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.migrations]);
-    await dataSource.runMigrations({ transaction: 'each' });
-  } catch (err) {
+    await migrating.runMigrations({ transaction: 'each' });
+    await lock.query('SELECT pg_advisory_unlock($1, $2)', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.migrations]);
+  } finally {
     await lock.release();
-    await dataSource.destroy();
-    throw err;
+    await migrating.destroy();
   }
-  await lock.query('SELECT pg_advisory_unlock($1, $2)', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.migrations]);
-  await lock.release();
+  const dataSource = createDataSource(options);
+  await dataSource.initialize();
   return dataSource;
 }
 

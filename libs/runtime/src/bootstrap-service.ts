@@ -77,6 +77,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(
         migrations: def.migrations,
         poolSize: def.poolSize,
         applicationName: def.name,
+        statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
       }),
     );
     const kafka = createKafka({ ...kafkaConnectionOf(config), clientId: def.name, logger });
@@ -91,6 +92,10 @@ export async function bootstrapService<C extends ServiceBaseConfig>(
     const rewriteUrl = def.rewriteUrl;
     const adapter = new FastifyAdapter({
       bodyLimit: def.bodyLimitBytes,
+      // A client that sends its request slowly (slowloris) is cut off; checked every second.
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      http: { headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
       ...(rewriteUrl ? { rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') } : {}),
       frameworkErrors: answerFrameworkError,
     });
