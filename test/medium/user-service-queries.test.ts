@@ -126,6 +126,8 @@ describe('filters on real rows', () => {
     ['emails[type eq "work"] and not (emails[type eq "home"])', ['jsmith@example.com', 'mike@example.com']],
     ['emails[type eq "work"].value pr', ['BJensen@Example.com', 'jsmith@example.com']],
     ['emails[not (type eq "work")]', ['BJensen@Example.com', 'alice_100%@example.org', 'mike@example.com']],
+    // Value paths on one attribute in an or chain are merged into one EXISTS: same answers.
+    ['emails[value eq "babs@jensen.org"] or userName eq "mike@example.com" or emails[type eq "work" and value co "work"]', ['BJensen@Example.com', 'jsmith@example.com', 'mike@example.com']],
     ['roles[primary eq "True"]', ['BJensen@Example.com']],
     ['roles[primary eq false]', ['mike@example.com']],
     ['phoneNumbers.value co "555"', ['Zed@example.net']],

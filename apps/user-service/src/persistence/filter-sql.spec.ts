@@ -143,6 +143,18 @@ describe('filterToSql', () => {
     expect(sql).not.toMatch(/'[^']*x'/);
   });
 
+  it('merges an or of value paths on one attribute into one scan of its entries', () => {
+    const { sql, params } = translate('emails[value eq "a"] or userName eq "u" or emails[value eq "b"] or emails[type eq "work" and value eq "c"]');
+    expect(sql.match(/EXISTS/g)).toHaveLength(1);
+    expect(sql).toContain(EMAILS);
+    expect(sql.startsWith('(lower(u.user_name) = lower($')).toBe(true);
+    expect(params).toEqual(['u', 'a', 'b', 'work', 'c']);
+    // 100 terms (the parser's limit): still one subquery, a condition per term.
+    const hundred = translate(Array.from({ length: 100 }, (_, i) => `emails[value eq "x${i}"]`).join(' or '));
+    expect(hundred.sql.match(/EXISTS/g)).toHaveLength(1);
+    expect(hundred.params).toHaveLength(100);
+  });
+
   it('refuses an unvalidated filter', () => {
     expect(() => filterToSql(parseFilter('userName eq "a"'), new SqlParams())).toThrow(/validated/);
   });

@@ -44,7 +44,7 @@ class FilterTranslator {
       case 'and':
         return `(${this.translate(node.left, scope)} AND ${this.translate(node.right, scope)})`;
       case 'or':
-        return `(${this.translate(node.left, scope)} OR ${this.translate(node.right, scope)})`;
+        return this.or(node, scope);
       case 'not':
         return `(NOT ${this.translate(node.expression, scope)})`;
       case 'present':
@@ -61,15 +61,52 @@ class FilterTranslator {
     }
   }
 
+  /**
+   * An `or` chain, with the value paths on one multi-valued attribute merged into one EXISTS:
+   * `emails[value eq "a"] or emails[value eq "b"]` is one scan of the entries for either, not a
+   * subquery per term (EXISTS e: A or EXISTS e: B is EXISTS e: A or B), so planning and execution
+   * grow linearly with the terms.
+   */
+  private or(node: FilterExpression & { type: 'or' }, scope: Scope): string {
+    const terms: FilterExpression[] = [];
+    for (const pending: FilterExpression[] = [node]; pending.length > 0; ) {
+      const next = pending.pop()!;
+      if (next.type === 'or') pending.push(next.right, next.left);
+      else terms.push(next);
+    }
+    const byAttribute = new Map<string, { parent: ResolvedAttribute; inner: FilterExpression[] }>();
+    const conditions: string[] = [];
+    for (const term of terms) {
+      const parent = term.type === 'valuePath' ? annotated(term.attribute) : undefined;
+      if (term.type !== 'valuePath' || !parent?.attribute.multiValued) {
+        conditions.push(this.translate(term, scope));
+        continue;
+      }
+      const key = attributeJson(parent);
+      const group = byAttribute.get(key) ?? { parent, inner: [] };
+      group.inner.push(term.filter);
+      byAttribute.set(key, group);
+    }
+    for (const { parent, inner } of byAttribute.values()) conditions.push(this.multiValuedPath(parent, inner));
+    return `(${conditions.join(' OR ')})`;
+  }
+
   /** `emails[type eq "work"]`: one entry satisfies the whole inner filter. */
   private valuePath(parent: ResolvedAttribute, inner: FilterExpression): string {
-    const json = attributeJson(parent);
     if (!parent.attribute.multiValued) {
       // A single-valued complex attribute is its one entry (`name[givenName eq "x"]`).
+      const json = attributeJson(parent);
       return `(COALESCE(jsonb_typeof(${json}), '') = 'object' AND ${this.translate(inner, { kind: 'element', json })})`;
     }
+    return this.multiValuedPath(parent, [inner]);
+  }
+
+  /** One entry of a multi-valued attribute satisfies one of the inner filters. */
+  private multiValuedPath(parent: ResolvedAttribute, inner: FilterExpression[]): string {
+    const json = attributeJson(parent);
     const alias = this.alias();
-    const condition = this.translate(inner, { kind: 'element', json: `${alias}.v` });
+    const conditions = inner.map((f) => this.translate(f, { kind: 'element', json: `${alias}.v` }));
+    const condition = conditions.length === 1 ? conditions[0]! : `(${conditions.join(' OR ')})`;
     return `EXISTS (SELECT 1 FROM ${arrayElements(json, alias)} WHERE jsonb_typeof(${alias}.v) = 'object' AND ${condition})`;
   }
 
