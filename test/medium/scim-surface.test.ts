@@ -310,8 +310,13 @@ describe('Bulk (RFC 7644 §3.7)', () => {
     // ... and audited like single requests: one request record per operation, with the bulk's correlation id.
     type Record = { method: string; path: string; status: number; resourceIds: string[]; correlationId: string; tenantId: string; operation?: string; resourceType?: string };
     const records = () => requestRecords.records.map((r) => JSON.parse(r.value ?? '{}') as Record).filter((r) => r.tenantId === client.id);
-    await eventually(() => records().some((r) => r.method === 'PATCH' && r.path === `/scim/v2/Users/${idOf(2)}`));
-    const bulkRecord = records().find((r) => r.path === '/scim/v2/Bulk')!;
+    // The bulk's own record and its operations' records are published independently: wait for all five.
+    const bulkRecordOf = () => records().find((r) => r.path === '/scim/v2/Bulk');
+    await eventually(() => {
+      const bulk = bulkRecordOf();
+      return bulk !== undefined && records().filter((r) => r.correlationId === bulk.correlationId && r.path !== '/scim/v2/Bulk').length >= 4;
+    });
+    const bulkRecord = bulkRecordOf()!;
     expect(bulkRecord.resourceIds).toEqual(expect.arrayContaining([idOf(0), idOf(1), idOf(2)]));
     const carried = records().filter((r) => r.correlationId === bulkRecord.correlationId && r.path !== '/scim/v2/Bulk');
     expect(carried.map((r) => [r.method, r.path, r.status, r.resourceType]).sort()).toEqual(
