@@ -89,6 +89,7 @@ export { applyPatch, type PatchOptions, type PatchResult } from './patch/apply-p
 // POST / PUT bodies (RFC 7644 §3.3, §3.5.1)
 export { etagOf, ifMatchSatisfied } from './resource/versions';
 export { validateResource, type ValidateResourceOptions, type ValidatedResource } from './resource/validate-resource';
+export { isWriteOnly, withoutWriteOnly, withoutWriteOnlyOperations } from './resource/write-only';
 
 // Lists (RFC 7644 §3.4.2)
 export { buildListResponse, type ListResponse } from './list/list-response';

@@ -133,6 +133,24 @@ describe('redactSecrets and auditedBody', () => {
     expect(out).not.toContain('hunter3');
   });
 
+  it('redacts a password written into a PATCH path filter or sub-attribute, which the gateway refuses', () => {
+    const out = redactSecrets({
+      Operations: [
+        { op: 'replace', path: 'password[value eq "hunter2"]', value: 'x1' },
+        { op: 'replace', path: 'urn:ietf:params:scim:schemas:core:2.0:User:Password.hunter3', value: 'x2' },
+        { op: 'replace', path: 'passwordHint', value: 'kept' },
+      ],
+    });
+    const text = JSON.stringify(out);
+    for (const secret of ['hunter2', 'hunter3', 'x1', 'x2']) expect(text).not.toContain(secret);
+    expect((out as { Operations: Array<{ path: string; value: unknown }> }).Operations.map((o) => o.path)).toEqual([
+      `password[${REDACTED}]`,
+      `urn:ietf:params:scim:schemas:core:2.0:User:Password.${REDACTED}`,
+      'passwordHint',
+    ]);
+    expect(text).toContain('"kept"');
+  });
+
   it('stores NUL as U+FFFD and cuts bodies nested too deep instead of failing', () => {
     expect(redactSecrets({ 'a\u0000': 'b\u0000' })).toEqual({ 'a\uFFFD': 'b\uFFFD' });
     let deep: unknown = 'x';

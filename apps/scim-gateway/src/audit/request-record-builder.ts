@@ -265,10 +265,16 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   // PATCH operation members are matched in any case (RFC 7644 §3.5.2 names them, parsers are lenient).
   const pathKey = Object.keys(value).find((k) => /^path$/i.test(k));
   const path = pathKey !== undefined ? value[pathKey] : undefined;
-  const pathIsPassword = typeof path === 'string' && /(^|[:.])password$/i.test(path.trim());
+  // `password`, `urn:…:password`, and the refused forms `password[value eq "…"]` / `password.x`,
+  // whose text may itself hold the secret: the filter is redacted along with the value.
+  const passwordPath = typeof path === 'string' ? /(^|[:.])password\s*(\[|\.|$)/i.exec(path.trim()) : null;
   for (const [key, v] of Object.entries(value)) {
     if (/^password$/i.test(key) || /:password$/i.test(key)) out[clean(key)] = REDACTED;
-    else if (pathIsPassword && /^value$/i.test(key)) out[key] = REDACTED;
+    else if (passwordPath !== null && /^value$/i.test(key)) out[key] = REDACTED;
+    else if (passwordPath !== null && key === pathKey && passwordPath[2] !== '') {
+      const text = (path as string).trim();
+      out[key] = clean(`${text.slice(0, passwordPath.index + passwordPath[0].length - 1)}${passwordPath[2] === '[' ? `[${REDACTED}]` : `.${REDACTED}`}`);
+    }
     else out[clean(key)] = redactSecrets(v, depth + 1);
   }
   return out;

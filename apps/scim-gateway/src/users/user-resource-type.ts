@@ -1,5 +1,5 @@
 import { Topics } from '@app/contracts';
-import { UserSchemaContexts, validateResource } from '@app/scim';
+import { UserSchemaContexts, validateResource, withoutWriteOnly, withoutWriteOnlyOperations } from '@app/scim';
 import type { UserGroups } from '../groups/user-groups';
 import type { ResourceTenant, ScimResourceType } from '../resources/resource-type';
 import { UserQueryClient } from './user-query.client';
@@ -8,7 +8,8 @@ import { UserQueryClient } from './user-query.client';
  * Users (RFC 7643 §4.1) at the gateway: validated against the tenant's User schemas (its
  * extensions and mutability overrides), unknown attributes refused or ignored as its profile
  * says, decided by the user-service, and `groups` filled from the group-membership-service when
- * that is wired.
+ * that is wired. Write-only attributes (the password) are left out of every command: the
+ * platform keeps none, so no secret is put on Kafka (docs/security.md).
  */
 export function userResourceType(
   queries: Pick<UserQueryClient, 'byId' | 'query'>,
@@ -25,9 +26,18 @@ export function userResourceType(
     validate: (tenant, body, mode) => validateResource(body, contexts.of(tenant.schemaProfile), { mode, entraCompat: tenant.schemaProfile.strictness !== 'rfc7644' }),
     unknownAttributes: (tenant) => tenant.schemaProfile.unknownAttributes,
     commands: {
-      create: (tenant, resource) => ({ type: 'user.create', payload: { profile: tenant.schemaProfile, resource } }),
-      replace: (tenant, id, resource, ifMatch) => ({ type: 'user.replace', payload: { profile: tenant.schemaProfile, id, resource, ...ifMatchOf(ifMatch) } }),
-      patch: (tenant, id, operations, ifMatch) => ({ type: 'user.patch', payload: { profile: tenant.schemaProfile, id, operations, ...ifMatchOf(ifMatch) } }),
+      create: (tenant, resource) => ({
+        type: 'user.create',
+        payload: { profile: tenant.schemaProfile, resource: withoutWriteOnly(resource, contexts.of(tenant.schemaProfile)) },
+      }),
+      replace: (tenant, id, resource, ifMatch) => ({
+        type: 'user.replace',
+        payload: { profile: tenant.schemaProfile, id, resource: withoutWriteOnly(resource, contexts.of(tenant.schemaProfile)), ...ifMatchOf(ifMatch) },
+      }),
+      patch: (tenant, id, operations, ifMatch) => ({
+        type: 'user.patch',
+        payload: { profile: tenant.schemaProfile, id, operations: withoutWriteOnlyOperations(operations, contexts.of(tenant.schemaProfile)), ...ifMatchOf(ifMatch) },
+      }),
       delete: (_tenant, id, ifMatch) => ({ type: 'user.delete', payload: { id, ...ifMatchOf(ifMatch) } }),
     },
     reader: {

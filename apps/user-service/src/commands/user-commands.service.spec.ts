@@ -184,6 +184,15 @@ describe('user.patch', () => {
     expect(store.users()[0].version).toBe(1);
   });
 
+  it('answers a patch whose operations were all write-only (left out by the gateway) with the current version', async () => {
+    const id = await created('t1', { userName: 'a', displayName: 'A' });
+    const [reply] = await run(patch('t1', id, []));
+    expect(reply).toMatchObject({ status: 200, version: 'W/"1"', body: { id, displayName: 'A' } });
+    expect(store.events()).toHaveLength(1);
+    const [missing] = await run(patch('t1', '0b6a8a52-5f7c-4c84-9d43-4d5b3d8cb1c1', []));
+    expect(missing).toMatchObject({ status: 404 });
+  });
+
   it('applies all operations or none (RFC 7644 §3.5.2)', async () => {
     const id = await created('t1', { userName: 'a', displayName: 'A' });
     const [reply] = await run(patch('t1', id, [{ op: 'replace', path: 'displayName', value: 'B' }, { op: 'replace', path: 'meta.created', value: 'x' }]));

@@ -14,10 +14,21 @@ import type {
   UserCommand,
   UserEventType,
 } from '@app/contracts';
-import { applyPatch, etagOf, ifMatchSatisfied, type JsonObject, type SchemaContext, ScimError, type ScimErrorType, UserSchemaContexts, validateResource } from '@app/scim';
+import {
+  applyPatch,
+  etagOf,
+  ifMatchSatisfied,
+  type JsonObject,
+  type SchemaContext,
+  ScimError,
+  type ScimErrorType,
+  UserSchemaContexts,
+  validateResource,
+  withoutWriteOnly,
+} from '@app/scim';
 import { BatchState } from './batch-state';
 import { StoredUser, userNameKey } from '../users/stored-user';
-import { changedAttributes, keepReadOnly, missingRequired, withMeta, withoutWriteOnly } from '../users/user-resource';
+import { changedAttributes, keepReadOnly, missingRequired, withMeta } from '../users/user-resource';
 import { isUuid } from '@app/persistence';
 
 /** An accepted change, published as one event. */
@@ -119,9 +130,9 @@ export class UserDecider {
     const existing = findForUpdate(tenantId, payload.id, payload.ifMatch, state);
     const profile = payload.profile;
     const context = this.contexts.of(profile);
-    if (payload.operations.length === 0) {
-      throw new ScimError(400, 'invalidSyntax', 'PATCH needs a non-empty list of operations');
-    }
+    // The client's list is never empty (the gateway refuses that); an empty one here held only
+    // write-only attributes, which the gateway leaves out of commands and no one keeps: no change.
+    if (payload.operations.length === 0) return { reply: { status: 200, body: existing.resource, version: etagOf(existing.version) } };
     // §3.5.2: all operations apply or none; applyPatch throws on the first that cannot.
     const patched = applyPatch(existing.resource, payload.operations, context, { entraCompat: entraCompat(profile) });
     const ignoredAttributes = refuseUnknownWhenStrict(profile, patched.unknownAttributes, 'invalidPath');

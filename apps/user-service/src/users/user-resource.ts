@@ -1,7 +1,8 @@
 /**
  * What the service does to SCIM User documents beyond the protocol library: the attributes it
- * maintains itself (`id`, `meta`, RFC 7643 §3.1), the ones it never keeps (writeOnly), and the
- * list of changed attributes published with each event.
+ * maintains itself (`id`, `meta`, RFC 7643 §3.1), the read-only ones a PUT keeps, and the list
+ * of changed attributes published with each event. Write-only attributes are dropped by
+ * `withoutWriteOnly` from @app/scim, shared with the gateway.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { AttributeDefinition, JsonObject, JsonValue, SchemaAttributes, SchemaContext } from '@app/scim';
@@ -26,29 +27,6 @@ export function withMeta(content: JsonObject, meta: UserMeta): JsonObject {
     ...attributes,
     meta: { resourceType: 'User', created: meta.created, lastModified: meta.lastModified, version: etagOf(meta.version) },
   };
-}
-
-/**
- * Drops writeOnly / returned:"never" attributes (the password, RFC 7643 §4.1.1): the service
- * can never return them (§2.2) and must not put them on the event topic, so it does not keep them.
- */
-export function withoutWriteOnly(resource: JsonObject, context: SchemaContext): JsonObject {
-  const result: JsonObject = { ...resource };
-  for (const section of context.attributeSections) {
-    const hidden = section.attributes.filter((def) => def.mutability === 'writeOnly' || def.returned === 'never');
-    if (hidden.length === 0) continue;
-    if (!section.extension) {
-      for (const def of hidden) deleteKey(result, def.name);
-      continue;
-    }
-    const key = keyOf(result, section.schemaUrn);
-    const container = key === undefined ? undefined : result[key];
-    if (key === undefined || !isObject(container)) continue;
-    const copy = { ...container };
-    for (const def of hidden) deleteKey(copy, def.name);
-    result[key] = copy;
-  }
-  return result;
 }
 
 /**
@@ -165,11 +143,6 @@ function member(value: JsonValue | undefined, name: string): JsonValue | undefin
   if (!isObject(value)) return undefined;
   const key = keyOf(value, name);
   return key === undefined ? undefined : value[key];
-}
-
-function deleteKey(object: JsonObject, name: string): void {
-  const key = keyOf(object, name);
-  if (key !== undefined) delete object[key];
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
