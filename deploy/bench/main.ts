@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- users [--creates N] [--tenants N] [--concurrency N] [--sequential N] [--preload N]`
+ * `npm run bench -- users [--creates N] [--tenants N] [--concurrency N] [--sequential N] [--preload N] [--instances N]`
+ *   (--instances N: the stack runs N of each service, `npm run up -- --instances N`; requests go round robin over its gateways)
  * `npm run bench -- groups [--members N] [--per-patch N] [--reads N]`
  * `npm run bench -- audit [--rounds N] [--creates N] [--tenants N] [--concurrency N] [--sequential N] [--records N] [--loads N]`
  * `npm run bench -- dashboard [--records N] [--record-tenants N] [--loads N]` (the audit suite's last part alone)
@@ -28,6 +29,10 @@ async function main(): Promise<void> {
   if (suite === 'users') {
     const preloadCount = option(args, 'preload', 0);
     const preload = preloadCount > 0 ? await preloadUsers(stack, preloadCount, progress) : undefined;
+    const instances = option(args, 'instances', 1);
+    if (stack.gatewayUrls.length !== instances) {
+      throw new Error(`--instances ${instances}, but the running stack has ${stack.gatewayUrls.length} gateway instance(s): start it with \`npm run up -- --instances ${instances}\``);
+    }
     const result = await usersBench(stack, {
       progress,
       sequentialUsers: option(args, 'sequential', 200),

@@ -5,6 +5,8 @@ import { PROJECT_ROOT } from '../local/stack';
 /** The stack `npm run up` started, as it described itself in .run/. */
 export interface RunningStack {
   gatewayUrl: string;
+  /** Every gateway instance (`npm run up -- --instances N`), the first one first. */
+  gatewayUrls: string[];
   kafkaBrokers: string;
   adminToken: string;
   /** The service credential of the internal APIs (docs/security.md). */
@@ -34,6 +36,10 @@ export function runningStack(): RunningStack {
   }
   return {
     gatewayUrl: state.services['scim-gateway'].url,
+    gatewayUrls: Object.entries(state.services)
+      .filter(([name]) => /^scim-gateway(-\d+)?$/.test(name))
+      .sort(([a], [b]) => a.length - b.length || a.localeCompare(b))
+      .map(([, s]) => s.url),
     kafkaBrokers: state.kafka.brokers,
     adminToken: readFileSync(join(runDir, 'admin-token'), 'utf8').trim(),
     internalApiToken: readOptional(join(runDir, 'internal-api-token')),

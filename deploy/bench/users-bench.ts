@@ -129,10 +129,20 @@ async function watchCreatedEvents(brokers: string) {
   return { counts, lastAt: () => lastAt, stop: () => consumer.disconnect() };
 }
 
+/**
+ * The tenant as seen through each gateway instance: request i goes to gateway i mod N, as a
+ * round-robin load balancer would send it.
+ */
+function roundRobin(stack: RunningStack, tenant: ProvisionedTenant): (i: number) => ProvisionedTenant {
+  const through = stack.gatewayUrls.map((url) => ({ ...tenant, scimUrl: tenant.scimUrl.replace(stack.gatewayUrl, url) }));
+  return (i) => through[i % through.length]!;
+}
+
 /** (b) A burst of creates across tenants at fixed concurrency, with reads measured alongside. */
 async function burst(stack: RunningStack, admin: AdminClient, run: string, options: UsersBenchOptions) {
   const tenants: ProvisionedTenant[] = [];
   for (let t = 0; t < options.burstTenants; t++) tenants.push(await admin.createTenant(`bench-${run}-${t}`, {}));
+  const via = tenants.map((t) => roundRobin(stack, t));
   const seeded = await Promise.all(tenants.map((t, i) => call(t, 'POST', '/Users', userBody(`${run}-seed`, i))));
   const events = await watchCreatedEvents(stack.kafkaBrokers);
 
@@ -150,7 +160,7 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
       const t = i++ % tenants.length;
       const filter = encodeURIComponent(`userName eq "${userBody(`${run}-seed`, t).userName}"`);
       const tick = performance.now();
-      const r = await call(tenants[t], 'GET', `/Users?filter=${filter}`).catch(() => ({ status: 0, ms: performance.now() - tick, body: undefined }));
+      const r = await call(via[t]!(i), 'GET', `/Users?filter=${filter}`).catch(() => ({ status: 0, ms: performance.now() - tick, body: undefined }));
       readCount++;
       reads.add(r.ms);
       readStatuses.set(r.status, (readStatuses.get(r.status) ?? 0) + 1);
@@ -183,7 +193,7 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   let retried = 0;
   await runPool(options.burstCreates, options.concurrency, async (i) => {
     for (let attempt = 1; ; attempt++) {
-      const res = await call(tenants[i % tenants.length], 'POST', '/Users', userBody(`${run}-burst`, i)).catch(() => ({ status: 0, ms: 0, body: undefined, retryAfter: undefined }));
+      const res = await call(via[i % tenants.length]!(Math.floor(i / tenants.length) + attempt), 'POST', '/Users', userBody(`${run}-burst`, i)).catch(() => ({ status: 0, ms: 0, body: undefined, retryAfter: undefined }));
       byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
       if ((res.status === 429 || res.status === 503) && attempt < 10) {
         retried++;
@@ -222,6 +232,7 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   const duplicated = createdIds.filter((id) => (events.counts.get(id) ?? 0) > 1).length;
 
   return {
+    gatewayInstances: stack.gatewayUrls.length,
     creates: options.burstCreates,
     tenants: options.burstTenants,
     concurrency: options.concurrency,

@@ -61,9 +61,9 @@ export const PLATFORM_SERVICES: readonly PlatformService[] = [
     name: 'scim-gateway',
     database: stack('scim-gateway').database,
     definition: scimGatewayDefinition,
-    // Per-tenant rate limits and write caps are per gateway instance until they are shared
-    // (issue 13, item 1): two instances give a tenant twice its limit, so the gateway stays at two.
-    replicas: { min: 2, max: 2 },
+    // Per-tenant rate limits and write caps are shared by every instance through the gateway's
+    // database (RATE_LIMIT_SCOPE=shared), so the gateway scales like the others.
+    replicas: { min: 2, max: 6 },
     resources: { cpu: '500m', memory: '320Mi', memoryLimit: '768Mi' },
     calledBy: [],
     kafka: {

@@ -13,7 +13,7 @@ import { CONFIG_MAPS } from './workloads';
 /** Connections a pod may hold: its pool, the relay's leadership session, the migration's two. */
 export const CONNECTIONS_PER_POD_BEYOND_POOL = 3;
 export const DEFAULT_POOL_SIZE = 10;
-export const MAX_CONNECTIONS = 300;
+export const MAX_CONNECTIONS = 400;
 
 export function postgresCluster(): ICluster {
   return {

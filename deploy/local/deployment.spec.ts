@@ -7,7 +7,7 @@ import { scimGatewayDefinition } from '../../apps/scim-gateway/src/scim-gateway.
 import { userServiceDefinition } from '../../apps/user-service/src/user-service.definition';
 import { ComposeFile, composeProblems, composeSchemaProblems, interpolate } from './compose-consistency';
 import { KAFKA_IMAGE, POSTGRES_IMAGE } from './images';
-import { PROJECT_ROOT, serviceEnvironment, STACK_SERVICES } from './stack';
+import { PROJECT_ROOT, serviceEnvironment, stackInstances, STACK_SERVICES } from './stack';
 
 /**
  * docker-compose.yml cannot run on a machine without Docker; this keeps it consistent with the
@@ -119,5 +119,26 @@ describe('docker-compose.yml', () => {
     const { APP: _app, ...raw } = env;
     const serviceVariables = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, interpolate(v)]));
     expect(definitions[name](serviceVariables).config.HTTP_PORT).toBe(service.port);
+  });
+});
+
+describe('npm run up -- --instances N', () => {
+  it('names and places each instance, and points instance i at instance i of the services it asks', () => {
+    expect(stackInstances(1).map((p) => [p.name, p.port, p.env])).toEqual(STACK_SERVICES.map((s) => [s.name, s.port, {}]));
+    const two = stackInstances(2);
+    expect(two.map((p) => `${p.name}:${p.port}`)).toEqual([
+      'user-service:3101',
+      'group-membership-service:3102',
+      'audit-log-service:3103',
+      'scim-gateway:3100',
+      'user-service-2:3111',
+      'group-membership-service-2:3112',
+      'audit-log-service-2:3113',
+      'scim-gateway-2:3110',
+    ]);
+    const second = (name: string) => two.find((p) => p.name === name)!.env;
+    expect(second('scim-gateway-2')).toEqual({ USER_SERVICE_URL: 'http://127.0.0.1:3111', GROUP_SERVICE_URL: 'http://127.0.0.1:3112' });
+    expect(second('group-membership-service-2')).toEqual({ USER_SERVICE_URL: 'http://127.0.0.1:3111' });
+    expect(second('user-service-2')).toEqual({});
   });
 });

@@ -116,8 +116,21 @@ async function ready(url) {
  * no broker is given or running), creates the topics, starts the four services and restarts
  * whatever dies (deploy/local/supervise.ts). Reports each service as it becomes ready.
  */
+/** `npm run up -- --instances N`: N instances of each service (1 to 4). */
+function instancesOf(args) {
+  const at = args.indexOf('--instances');
+  if (at < 0) return 1;
+  const n = Number(args[at + 1]);
+  if (!Number.isInteger(n) || n < 1 || n > 4) {
+    console.error('usage: npm run up [-- --instances N]   (N from 1 to 4)');
+    process.exit(2);
+  }
+  return n;
+}
+
 async function up() {
   const started = Date.now();
+  const instances = instancesOf(rest);
   fs.mkdirSync(logDir, { recursive: true });
   const existing = readStack();
   if (existing && (alive(existing.supervisor?.pid ?? 0) || Object.values(existing.services).some((s) => s.pid && alive(s.pid)))) {
@@ -150,6 +163,7 @@ async function up() {
     postgres: { source: postgres.source, url: postgres.url },
     kafka,
     logLevel: process.env.LOG_LEVEL || 'info',
+    instances,
     serviceEnv: {
       'scim-gateway': { ADMIN_TOKEN: adminToken, ...internal },
       'user-service': internal,
@@ -192,7 +206,7 @@ async function up() {
       readyAt[name] = Date.now();
       log(`${name} ready (${((readyAt[name] - started) / 1000).toFixed(1)} s)`);
     }
-    if (names.length === 4 && names.every((n) => readyAt[n])) break;
+    if (names.length === 4 * instances && names.every((n) => readyAt[n])) break;
     if (Date.now() > deadline) {
       const waiting = names.filter((n) => !readyAt[n]);
       log(`not ready within 240 s: ${waiting.join(', ') || 'kafka/topics'}`);

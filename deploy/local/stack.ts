@@ -56,6 +56,28 @@ export const INTERNAL_API_SERVICES: ReadonlySet<StackService['name']> = new Set(
  */
 export const PROCESS_INTERNAL_API_TOKEN = randomBytes(32).toString('base64url');
 
+/**
+ * The processes of a stack of N instances of each service: the first instance keeps the
+ * service's name and port, instance i (from 2) is `<name>-i` on the port 10 × (i − 1) above. Each
+ * instance reads from the same instance of the services it asks (the gateway's user and group
+ * services, the group service's user-service); consumers share partitions through their groups,
+ * and the gateways share the tenants' limits through their database.
+ */
+export function stackInstances(instances: number): Array<{ service: StackService; name: string; port: number; env: Record<string, string> }> {
+  const portOf = (name: string, i: number) => STACK_SERVICES.find((s) => s.name === name)!.port + 10 * i;
+  const result: Array<{ service: StackService; name: string; port: number; env: Record<string, string> }> = [];
+  for (let i = 0; i < instances; i++) {
+    const peers: Record<string, string> =
+      i === 0 ? {} : { USER_SERVICE_URL: `http://127.0.0.1:${portOf('user-service', i)}`, GROUP_SERVICE_URL: `http://127.0.0.1:${portOf('group-membership-service', i)}` };
+    for (const service of STACK_SERVICES) {
+      const env =
+        service.name === 'scim-gateway' ? peers : service.name === 'group-membership-service' && i > 0 ? { USER_SERVICE_URL: peers.USER_SERVICE_URL! } : {};
+      result.push({ service, name: i === 0 ? service.name : `${service.name}-${i + 1}`, port: service.port + 10 * i, env });
+    }
+  }
+  return result;
+}
+
 /** The environment a service process is started with: every variable its config class reads. */
 export function serviceEnvironment(service: StackService, settings: StackSettings): Record<string, string> {
   return {

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { builtEntryPoint, PROJECT_ROOT, provisionTopics, serviceEnvironment, STACK_SERVICES } from './stack';
+import { builtEntryPoint, PROJECT_ROOT, provisionTopics, serviceEnvironment, stackInstances } from './stack';
 import { ProcessSpec, ProcessStatus, Supervisor } from './supervisor';
 
 /** What `npm run up` decided, handed to the supervisor as a JSON file. */
@@ -23,6 +23,8 @@ export interface StackPlan {
   logLevel: string;
   /** Extra environment per service name (credentials). */
   serviceEnv: Record<string, Record<string, string>>;
+  /** Instances of each service (`npm run up -- --instances N`); 1 when absent. */
+  instances?: number;
 }
 
 /** .run/stack.json: what runs, for `npm run status|down`, the benchmarks and people. */
@@ -101,13 +103,14 @@ async function main(): Promise<void> {
   }
   const created = await provisionWithRetries(plan.kafka.brokers, say);
   say('topics provisioned', { created: created.length });
-  for (const service of STACK_SERVICES) {
-    const url = `http://127.0.0.1:${service.port}`;
-    const logFile = join(logDir, `${service.name}.log`);
-    urls.set(service.name, url);
-    logs.set(service.name, join('.run', 'logs', `${service.name}.log`));
+  const started: string[] = [];
+  for (const { service, name, port, env } of stackInstances(plan.instances ?? 1)) {
+    const url = `http://127.0.0.1:${port}`;
+    const logFile = join(logDir, `${name}.log`);
+    urls.set(name, url);
+    logs.set(name, join('.run', 'logs', `${name}.log`));
     supervisor.add({
-      name: service.name,
+      name,
       command: process.execPath,
       // SERVICE_NODE_FLAGS: node flags for every service, e.g. "--cpu-prof --cpu-prof-dir=prof" to profile
       // a bench (Node refuses --cpu-prof in NODE_OPTIONS); the profile is written when the service stops.
@@ -115,17 +118,24 @@ async function main(): Promise<void> {
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,
-        ...serviceEnvironment(service, { postgresUrl: plan.postgres.url, kafkaBrokers: plan.kafka.brokers, logLevel: plan.logLevel, extraEnv: plan.serviceEnv[service.name] ?? {} }),
+        ...serviceEnvironment(service, {
+          postgresUrl: plan.postgres.url,
+          kafkaBrokers: plan.kafka.brokers,
+          logLevel: plan.logLevel,
+          portOverride: port,
+          extraEnv: { ...(plan.serviceEnv[service.name] ?? {}), ...env },
+        }),
         TS_NODE_BASEURL: join(PROJECT_ROOT, 'dist'),
       },
       logFile,
       ready: () => httpReady(url),
       stopTimeoutMs: 30_000,
     });
-    supervisor.start(service.name);
+    supervisor.start(name);
+    started.push(name);
   }
   writeState();
-  say('services started', { services: STACK_SERVICES.map((s) => s.name) });
+  say('services started', { services: started });
 }
 
 /** A broker that just started may still answer "not hosting this partition" for a moment: retried for up to a minute. */

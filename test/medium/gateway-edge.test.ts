@@ -68,7 +68,8 @@ describe('gateway edge over HTTP (real Postgres)', () => {
         databaseModule(dataSource),
         TenantsModule.forRoot({ tokenCacheTtlMs: 30_000, tokenLastUsedIntervalMs: 200 }),
         OAuthModule.forRoot({ issuer: 'http://127.0.0.1', audience: 'http://127.0.0.1/scim/v2', accessTokenTtlSeconds: 600, keyRotationSeconds: 3600 }),
-        ScimEdgeModule.forRoot({ basePath: '/scim/v2', bodyLimitBytes: BODY_LIMIT }),
+        // Limits shared through the database, as the gateway runs them (one bucket row per tenant).
+        ScimEdgeModule.forRoot({ basePath: '/scim/v2', bodyLimitBytes: BODY_LIMIT, rateLimitScope: 'shared' }),
         ScimDiscoveryModule.forRoot({ basePath: '/scim/v2', maxResults: 150, resourceTypes: ['User', 'Group'] }),
         AdminModule.forRoot({ adminToken: ADMIN_TOKEN }),
       ],

@@ -59,6 +59,36 @@ describe("Microsoft's reference collection: endpoint names in any case, trailing
   });
 });
 
+describe('methods a resource does not take, and headers too large to read', () => {
+  it('answers them with 405 and Allow (RFC 9110 §15.5.6), as SCIM errors, and changes nothing', async () => {
+    const created = await client.post('/Users', entraUser());
+    expect(created.status).toBe(201);
+    const cases: Array<[string, string, string]> = [
+      ['DELETE', '/Users', 'GET, POST'],
+      ['PUT', '/Groups', 'GET, POST'],
+      ['PATCH', '/Users', 'GET, POST'],
+      ['POST', `/Users/${created.body.id}`, 'GET, PUT, PATCH, DELETE'],
+      ['GET', '/Bulk', 'POST'],
+      ['DELETE', '/Bulk', 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await client.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {});
+      expect([method, path, res.status, res.headers.get('allow')]).toEqual([method, path, 405, allow]);
+      expectScimError(res, 405);
+    }
+    // POST /Users/.search is still the search, not a POST to a resource.
+    expect((await client.post('/Users/.search', { filter: `id eq "${created.body.id}"` })).body.totalResults).toBe(1);
+    expect((await client.get(`/Users/${created.body.id}`)).status).toBe(200);
+  });
+
+  it('answers request headers over the size Node reads with a SCIM 431', async () => {
+    const res = await fetch(`${client.tenant.scimUrl}/Users`, { headers: { authorization: `Bearer ${client.tenant.token}`, 'x-padding': 'a'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/scim+json; charset=utf-8');
+    expect(await res.json()).toMatchObject({ schemas: [ERROR_SCHEMA], status: '431' });
+  });
+});
+
 describe('ETags both ways (RFC 7644 §3.14)', () => {
   it('answers a GET with If-None-Match of the current version 304, and 200 once it moved', async () => {
     const created = await client.post('/Users', entraUser());
@@ -311,7 +341,7 @@ describe('Bulk (RFC 7644 §3.7)', () => {
     type Record = { method: string; path: string; status: number; resourceIds: string[]; correlationId: string; tenantId: string; operation?: string; resourceType?: string };
     const records = () => requestRecords.records.map((r) => JSON.parse(r.value ?? '{}') as Record).filter((r) => r.tenantId === client.id);
     // The bulk's own record and its operations' records are published independently: wait for all five.
-    const bulkRecordOf = () => records().find((r) => r.path === '/scim/v2/Bulk');
+    const bulkRecordOf = () => records().find((r) => r.path === '/scim/v2/Bulk' && r.method === 'POST' && (r.resourceIds ?? []).includes(idOf(0)));
     await eventually(() => {
       const bulk = bulkRecordOf();
       return bulk !== undefined && records().filter((r) => r.correlationId === bulk.correlationId && r.path !== '/scim/v2/Bulk').length >= 4;

@@ -4,6 +4,7 @@ import { CreateTenantRegistry1763840000000 } from './migrations/1763840000000-cr
 import { TenantNameUnique1763845000000 } from './migrations/1763845000000-tenant-name-unique';
 import { CreateOAuthClients1764100000000 } from './migrations/1764100000000-create-oauth-clients';
 import { CreateOutbox1764200000000 } from './migrations/1764200000000-create-outbox';
+import { CreateSharedTenantLimits1764300000000 } from './migrations/1764300000000-create-shared-tenant-limits';
 import { OutboxRecord, ProcessedMessage } from '@app/messaging';
 import { OAuthClient } from './oauth/oauth-client.entity';
 import { OAuthSigningKey } from './oauth/signing-key.entity';
@@ -14,7 +15,7 @@ import { TenantToken } from './tenants/tenant-token.entity';
 import { Tenant } from './tenants/tenant.entity';
 
 export const GATEWAY_ENTITIES = [Tenant, TenantToken, OAuthClient, OAuthSigningKey, OutboxRecord, ProcessedMessage];
-export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000, CreateOAuthClients1764100000000, CreateOutbox1764200000000];
+export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000, CreateOAuthClients1764100000000, CreateOutbox1764200000000, CreateSharedTenantLimits1764300000000];
 
 export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<ScimGatewayConfig> {
   const config = loadConfig(ScimGatewayConfig, env);

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { SCIM_ERROR_SCHEMA } from '@app/scim';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -98,6 +99,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(
       http: { headersTimeout: config.HTTP_HEADERS_TIMEOUT_MS, requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
       ...(rewriteUrl ? { rewriteUrl: (req: { url?: string }) => rewriteUrl(req.url ?? '/') } : {}),
       frameworkErrors: answerFrameworkError,
+      clientErrorHandler: answerClientError,
     });
     instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
     protectMetrics(adapter.getInstance(), config as InternalApiConfig);
@@ -233,4 +235,26 @@ function answerFrameworkError(error: { statusCode?: number; code?: string }, _re
   const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   const detail = error.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid (a bad percent-encoding)' : 'The request cannot be read';
   reply.code(status).header('content-type', 'application/scim+json; charset=utf-8').send({ schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail });
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers over the 16 KiB limit,
+ * a request that timed out, bytes that are not HTTP) answered as SCIM error bodies too, then the
+ * connection is closed as Node would.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers exceed the size this service reads']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request was not received in time']
+        : [400, 'Bad Request', 'The request is not valid HTTP'];
+  const body = JSON.stringify({ schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/scim+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -25,6 +25,8 @@ export class ScimStack {
   /** Set when started with `{ groups: true }`. */
   groupEvents?: TopicCollector;
   gatewayUrl = '';
+  /** Every gateway instance's URL (one unless started with `instances`); gatewayUrl is the first. */
+  gatewayUrls: string[] = [];
   admin!: AdminClient;
   /** Set when started with `{ audit: true }`: the audit-log-service and its ops credential. */
   auditUrl = '';
@@ -40,30 +42,37 @@ export class ScimStack {
    * `groups: true` also starts the group-membership-service (for /Groups and User.groups);
    * `audit: true` the audit-log-service (the gateway then sends request records).
    */
-  async start(extraGatewayEnv: Record<string, string> = {}, options: { groups?: boolean; audit?: boolean; auditEnv?: Record<string, string> } = {}): Promise<this> {
+  async start(
+    extraGatewayEnv: Record<string, string> = {},
+    options: { groups?: boolean; audit?: boolean; auditEnv?: Record<string, string>; instances?: number } = {},
+  ): Promise<this> {
     await createPrefixedTopics(this.kafka, this.prefix);
     this.userEvents = await new TopicCollector(this.kafka, this.prefix + Topics.userEvents).start();
     if (options.groups) this.groupEvents = await new TopicCollector(this.kafka, this.prefix + Topics.groupEvents).start();
-    const userPort = await freePort();
-    const groupPort = options.groups ? await freePort() : undefined;
-    const gatewayPort = await freePort();
     if (options.audit) {
       const auditPort = await freePort();
       await this.startService('audit-log-service', auditPort, { KAFKA_SESSION_TIMEOUT_MS: '6000', AUDIT_OPS_TOKEN: this.auditOpsToken, ...options.auditEnv });
       this.auditUrl = `http://127.0.0.1:${auditPort}`;
     }
-    await this.startService('user-service', userPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
-    if (groupPort !== undefined) {
-      await this.startService('group-membership-service', groupPort, { KAFKA_SESSION_TIMEOUT_MS: '6000', USER_SERVICE_URL: `http://127.0.0.1:${userPort}` });
+    // With `instances`, N of each: instance i of a service asks instance i of the services it reads from.
+    for (let i = 0; i < (options.instances ?? 1); i++) {
+      const userPort = await freePort();
+      const groupPort = options.groups ? await freePort() : undefined;
+      const gatewayPort = await freePort();
+      await this.startService('user-service', userPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
+      if (groupPort !== undefined) {
+        await this.startService('group-membership-service', groupPort, { KAFKA_SESSION_TIMEOUT_MS: '6000', USER_SERVICE_URL: `http://127.0.0.1:${userPort}` });
+      }
+      await this.startService('scim-gateway', gatewayPort, {
+        ADMIN_TOKEN: this.adminToken,
+        USER_SERVICE_URL: `http://127.0.0.1:${userPort}`,
+        // Without the group service, User.groups is not looked up (Users-only stacks behave as before).
+        ...(groupPort !== undefined ? { GROUP_SERVICE_URL: `http://127.0.0.1:${groupPort}` } : { USER_GROUPS_ATTRIBUTE: 'false' }),
+        ...extraGatewayEnv,
+      });
+      this.gatewayUrls.push(`http://127.0.0.1:${gatewayPort}`);
     }
-    await this.startService('scim-gateway', gatewayPort, {
-      ADMIN_TOKEN: this.adminToken,
-      USER_SERVICE_URL: `http://127.0.0.1:${userPort}`,
-      // Without the group service, User.groups is not looked up (Users-only stacks behave as before).
-      ...(groupPort !== undefined ? { GROUP_SERVICE_URL: `http://127.0.0.1:${groupPort}` } : { USER_GROUPS_ATTRIBUTE: 'false' }),
-      ...extraGatewayEnv,
-    });
-    this.gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    this.gatewayUrl = this.gatewayUrls[0]!;
     this.admin = new AdminClient(this.gatewayUrl, this.adminToken);
     return this;
   }
@@ -94,6 +103,11 @@ export class ScimStack {
   async tenant(profile: Record<string, unknown> = {}): Promise<ScimClient> {
     const t = await this.admin.createTenant(uniqueId('tenant'), profile);
     return new ScimClient(t);
+  }
+
+  /** The same tenant's client through each gateway instance, in the order of gatewayUrls. */
+  throughEachGateway(client: ScimClient): ScimClient[] {
+    return this.gatewayUrls.map((url) => new ScimClient({ ...client.tenant, scimUrl: client.tenant.scimUrl.replace(this.gatewayUrl, url) }));
   }
 
   async stop(): Promise<void> {

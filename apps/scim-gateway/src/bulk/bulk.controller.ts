@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Optional, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Optional, Patch, Post, Put, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { JsonObject } from '@app/scim';
 import { CurrentTenant } from '../auth/current-tenant.decorator';
 import { SCIM_EDGE_OPTIONS, scimBaseUrl, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import { RequestAuditHooks } from '../audit/request-audit.module';
+import { GatewayError } from '../errors/gateway-error';
 import { BulkProcessor, type BulkOperationOutcome } from './bulk-processor';
 
 /** POST /Bulk (RFC 7644 §3.7): 200 with a BulkResponse, whatever each operation's outcome. */
@@ -24,6 +25,27 @@ export class BulkController {
     // Each operation gets its own audit record, as if it had been sent alone.
     const observe = this.audit ? (outcome: BulkOperationOutcome) => this.audit!.recordCarried(req, carriedRequest(this.edge.basePath, outcome)) : undefined;
     return this.bulk.process(tenant, body, payloadBytes, scimBaseUrl({ protocol: req.protocol, host: req.host }, this.edge), observe);
+  }
+
+  // /Bulk takes POST only (RFC 7644 §3.7): any other method is 405 with Allow (RFC 9110 §15.5.6).
+  @Get()
+  get(@Req() req: FastifyRequest): never {
+    throw GatewayError.methodNotAllowed(req.method, ['POST']);
+  }
+
+  @Put()
+  put(@Req() req: FastifyRequest): never {
+    throw GatewayError.methodNotAllowed(req.method, ['POST']);
+  }
+
+  @Patch()
+  patch(@Req() req: FastifyRequest): never {
+    throw GatewayError.methodNotAllowed(req.method, ['POST']);
+  }
+
+  @Delete()
+  delete(@Req() req: FastifyRequest): never {
+    throw GatewayError.methodNotAllowed(req.method, ['POST']);
   }
 }
 

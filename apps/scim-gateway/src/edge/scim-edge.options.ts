@@ -10,6 +10,12 @@ export interface ScimEdgeOptions {
   defaultRateLimit: { requestsPerSecond: number; burst: number };
   /** Writes in flight per tenant when its profile sets no maxWritesInFlight. */
   defaultMaxWritesInFlight: number;
+  /**
+   * `shared`: a tenant's rate is one bucket in the gateway's database leased by every instance,
+   * and its writes-in-flight cap is divided by the live instances (rate-limit/shared-tenant-limits.ts);
+   * `instance`: both in memory, per instance.
+   */
+  rateLimitScope: 'shared' | 'instance';
   /** Adaptive limit on writes in flight across all tenants (rate-limit/write-admission.ts); unset: off. */
   writeAdmission?: { minLimit: number; maxLimit: number; targetMs: number; maxQueue: number; maxWaitMs: number };
   /**
@@ -29,6 +35,7 @@ export const DEFAULT_SCIM_EDGE_OPTIONS: ScimEdgeOptions = {
   bodyLimitBytes: 1_048_576,
   defaultRateLimit: { requestsPerSecond: 1000, burst: 2000 },
   defaultMaxWritesInFlight: 100,
+  rateLimitScope: 'instance',
 };
 
 /** Fills defaults and checks what would make the edge unsafe (SCIM at the root would put /admin under tenant auth). */

@@ -6,7 +6,11 @@ import { SCIM_EDGE_OPTIONS, scimBaseUrl, type ScimEdgeOptions } from '../edge/sc
 import type { AuthenticatedTenant } from '../tenants/authenticated-tenant';
 import type { ResourcePipeline } from './resource-pipeline';
 import type { CommandTopic } from './resource-type';
+import { GatewayError } from '../errors/gateway-error';
 import { searchParams, sendScimAnswer } from './scim-answer';
+
+const COLLECTION_METHODS = ['GET', 'POST'];
+const RESOURCE_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * The controller of one SCIM endpoint (RFC 7644 §3.3–§3.6), e.g. `/Users`: parse, call one
@@ -56,6 +60,28 @@ export function scimResourceController(endpoint: string, pipeline: symbol): Type
     @Delete(':id')
     async remove(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string, @Headers('if-match') ifMatch: string | undefined, @Res() reply: FastifyReply) {
       return sendScimAnswer(reply, await this.resources.delete(tenant, id, ifMatch));
+    }
+
+    // A method the resource does not take is 405 with Allow (RFC 9110 §15.5.6), not a 404 that
+    // would tell a client the collection or the resource is missing.
+    @Put()
+    replaceCollection(@Req() req: FastifyRequest): never {
+      throw GatewayError.methodNotAllowed(req.method, COLLECTION_METHODS);
+    }
+
+    @Patch()
+    patchCollection(@Req() req: FastifyRequest): never {
+      throw GatewayError.methodNotAllowed(req.method, COLLECTION_METHODS);
+    }
+
+    @Delete()
+    deleteCollection(@Req() req: FastifyRequest): never {
+      throw GatewayError.methodNotAllowed(req.method, COLLECTION_METHODS);
+    }
+
+    @Post(':id')
+    postToResource(@Req() req: FastifyRequest): never {
+      throw GatewayError.methodNotAllowed(req.method, RESOURCE_METHODS);
     }
 
     private baseUrl(req: FastifyRequest): string {

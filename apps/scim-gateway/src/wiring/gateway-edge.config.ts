@@ -41,11 +41,19 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
   @Min(1)
   DEFAULT_RATE_LIMIT_BURST = 2000;
 
-  /** Writes in flight per tenant whose profile sets none, per gateway instance. */
+  /** Writes in flight per tenant whose profile sets none (across instances when RATE_LIMIT_SCOPE is shared). */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   DEFAULT_MAX_WRITES_IN_FLIGHT = 100;
+
+  /**
+   * `shared`: every gateway instance on this database leases a tenant's request tokens from one
+   * bucket in it and takes its share of the tenant's writes in flight, so N instances enforce a
+   * tenant's limits once (docs/deploy.md); `instance`: each instance keeps its own, in memory.
+   */
+  @IsIn(['shared', 'instance'])
+  RATE_LIMIT_SCOPE: 'shared' | 'instance' = 'shared';
 
   /**
    * `adaptive`: writes in flight across all tenants are capped by a limit that follows write

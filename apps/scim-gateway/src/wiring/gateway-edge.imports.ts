@@ -29,6 +29,7 @@ export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourc
       bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
       defaultRateLimit: { requestsPerSecond: config.DEFAULT_RATE_LIMIT_PER_SECOND, burst: config.DEFAULT_RATE_LIMIT_BURST },
       defaultMaxWritesInFlight: config.DEFAULT_MAX_WRITES_IN_FLIGHT,
+      rateLimitScope: config.RATE_LIMIT_SCOPE,
       ...(config.WRITE_ADMISSION === 'adaptive'
         ? { writeAdmission: { minLimit: config.WRITE_ADMISSION_MIN, maxLimit: Math.max(config.WRITE_ADMISSION_MIN, config.WRITE_ADMISSION_MAX), targetMs: config.WRITE_ADMISSION_TARGET_MS, maxQueue: config.WRITE_ADMISSION_QUEUE, maxWaitMs: config.WRITE_ADMISSION_QUEUE_MS } }
         : {}),

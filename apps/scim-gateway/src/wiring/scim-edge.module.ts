@@ -1,15 +1,19 @@
-import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, HttpAdapterHost } from '@nestjs/core';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ScimAuthGuard } from '../auth/scim-auth.guard';
 import { ScimExceptionFilter } from '../errors/scim-exception.filter';
 import { WriteAdmissionGuard } from '../rate-limit/write-admission.guard';
-import { TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
+import { LIVE_INSTANCE_COUNT, TENANT_RATE_BUCKETS, TenantRateLimitGuard } from '../rate-limit/tenant-rate-limit.guard';
+import { GatewayInstances, SharedTokenBuckets, type SharedLimitsLog } from '../rate-limit/shared-tenant-limits';
 import { TokenBucketLimiter } from '../rate-limit/token-bucket';
 import { WritesInFlightLimiter } from '../rate-limit/writes-in-flight';
 import { resolveScimEdgeOptions, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import { configureScimHttp } from '../edge/scim-http';
 import { ScimInputGuard } from '../edge/scim-input.guard';
+import { DataSource } from 'typeorm';
+import { LOGGER } from '@app/runtime';
+import type { JsonLogger } from '@app/observability';
 
 /** Applies configureScimHttp while Fastify is not yet ready (module init runs before listen). */
 @Injectable()
@@ -23,6 +27,34 @@ class ScimHttpConfigurer implements OnModuleInit {
   onModuleInit(): void {
     configureScimHttp(this.host.httpAdapter as unknown as FastifyAdapter, { ...this.options, authenticate: (request) => this.auth.authenticateRequest(request) });
   }
+}
+
+/** The gateway instances sharing the tenants' limits (one, without a shared scope). */
+@Injectable()
+class LiveInstances implements OnModuleInit, OnApplicationShutdown {
+  private readonly registry?: GatewayInstances;
+
+  constructor(@Inject(SCIM_EDGE_OPTIONS) options: ScimEdgeOptions, @Optional() dataSource?: DataSource, @Optional() @Inject(LOGGER) logger?: JsonLogger) {
+    if (options.rateLimitScope === 'shared' && dataSource) this.registry = new GatewayInstances(dataSource, limitsLog(logger));
+  }
+
+  get count(): number {
+    return this.registry?.count ?? 1;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.registry?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.registry?.stop();
+  }
+}
+
+function limitsLog(logger?: JsonLogger): SharedLimitsLog {
+  if (logger) return logger.child('tenant-limits');
+  const nest = new Logger('tenant-limits');
+  return { warn: (message, fields) => nest.warn(`${message} ${JSON.stringify(fields ?? {})}`) };
 }
 
 /**
@@ -40,7 +72,14 @@ export class ScimEdgeModule {
       global: true,
       providers: [
         { provide: SCIM_EDGE_OPTIONS, useValue: resolveScimEdgeOptions(options) },
-        { provide: TokenBucketLimiter, useFactory: () => new TokenBucketLimiter() },
+        {
+          provide: TENANT_RATE_BUCKETS,
+          inject: [SCIM_EDGE_OPTIONS, { token: DataSource, optional: true }, { token: LOGGER, optional: true }],
+          useFactory: (edge: ScimEdgeOptions, dataSource?: DataSource, logger?: JsonLogger) =>
+            edge.rateLimitScope === 'shared' && dataSource ? new SharedTokenBuckets(dataSource, limitsLog(logger)) : new TokenBucketLimiter(),
+        },
+        LiveInstances,
+        { provide: LIVE_INSTANCE_COUNT, useExisting: LiveInstances },
         { provide: WritesInFlightLimiter, useFactory: () => new WritesInFlightLimiter() },
         ScimAuthGuard,
         ScimHttpConfigurer,
