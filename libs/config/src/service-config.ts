@@ -73,6 +73,23 @@ export class ServiceBaseConfig extends KafkaConnectionConfig {
   @Max(3_600_000)
   DATABASE_STATEMENT_TIMEOUT_MS = 10000;
 
+  /**
+   * Reads of one tenant an internal query API runs at once in this process; the rest wait in line
+   * (docs/security.md), so one tenant cannot take the connection pool (DEFAULT 10) from the others.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  INTERNAL_QUERY_TENANT_CONCURRENCY = 4;
+
+  /** How long a tenant's read waits in that line before it is answered 503 (the gateway retries after). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  INTERNAL_QUERY_QUEUE_MS = 2000;
+
   /** Longest a client may take to send a request's headers before its socket is closed. */
   @Type(() => Number)
   @IsInt()

@@ -7,6 +7,8 @@ export interface CorrelationContext {
   tenantId?: string;
   /** Unknown attributes the request carried and the tenant's profile ignored (for its audit record). */
   ignoredAttributes?: string[];
+  /** Aborted when the client that sent the request is gone before its answer (its connection closed). */
+  clientGone?: AbortSignal;
 }
 
 /** Notes unknown attributes ignored while handling the current request, for its audit record. */

@@ -7,3 +7,4 @@ export * from './typeorm-json-logger';
 export * from './data-errors';
 export * from './schema-snapshot';
 export * from './sql';
+export * from './snapshot-read';

@@ -8,3 +8,4 @@ export * from './http/internal-body';
 export * from './process-safety-net';
 export * from './until-available';
 export * from './http/internal-auth';
+export * from './http/tenant-read-gate';

@@ -159,9 +159,10 @@ export class UserServiceHarness {
     return { status: res.status, body: (await res.json()) as StoredResource & Record<string, unknown> };
   }
 
-  async query(tenantId: string, query: Record<string, unknown>): Promise<{ status: number; body: ResourcePage & Record<string, unknown> }> {
+  async query(tenantId: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<{ status: number; body: ResourcePage & Record<string, unknown> }> {
     const res = await fetch(this.service.url + UserQueryRoutes.query.path({ tenantId }), {
       method: 'POST',
+      ...(signal ? { signal } : {}),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_INTERNAL_API_TOKEN}` },
       body: JSON.stringify({ profile: PROFILE, startIndex: 1, count: 1000, ...query }),
     });

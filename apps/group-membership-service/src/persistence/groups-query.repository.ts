@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { FilterExpression, SortSpec } from '@app/scim';
 import type { MemberJson, StoredGroup } from '../groups/stored-group';
-import { SqlParams } from '@app/persistence';
+import { snapshotRead, SqlParams } from '@app/persistence';
 import { groupFilterToSql, groupSortToSql } from './group-filter-sql';
 import { GROUP_ROW_COLUMNS, GroupRow, MEMBERS_SQL, MemberRow, toMember, toStoredGroup } from './group-rows';
 
@@ -44,8 +44,8 @@ export class GroupsQueryRepository {
 
   async findPage(tenantId: string, query: GroupPageQuery): Promise<{ total: number; groups: StoredGroup[] }> {
     const { where, params } = groupSelection(tenantId, query.filter, query.managedOnly);
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
+    // Cancelled at once when the gateway that asked is gone (docs/security.md).
+    return snapshotRead(this.dataSource, async (manager) => {
       const [{ total }]: Array<{ total: number }> = await manager.query(`SELECT count(*)::int AS total FROM groups g WHERE ${where}`, params.values);
       if (total === 0 || query.limit === 0 || query.offset >= total) return { total, groups: [] };
       const limit = params.add(query.limit, 'int');

@@ -1,4 +1,4 @@
-import { Body, Controller, UseGuards, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, UseGuards, Get, HttpCode, Param, Post, Query, UseFilters, UseInterceptors } from '@nestjs/common';
 import {
   GroupQueryBody,
   GroupQueryRoutes,
@@ -9,7 +9,7 @@ import {
   type StoredResource,
   type UserGroupRef,
 } from '@app/contracts';
-import { InternalAuthGuard, InternalBody, ScimHttpExceptionFilter } from '@app/runtime';
+import { InternalAuthGuard, InternalBody, ScimHttpExceptionFilter, TenantReadGate } from '@app/runtime';
 import { GroupsQueryService } from './groups-query.service';
 
 /** The internal query API of GroupQueryRoutes (libs/contracts): for the gateway, not for tenants. */
@@ -20,12 +20,14 @@ export class GroupsQueryController {
   constructor(private readonly groups: GroupsQueryService) {}
 
   @Post(GroupQueryRoutes.query.pattern)
+  @UseInterceptors(TenantReadGate) // per-tenant concurrency, cancelled when the caller is gone
   @HttpCode(200)
   query(@Param('tenantId') tenantId: string, @Body(new InternalBody(GroupQueryBody)) query: GroupQuery): Promise<ResourcePage> {
     return this.groups.query(tenantId, query);
   }
 
   @Get(GroupQueryRoutes.byId.pattern)
+  @UseInterceptors(TenantReadGate)
   get(
     @Param('tenantId') tenantId: string,
     @Param('id') id: string,
@@ -36,6 +38,7 @@ export class GroupsQueryController {
   }
 
   @Post(GroupQueryRoutes.groupsOfUsers.pattern)
+  @UseInterceptors(TenantReadGate)
   @HttpCode(200)
   groupsOfUsers(@Param('tenantId') tenantId: string, @Body(new InternalBody(GroupsOfUsersBody)) query: GroupsOfUsersQuery): Promise<{ groups: Record<string, UserGroupRef[]> }> {
     return this.groups.groupsOfUsers(tenantId, query);

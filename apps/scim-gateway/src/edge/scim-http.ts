@@ -103,7 +103,13 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
     const given = request.headers[CORRELATION_HEADER];
     const correlationId = typeof given === 'string' && SANE_CORRELATION_ID.test(given) ? given : newCorrelationId();
     void reply.header(CORRELATION_HEADER, correlationId);
-    const context: CorrelationContext = { correlationId };
+    // Reads to the owning services made for this request are abandoned when its client hangs up.
+    const gone = new AbortController();
+    const response = reply.raw;
+    response.once('close', () => {
+      if (!response.writableFinished) gone.abort();
+    });
+    const context: CorrelationContext = { correlationId, clientGone: gone.signal };
     (request as ScopedRequest)[REQUEST_CORRELATION] = context;
     runWithCorrelation(context, () => {
       // Body parsing may resume on socket events whose async context is not this one: keep a

@@ -1,3 +1,4 @@
+import { currentCorrelation } from '@app/observability';
 import { ScimError, ScimErrorResponse } from '@app/scim';
 
 /**
@@ -29,7 +30,11 @@ export class InternalQueryClient {
 
   private async call(path: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(this.baseUrl + path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...this.headers }, signal: AbortSignal.timeout(this.timeoutMs) });
+      // Given up at the timeout, or at once when the SCIM client that asked has hung up: the
+      // owning service then drops the read from its line or cancels its statement (docs/security.md).
+      const gone = currentCorrelation()?.clientGone;
+      const signal = gone ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), gone]) : AbortSignal.timeout(this.timeoutMs);
+      return await fetch(this.baseUrl + path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...this.headers }, signal });
     } catch (err) {
       throw new ScimError(503, undefined, `${this.storeName} unavailable: ${(err as Error).message}`);
     }

@@ -4,7 +4,7 @@ import type { FilterExpression, SortSpec } from '@app/scim';
 import type { StoredUser } from '../users/stored-user';
 import { filterToSql } from './filter-sql';
 import { sortToSql } from './sort-sql';
-import { SqlParams } from '@app/persistence';
+import { snapshotRead, SqlParams } from '@app/persistence';
 import { toStoredUser, USER_ROW_COLUMNS, UserRow } from './user-rows';
 
 export interface UserPageQuery {
@@ -42,8 +42,8 @@ export class UsersQueryRepository {
   /** The total and one page, from one snapshot so that they agree. */
   async findPage(tenantId: string, query: UserPageQuery): Promise<{ total: number; users: StoredUser[] }> {
     const { where, params } = userSelection(tenantId, query.filter);
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
+    // Cancelled at once when the gateway that asked is gone (docs/security.md).
+    return snapshotRead(this.dataSource, async (manager) => {
       const [{ total }]: Array<{ total: number }> = await manager.query(`SELECT count(*)::int AS total FROM users u WHERE ${where}`, params.values);
       if (total === 0 || query.limit === 0 || query.offset >= total) return { total, users: [] };
       const limit = params.add(query.limit, 'int');

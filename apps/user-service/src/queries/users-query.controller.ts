@@ -1,6 +1,6 @@
-import { Body, Controller, UseGuards, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, UseGuards, Get, HttpCode, Param, Post, UseFilters, UseInterceptors } from '@nestjs/common';
 import { ResourceQueryBody, UserIdsBody, UserQueryRoutes, type ResourcePage, type ResourceQuery, type StoredResource, type UserIds } from '@app/contracts';
-import { InternalAuthGuard, InternalBody, ScimHttpExceptionFilter } from '@app/runtime';
+import { InternalAuthGuard, InternalBody, ScimHttpExceptionFilter, TenantReadGate } from '@app/runtime';
 import { UsersQueryService } from './users-query.service';
 
 /** The internal query API of UserQueryRoutes (libs/contracts): for the gateway, not for tenants. */
@@ -11,6 +11,7 @@ export class UsersQueryController {
   constructor(private readonly users: UsersQueryService) {}
 
   @Post(UserQueryRoutes.query.pattern)
+  @UseInterceptors(TenantReadGate) // per-tenant concurrency, cancelled when the caller is gone
   @HttpCode(200)
   query(@Param('tenantId') tenantId: string, @Body(new InternalBody(ResourceQueryBody)) query: ResourceQuery): Promise<ResourcePage> {
     return this.users.query(tenantId, query);
@@ -24,6 +25,7 @@ export class UsersQueryController {
   }
 
   @Get(UserQueryRoutes.byId.pattern)
+  @UseInterceptors(TenantReadGate)
   get(@Param('tenantId') tenantId: string, @Param('id') id: string): Promise<StoredResource> {
     return this.users.get(tenantId, id);
   }
