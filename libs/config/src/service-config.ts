@@ -75,13 +75,15 @@ export class ServiceBaseConfig extends KafkaConnectionConfig {
 
   /**
    * Reads of one tenant an internal query API runs at once in this process; the rest wait in line
-   * (docs/security.md), so one tenant cannot take the connection pool (DEFAULT 10) from the others.
+   * (docs/security.md), so one tenant cannot take the whole connection pool (10) from the others:
+   * two connections stay for other tenants and the command consumer. A read holds its slot only
+   * while it runs (milliseconds when the store is healthy), so a tenant's initial sync is not slowed.
    */
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1000)
-  INTERNAL_QUERY_TENANT_CONCURRENCY = 4;
+  INTERNAL_QUERY_TENANT_CONCURRENCY = 8;
 
   /** How long a tenant's read waits in that line before it is answered 503 (the gateway retries after). */
   @Type(() => Number)

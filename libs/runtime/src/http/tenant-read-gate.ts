@@ -107,7 +107,7 @@ export class TenantReadGate implements NestInterceptor {
   private readonly queueMs: number;
 
   constructor(@Inject(SERVICE_CONFIG) config: TenantReadGateConfig) {
-    this.concurrency = config.INTERNAL_QUERY_TENANT_CONCURRENCY ?? 4;
+    this.concurrency = config.INTERNAL_QUERY_TENANT_CONCURRENCY ?? 8;
     this.queueMs = config.INTERNAL_QUERY_QUEUE_MS ?? 2000;
     this.slots = new KeyedSlots(this.concurrency, this.queueMs);
   }
