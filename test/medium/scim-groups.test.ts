@@ -111,6 +111,10 @@ describe("Microsoft's tutorial group sequence", () => {
     expect(await memberIds(entra, id)).toEqual([c.id]);
     const notMember = await entra.get(`/Groups?filter=${encodeURIComponent(`id eq "${id}" and members[value eq "${a.id}"]`)}`);
     expect(notMember.body.totalResults).toBe(0);
+    // An or chain of member terms (one merged probe in SQL): any of the ids is enough, none of them is not.
+    const anyOf = (ids: string[]) => `id eq "${id}" and (${ids.map((m) => `members[value eq "${m}"]`).join(' or ')})`;
+    expect((await entra.post('/Groups/.search', { filter: anyOf([a.id, b.id, c.id]) })).body.totalResults).toBe(1);
+    expect((await entra.post('/Groups/.search', { filter: anyOf([a.id, b.id, 'not-a-uuid']) })).body.totalResults).toBe(0);
 
     // Remove all.
     expect((await entra.patch(`/Groups/${id}`, patchOp({ op: 'remove', path: 'members' }))).status).toBe(204);

@@ -27,6 +27,18 @@ describe('group filter SQL', () => {
     expect(out.params.values).toEqual(values);
   });
 
+  it('merges an or chain of member terms into one probe for any of the ids, keeping the other terms', () => {
+    const V = '22222222-2222-4222-8222-222222222222';
+    const out = sql(`members[value eq "${U}"] or displayName eq "x" or members.value eq "${V}" or members[value eq "not-a-uuid"] or members[value eq "${U}"]`);
+    expect(out.where).toBe(
+      'g.tenant_id = $1 AND (lower(g.display_name) = lower($2::text) OR EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id AND m.member_id = ANY($3::uuid[])))',
+    );
+    expect(out.params.values).toEqual(['t1', 'x', [U, V]]);
+    const many = sql(Array.from({ length: 100 }, (_, i) => `members[value eq "${U.slice(0, -3)}${String(i).padStart(3, '0')}"]`).join(' or '));
+    expect(many.where.match(/EXISTS/g)).toHaveLength(1);
+    expect(sql('members[value eq "a"] or members[value eq "b"]').where).toBe('g.tenant_id = $1 AND FALSE');
+  });
+
   it('scopes to managed groups under managedResources', () => {
     expect(sql('displayName eq "x"', true).where).toBe('g.tenant_id = $1 AND g.managed AND lower(g.display_name) = lower($2::text)');
   });

@@ -51,12 +51,12 @@ export function groupFilterToSql(filter: FilterExpression, params: SqlParams): s
     case 'and':
       return `(${groupFilterToSql(filter.left, params)} AND ${groupFilterToSql(filter.right, params)})`;
     case 'or':
-      return `(${groupFilterToSql(filter.left, params)} OR ${groupFilterToSql(filter.right, params)})`;
+      return orChain(filter, params);
     case 'not':
       return `(NOT ${groupFilterToSql(filter.expression, params)})`;
     case 'present': {
       const path = pathOf(filter.attribute);
-      if (path === 'members' || path === 'members.value') return membersExist(undefined, params);
+      if (path === 'members' || path === 'members.value') return membersExist();
       const column = columnOf(path);
       return column.nullable ? `(${column.sql} IS NOT NULL AND ${column.sql}::text <> '')` : 'TRUE';
     }
@@ -74,15 +74,58 @@ export function groupFilterToSql(filter: FilterExpression, params: SqlParams): s
   }
 }
 
-/** `members[value eq "u"]`: a primary-key probe on memberships for this group. */
-function memberCompare(op: CompareOperator, value: ComparisonValue, params: SqlParams): string {
-  if (op !== 'eq' || typeof value !== 'string') throw new ScimError(400, 'invalidFilter', 'Members can only be filtered with members[value eq "id"]');
-  if (!isUuid(value)) return 'FALSE';
-  return membersExist(params.add(value.toLowerCase(), 'uuid'), params);
+/**
+ * An `or` chain with its member terms merged: `members[value eq "a"] or members[value eq "b"] or …`
+ * is one probe for any of the ids (`m.member_id = ANY(…)`), not a subquery per term, so planning
+ * and execution stay flat however many terms the filter limit lets through.
+ */
+function orChain(filter: FilterExpression & { type: 'or' }, params: SqlParams): string {
+  const terms: FilterExpression[] = [];
+  for (const pending: FilterExpression[] = [filter]; pending.length > 0; ) {
+    const next = pending.pop()!;
+    if (next.type === 'or') pending.push(next.right, next.left);
+    else terms.push(next);
+  }
+  const memberIds: string[] = [];
+  const conditions: string[] = [];
+  for (const term of terms) {
+    const member = memberEquality(term);
+    if (member === undefined) conditions.push(groupFilterToSql(term, params));
+    else if (isUuid(member)) memberIds.push(member.toLowerCase());
+  }
+  if (memberIds.length === 1) conditions.push(membersExist(`= ${params.add(memberIds[0], 'uuid')}`));
+  else if (memberIds.length > 1) conditions.push(membersExist(`= ANY(${params.add([...new Set(memberIds)], 'uuid[]')})`));
+  return conditions.length === 0 ? 'FALSE' : `(${conditions.join(' OR ')})`;
 }
 
-function membersExist(memberParam: string | undefined, _params: SqlParams): string {
-  const member = memberParam === undefined ? '' : ` AND m.member_id = ${memberParam}`;
+/** The member id of `members[value eq "u"]`, `members.value eq "u"` or `members eq "u"`; undefined for any other term. */
+function memberEquality(term: FilterExpression): string | undefined {
+  if (term.type === 'compare') {
+    const path = pathOf(term.attribute);
+    if (path !== 'members' && path !== 'members.value') return undefined;
+    return memberValue(term.operator, term.value);
+  }
+  if (term.type !== 'valuePath' || pathOf(term.attribute) !== 'members') return undefined;
+  const inner = term.filter;
+  if (inner.type !== 'compare' || (inner.attribute?.subAttribute ?? inner.attribute?.definition)?.name.toLowerCase() !== 'value') throw unsupported();
+  return memberValue(inner.operator, inner.value);
+}
+
+function memberValue(op: CompareOperator, value: ComparisonValue): string {
+  if (op !== 'eq' || typeof value !== 'string') throw new ScimError(400, 'invalidFilter', 'Members can only be filtered with members[value eq "id"]');
+  return value;
+}
+
+/** `members[value eq "u"]`: a primary-key probe on memberships for this group. */
+function memberCompare(op: CompareOperator, value: ComparisonValue, params: SqlParams): string {
+  const id = memberValue(op, value);
+  if (!isUuid(id)) return 'FALSE';
+  return membersExist(`= ${params.add(id.toLowerCase(), 'uuid')}`);
+}
+
+/** Members of the group; with `memberMatch` (`= $n::uuid`, `= ANY($n::uuid[])`), only those ids. */
+function membersExist(memberMatch?: string): string {
+  const member = memberMatch === undefined ? '' : ` AND m.member_id ${memberMatch}`;
   return `EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id${member})`;
 }
 
