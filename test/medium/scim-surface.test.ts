@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { entraUser, ERROR_SCHEMA, GROUP_SCHEMA, patchOp, ScimClient, ScimStack } from './support/scim-stack';
 import { uniqueId } from './support/names';
 import { TopicCollector } from './support/kafka-helpers';
@@ -79,6 +80,24 @@ describe('methods a resource does not take, and headers too large to read', () =
     // POST /Users/.search is still the search, not a POST to a resource.
     expect((await client.post('/Users/.search', { filter: `id eq "${created.body.id}"` })).body.totalResults).toBe(1);
     expect((await client.get(`/Users/${created.body.id}`)).status).toBe(200);
+  });
+
+  it("never builds a Location from the request's Host header", async () => {
+    const body = JSON.stringify(entraUser());
+    const url = new URL(`${client.tenant.scimUrl}/Users`);
+    const location = await new Promise<string | undefined>((resolve, reject) => {
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { host: 'evil.example', authorization: `Bearer ${client.tenant.token}`, 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode === 201 ? String(res.headers.location) : `status ${res.statusCode}`));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(location).toMatch(new RegExp(`^${client.tenant.scimUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/Users/`));
+    expect(location).not.toContain('evil.example');
   });
 
   it('answers request headers over the size Node reads with a SCIM 431', async () => {

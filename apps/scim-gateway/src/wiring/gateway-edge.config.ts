@@ -11,7 +11,11 @@ export class GatewayEdgeConfig extends ServiceBaseConfig {
   @Matches(/^\/[A-Za-z0-9._~\-/]*[A-Za-z0-9._~-]$/, { message: 'must be a path such as /scim/v2 (not the root)' })
   SCIM_BASE_PATH = '/scim/v2';
 
-  /** Absolute SCIM base URL clients see (behind a proxy); unset: from the request's Host header. */
+  /**
+   * Absolute SCIM base URL clients see (behind a proxy), for Location and meta.location. Unset:
+   * http://127.0.0.1:HTTP_PORT plus the base path — never the request's Host header, which a
+   * client chooses. Deployments set it (compose, the Kubernetes manifests).
+   */
   @IsOptional()
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
   SCIM_PUBLIC_BASE_URL?: string;

@@ -25,7 +25,8 @@ export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourc
     ScimEdgeModule.forRoot({
       basePath: config.SCIM_BASE_PATH,
       formBodyRoutes: [OAUTH_TOKEN_PATH],
-      publicBaseUrl: config.SCIM_PUBLIC_BASE_URL,
+      // Never from a request's Host header (docs/security.md): configured, else this process's own loopback URL.
+      publicBaseUrl: config.SCIM_PUBLIC_BASE_URL ?? `http://127.0.0.1:${config.HTTP_PORT}${normaliseBasePath(config.SCIM_BASE_PATH)}`,
       bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
       defaultRateLimit: { requestsPerSecond: config.DEFAULT_RATE_LIMIT_PER_SECOND, burst: config.DEFAULT_RATE_LIMIT_BURST },
       defaultMaxWritesInFlight: config.DEFAULT_MAX_WRITES_IN_FLIGHT,
