@@ -31,9 +31,12 @@ describe('the bounds of a service process (real Postgres, the built user-service
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
       // Without a statement timeout this read would wait for the lock as long as it is held.
-      const stuck = await harness.query(TENANT, { filter: 'userName eq "ada@example.com"' });
+      const stuck = await harness.query(TENANT, { filter: 'userName eq "ada@example.com"' }, undefined, { 'x-correlation-id': 'bounds-stuck-read' });
       expect(stuck.status).toBe(503);
       expect(stuck.body).toEqual({ schemas: [SCIM_ERROR_SCHEMA], status: '503', detail: expect.stringMatching(/statement timeout/) });
+      // The caller's correlation id is the request's: echoed, and on the service's log line about it.
+      expect(stuck.headers.get('x-correlation-id')).toBe('bounds-stuck-read');
+      expect(harness.service.logLines()).toContainEqual(expect.objectContaining({ message: 'query cancelled by the statement timeout', correlationId: 'bounds-stuck-read' }));
     } finally {
       await locker.query('ROLLBACK').catch(() => undefined);
       await locker.end();

@@ -1,4 +1,5 @@
 export * from './correlation';
+export * from './http-correlation';
 export * from './json-logger';
 export * from './health';
 export * from './metrics';

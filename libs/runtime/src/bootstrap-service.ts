@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { EntitySchema, MixedList } from 'typeorm';
 import { createKafka, KafkaBatchTransport, kafkaConnectionOf, ProcessedMessagesPruner, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, TopicNames, TypedProducer } from '@app/messaging';
 import { ConfigurationError, ServiceBaseConfig } from '@app/config';
-import { instrumentHttp, JsonLogger, MetricsRegistry, newCorrelationId, runWithCorrelation, TenantOf } from '@app/observability';
+import { correlateHttpRequests, instrumentHttp, JsonLogger, MetricsRegistry, newCorrelationId, runWithCorrelation, TenantOf } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
 import { migrateService } from './migrate-service';
 import { EXIT_USAGE, ProcessMode, processModeOf, UsageError } from './process-mode';
@@ -41,6 +41,8 @@ export interface ServiceDefinition<C extends ServiceBaseConfig> {
    * rewritten one and `request.originalUrl` what the client sent.
    */
   rewriteUrl?: (url: string) => string;
+  /** True when the service's own HTTP edge sets each request's correlation context (the gateway); else the bootstrap does. */
+  ownHttpCorrelation?: boolean;
 }
 
 /** Root of every service's module tree; its imports are set per service in bootstrapService. */
@@ -101,6 +103,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(
       frameworkErrors: answerFrameworkError,
       clientErrorHandler: answerClientError,
     });
+    if (!def.ownHttpCorrelation) correlateHttpRequests(adapter.getInstance());
     instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
     protectMetrics(adapter.getInstance(), config as InternalApiConfig);
     const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {

@@ -159,14 +159,19 @@ export class UserServiceHarness {
     return { status: res.status, body: (await res.json()) as StoredResource & Record<string, unknown> };
   }
 
-  async query(tenantId: string, query: Record<string, unknown>, signal?: AbortSignal): Promise<{ status: number; body: ResourcePage & Record<string, unknown> }> {
+  async query(
+    tenantId: string,
+    query: Record<string, unknown>,
+    signal?: AbortSignal,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: ResourcePage & Record<string, unknown>; headers: Headers }> {
     const res = await fetch(this.service.url + UserQueryRoutes.query.path({ tenantId }), {
       method: 'POST',
       ...(signal ? { signal } : {}),
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_INTERNAL_API_TOKEN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROCESS_INTERNAL_API_TOKEN}`, ...headers },
       body: JSON.stringify({ profile: PROFILE, startIndex: 1, count: 1000, ...query }),
     });
-    return { status: res.status, body: (await res.json()) as ResourcePage & Record<string, unknown> };
+    return { status: res.status, body: (await res.json()) as ResourcePage & Record<string, unknown>, headers: res.headers };
   }
 
   async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {

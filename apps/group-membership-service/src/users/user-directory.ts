@@ -1,3 +1,4 @@
+import { correlationHeaders, currentCorrelation } from '@app/observability';
 import { UserIds, UserQueryRoutes } from '@app/contracts';
 import { ScimError } from '@app/scim';
 
@@ -37,7 +38,8 @@ export class HttpUserDirectory implements UserDirectory {
   private async ask(tenantId: string, ids: readonly string[]): Promise<string[]> {
     const res = await fetch(this.baseUrl + UserQueryRoutes.existing.path({ tenantId }), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...this.headers },
+      // The command's correlation id goes along, so the user-service's log lines carry it.
+      headers: { 'content-type': 'application/json', ...this.headers, ...correlationHeaders(currentCorrelation()) },
       body: JSON.stringify({ ids: [...ids] } satisfies UserIds),
       signal: AbortSignal.timeout(this.timeoutMs),
     });

@@ -19,7 +19,7 @@ import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { checkStorableJson, ScimError, ScimErrorType } from '@app/scim';
 import { toErrorReply } from '../errors/error-response';
 import { FORM_CONTENT_TYPE, parseFormBody } from '../oauth/token-request';
-import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, type CorrelationContext } from '@app/observability';
+import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, SANE_CORRELATION_ID, type CorrelationContext } from '@app/observability';
 import { ifNoneMatchMatches } from './conditional-get';
 import { isUnderBasePath, normaliseBasePath, SCIM_CONTENT_TYPE } from './scim-edge.options';
 
@@ -44,7 +44,6 @@ export const ACCEPTED_BODY_TYPES = ['application/scim+json', 'application/json']
 const CONFIGURED = Symbol('scimHttpConfigured');
 const REQUEST_SCOPE = Symbol('scimRequestScope');
 const REQUEST_CORRELATION = Symbol('scimRequestCorrelation');
-const SANE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 type ScopedRequest = FastifyRequest & { [REQUEST_SCOPE]?: AsyncResource; [REQUEST_CORRELATION]?: CorrelationContext };

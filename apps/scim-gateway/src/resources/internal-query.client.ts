@@ -1,4 +1,4 @@
-import { currentCorrelation } from '@app/observability';
+import { correlationHeaders, currentCorrelation } from '@app/observability';
 import { ScimError, ScimErrorResponse } from '@app/scim';
 
 /**
@@ -32,9 +32,12 @@ export class InternalQueryClient {
     try {
       // Given up at the timeout, or at once when the SCIM client that asked has hung up: the
       // owning service then drops the read from its line or cancels its statement (docs/security.md).
-      const gone = currentCorrelation()?.clientGone;
+      const correlation = currentCorrelation();
+      const gone = correlation?.clientGone;
       const signal = gone ? AbortSignal.any([AbortSignal.timeout(this.timeoutMs), gone]) : AbortSignal.timeout(this.timeoutMs);
-      return await fetch(this.baseUrl + path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...this.headers }, signal });
+      // The SCIM request's correlation id goes along, so the owning service's log lines carry it.
+      const headers = { ...(init.headers as Record<string, string> | undefined), ...this.headers, ...correlationHeaders(correlation) };
+      return await fetch(this.baseUrl + path, { ...init, headers, signal });
     } catch (err) {
       throw new ScimError(503, undefined, `${this.storeName} unavailable: ${(err as Error).message}`);
     }
