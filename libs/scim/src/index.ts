@@ -70,6 +70,7 @@ export {
   type PresentExpression,
   type ValuePathExpression,
 } from './filter/ast';
+export { orTerms } from './filter/ast';
 export { parseFilter } from './filter/parser';
 export { formatFilter } from './filter/format';
 export { validateFilter, validateValueFilter } from './filter/validate-filter';

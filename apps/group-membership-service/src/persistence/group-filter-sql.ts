@@ -12,7 +12,7 @@
  * Entra's membership check `id eq "g" and members[value eq "u"]` is two index lookups.
  * Anything else (member display, nested value-path logic) is refused as invalidFilter.
  */
-import { ScimError, type CompareOperator, type ComparisonValue, type FilterExpression, type ResolvedAttribute, type SortSpec } from '@app/scim';
+import { orTerms, ScimError, type CompareOperator, type ComparisonValue, type FilterExpression, type ResolvedAttribute, type SortSpec } from '@app/scim';
 import { escapeLike, isUuid, SqlParams } from '@app/persistence';
 
 const SQL_OPERATOR: Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
@@ -80,12 +80,7 @@ export function groupFilterToSql(filter: FilterExpression, params: SqlParams): s
  * and execution stay flat however many terms the filter limit lets through.
  */
 function orChain(filter: FilterExpression & { type: 'or' }, params: SqlParams): string {
-  const terms: FilterExpression[] = [];
-  for (const pending: FilterExpression[] = [filter]; pending.length > 0; ) {
-    const next = pending.pop()!;
-    if (next.type === 'or') pending.push(next.right, next.left);
-    else terms.push(next);
-  }
+  const terms = orTerms(filter);
   const memberIds: string[] = [];
   const conditions: string[] = [];
   for (const term of terms) {

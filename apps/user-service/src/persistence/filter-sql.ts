@@ -14,7 +14,7 @@
  * the column, in the shape their indexes serve: `lower(u.user_name) = lower($2)`.
  */
 import { isUuid } from '@app/persistence';
-import type { AttributeDefinition, CompareOperator, ComparisonValue, FilterExpression, ResolvedAttribute } from '@app/scim';
+import { orTerms, type AttributeDefinition, type CompareOperator, type ComparisonValue, type FilterExpression, type ResolvedAttribute } from '@app/scim';
 import { arrayElements, attributeJson, columnOf, UserColumn } from './user-columns';
 import { escapeLike, SqlParams, sqlLiteral } from '@app/persistence';
 
@@ -68,12 +68,7 @@ class FilterTranslator {
    * grow linearly with the terms.
    */
   private or(node: FilterExpression & { type: 'or' }, scope: Scope): string {
-    const terms: FilterExpression[] = [];
-    for (const pending: FilterExpression[] = [node]; pending.length > 0; ) {
-      const next = pending.pop()!;
-      if (next.type === 'or') pending.push(next.right, next.left);
-      else terms.push(next);
-    }
+    const terms = orTerms(node);
     const byAttribute = new Map<string, { parent: ResolvedAttribute; inner: FilterExpression[] }>();
     const conditions: string[] = [];
     for (const term of terms) {

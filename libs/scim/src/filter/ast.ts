@@ -62,3 +62,17 @@ export type FilterExpression =
 export function isCompareOperator(text: string): text is CompareOperator {
   return (COMPARE_OPERATORS as readonly string[]).includes(text);
 }
+
+/**
+ * The terms of an `or` chain, left to right, however it nests (`a or (b or c)` and `(a or b) or c`
+ * alike), without recursion: a chain as long as the filter limits allow never deepens the stack.
+ */
+export function orTerms(expression: FilterExpression): FilterExpression[] {
+  const terms: FilterExpression[] = [];
+  for (const pending: FilterExpression[] = [expression]; pending.length > 0; ) {
+    const next = pending.pop()!;
+    if (next.type === 'or') pending.push(next.right, next.left);
+    else terms.push(next);
+  }
+  return terms;
+}
