@@ -16,7 +16,7 @@ type UsersResult = {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : round((sorted[mid - 1]! + sorted[mid]!) / 2);
+  return sorted.length % 2 ? sorted[mid] : round((sorted[mid - 1] + sorted[mid]) / 2);
 }
 
 /**
@@ -44,7 +44,7 @@ export async function auditBench(stack: RunningStack, options: AuditBenchOptions
     return {
       runs: mine.length,
       sequentialMedianOfRuns: Object.fromEntries(
-        steps.map((s) => [s, { p50: median(mine.map((r) => r.sequentialEntraFlow.steps[s]!.p50)), p99: median(mine.map((r) => r.sequentialEntraFlow.steps[s]!.p99)) }]),
+        steps.map((s) => [s, { p50: median(mine.map((r) => r.sequentialEntraFlow.steps[s].p50)), p99: median(mine.map((r) => r.sequentialEntraFlow.steps[s].p99)) }]),
       ),
       burstMedianOfRuns: {
         createsPerSecond: median(mine.map((r) => r.burst.createsPerSecond)),

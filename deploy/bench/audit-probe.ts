@@ -107,7 +107,15 @@ export async function auditedRequestCount(auditUrl: string, token: string, tenan
 }
 
 /** Seconds from `sinceMs` until the audit log holds `expected` requests of the tenants (null if not within the timeout). */
-export async function secondsUntilAudited(auditUrl: string, token: string, tenantIds: readonly string[], fromIso: string, expected: number, sinceMs: number, timeoutMs = 300_000): Promise<{ seconds: number | null; audited: number }> {
+export async function secondsUntilAudited(
+  auditUrl: string,
+  token: string,
+  tenantIds: readonly string[],
+  fromIso: string,
+  expected: number,
+  sinceMs: number,
+  timeoutMs = 300_000,
+): Promise<{ seconds: number | null; audited: number }> {
   let audited = 0;
   while (Date.now() < sinceMs + timeoutMs) {
     audited = await auditedRequestCount(auditUrl, token, tenantIds, fromIso);

@@ -46,7 +46,11 @@ export function summarise(profile: CpuProfile, top = 25): { totalMs: number; byO
     const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}`;
     fn.set(key, (fn.get(key) ?? 0) + us);
   }
-  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, Math.round(v / 1000)] as [string, number]);
+  const sorted = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => [k, Math.round(v / 1000)] as [string, number]);
   return { totalMs: Math.round(total / 1000), byOrigin: sorted(origin), byFunction: sorted(fn) };
 }
 

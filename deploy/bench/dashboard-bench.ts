@@ -152,7 +152,7 @@ export async function dashboardBench(stack: RunningStack, options: DashboardBenc
     const page = await browser.newPage();
     const firstData = async (): Promise<number> => {
       await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, FIRST_DATA_MARK, { timeout: 60_000 });
-      return page.evaluate((mark) => performance.getEntriesByName(mark)[0]!.startTime, FIRST_DATA_MARK);
+      return page.evaluate((mark) => performance.getEntriesByName(mark)[0].startTime, FIRST_DATA_MARK);
     };
     await page.goto(`${stack.auditUrl}/dashboard`);
     await page.getByTestId('token-input').fill(stack.auditOpsToken);
@@ -165,12 +165,12 @@ export async function dashboardBench(stack: RunningStack, options: DashboardBenc
     for (let i = 0; i < options.loads; i++) {
       await page.reload();
       loads.push(round(await firstData()));
-      samples.add(loads[i]!);
+      samples.add(loads[i]);
     }
     options.progress(`dashboard: first data after ${loads.join(', ')} ms`);
     if (browser.problems.length > 0) throw new Error(`the dashboard reported problems: ${browser.problems.join('; ')}`);
     return {
-      recordsLast24h: Number(rows[0]!.n),
+      recordsLast24h: Number(rows[0].n),
       ...(preload ? { preload: { records: options.records, tenants: options.tenants, seconds: preload.seconds } } : {}),
       signInToFirstDataMs,
       firstDataAfterLoadMs: { ...samples.summary(), each: loads },

@@ -23,7 +23,10 @@ export interface GroupsBenchOptions {
  */
 export async function groupsBench(stack: RunningStack, options: GroupsBenchOptions): Promise<Record<string, unknown>> {
   const run = randomBytes(3).toString('hex');
-  const tenant = await new AdminClient(stack.gatewayUrl, stack.adminToken).createTenant(`bench-${run}-groups`, { maxWritesInFlight: 500, rateLimit: { requestsPerSecond: 100000, burst: 100000 } });
+  const tenant = await new AdminClient(stack.gatewayUrl, stack.adminToken).createTenant(`bench-${run}-groups`, {
+    maxWritesInFlight: 500,
+    rateLimit: { requestsPerSecond: 100000, burst: 100000 },
+  });
   const created = await call(tenant, 'POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `bench group ${run}` });
   if (created.status !== 201) throw new Error(`group create answered ${created.status}: ${JSON.stringify(created.body)}`);
   const groupId = created.body.id as string;

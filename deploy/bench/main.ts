@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     const preload = preloadCount > 0 ? await preloadUsers(stack, preloadCount, progress) : undefined;
     const instances = option(args, 'instances', 1);
     if (stack.gatewayUrls.length !== instances) {
-      throw new Error(`--instances ${instances}, but the running stack has ${stack.gatewayUrls.length} gateway instance(s): start it with \`npm run up -- --instances ${instances}\``);
+      throw new Error(
+        `--instances ${instances}, but the running stack has ${stack.gatewayUrls.length} gateway instance(s): start it with \`npm run up -- --instances ${instances}\``,
+      );
     }
     const result = await usersBench(stack, {
       progress,

@@ -14,7 +14,11 @@ const CHUNK = 100_000;
  * row number (md5), so both stores agree without reading each other, and a second run only tops
  * up what is missing.
  */
-export async function preloadUsers(stack: RunningStack, n: number, progress: (line: string) => void): Promise<{ tenantId: string; users: number; loaded: number; seconds: number }> {
+export async function preloadUsers(
+  stack: RunningStack,
+  n: number,
+  progress: (line: string) => void,
+): Promise<{ tenantId: string; users: number; loaded: number; seconds: number }> {
   if (!stack.postgresUrl) throw new Error('--preload needs the stack Postgres URL in .run/stack.json');
   const started = performance.now();
   const tenant = await new AdminClient(stack.gatewayUrl, stack.adminToken).ensureTenant('bench-preload', {});
@@ -43,12 +47,14 @@ export async function preloadUsers(stack: RunningStack, n: number, progress: (li
          ON CONFLICT DO NOTHING`,
         [tenant.tenantId, from, to, USER_SCHEMA],
       );
-      await groups.query(
-        `INSERT INTO known_users (tenant_id, user_id, display_name)
+      await groups
+        .query(
+          `INSERT INTO known_users (tenant_id, user_id, display_name)
          SELECT $1::text, md5($1::text || ':' || g)::uuid, 'Preload ' || g FROM generate_series($2::int, $3::int) AS g
          ON CONFLICT DO NOTHING`,
-        [tenant.tenantId, from, to],
-      ).catch((err: Error) => progress(`preload: known_users not loaded (${err.message})`));
+          [tenant.tenantId, from, to],
+        )
+        .catch((err: Error) => progress(`preload: known_users not loaded (${err.message})`));
       loaded += to - from + 1;
       progress(`preload: ${existing + loaded} of ${n} users stored`);
     }

@@ -58,7 +58,12 @@ export function call(tenant: ProvisionedTenant, method: string, path: string, bo
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const retryAfter = res.headers['retry-after'];
-          resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: text ? JSON.parse(text) : undefined, ...(retryAfter ? { retryAfter: String(retryAfter) } : {}) });
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - started,
+            body: text ? JSON.parse(text) : undefined,
+            ...(retryAfter ? { retryAfter: String(retryAfter) } : {}),
+          });
         });
         res.on('error', reject);
       },
@@ -135,7 +140,7 @@ async function watchCreatedEvents(brokers: string) {
  */
 function roundRobin(stack: RunningStack, tenant: ProvisionedTenant): (i: number) => ProvisionedTenant {
   const through = stack.gatewayUrls.map((url) => ({ ...tenant, scimUrl: tenant.scimUrl.replace(stack.gatewayUrl, url) }));
-  return (i) => through[i % through.length]!;
+  return (i) => through[i % through.length];
 }
 
 /** (b) A burst of creates across tenants at fixed concurrency, with reads measured alongside. */
@@ -160,7 +165,7 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
       const t = i++ % tenants.length;
       const filter = encodeURIComponent(`userName eq "${userBody(`${run}-seed`, t).userName}"`);
       const tick = performance.now();
-      const r = await call(via[t]!(i), 'GET', `/Users?filter=${filter}`).catch(() => ({ status: 0, ms: performance.now() - tick, body: undefined }));
+      const r = await call(via[t](i), 'GET', `/Users?filter=${filter}`).catch(() => ({ status: 0, ms: performance.now() - tick, body: undefined }));
       readCount++;
       reads.add(r.ms);
       readStatuses.set(r.status, (readStatuses.get(r.status) ?? 0) + 1);
@@ -186,14 +191,21 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   let answered = 0;
   const ticker = setInterval(() => {
     const s = (performance.now() - started) / 1000;
-    options.progress?.(`burst: ${answered} of ${options.burstCreates} answered in ${s.toFixed(0)} s (${Math.round(answered / s)} creates/s), reads p99 so far ${round(reads.percentile(99))} ms`);
+    options.progress?.(
+      `burst: ${answered} of ${options.burstCreates} answered in ${s.toFixed(0)} s (${Math.round(answered / s)} creates/s), reads p99 so far ${round(reads.percentile(99))} ms`,
+    );
   }, 5000);
   // As Entra does: a create answered 429 or 503 with Retry-After is sent again after that wait
   // (at most 2 s here, 10 tries); every attempt's answer is counted, the latency is the 201's.
   let retried = 0;
   await runPool(options.burstCreates, options.concurrency, async (i) => {
     for (let attempt = 1; ; attempt++) {
-      const res = await call(via[i % tenants.length]!(Math.floor(i / tenants.length) + attempt), 'POST', '/Users', userBody(`${run}-burst`, i)).catch(() => ({ status: 0, ms: 0, body: undefined, retryAfter: undefined }));
+      const res = await call(via[i % tenants.length](Math.floor(i / tenants.length) + attempt), 'POST', '/Users', userBody(`${run}-burst`, i)).catch(() => ({
+        status: 0,
+        ms: 0,
+        body: undefined,
+        retryAfter: undefined,
+      }));
       byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
       if ((res.status === 429 || res.status === 503) && attempt < 10) {
         retried++;
@@ -218,7 +230,14 @@ async function burst(stack: RunningStack, admin: AdminClient, run: string, optio
   await probe?.stop();
   // Every request of the burst's tenants (creates, reads, probes) queryable in the audit log.
   const audited = audit
-    ? await secondsUntilAudited(audit.url, audit.token, tenants.map((t) => t.tenantId), burstFrom, options.burstCreates + readCount + (probe?.requests ?? 0), burstEnded)
+    ? await secondsUntilAudited(
+        audit.url,
+        audit.token,
+        tenants.map((t) => t.tenantId),
+        burstFrom,
+        options.burstCreates + readCount + (probe?.requests ?? 0),
+        burstEnded,
+      )
     : undefined;
 
   const deadline = Date.now() + 120_000;

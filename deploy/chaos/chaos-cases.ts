@@ -98,7 +98,6 @@ export async function runCase(stack: ChaosStack, tally: CreatedEventTally, chaos
   let faultAt = 0;
   let faultEndAt = 0;
   let answeringAt = 0;
-  let readyAt = 0;
   try {
     await burst.waitFor(options.createsAround, (o) => o.status === 201, 120_000);
     faultAt = burst.elapsedMs;
@@ -115,13 +114,18 @@ export async function runCase(stack: ChaosStack, tally: CreatedEventTally, chaos
   }
   const readyDeadline = Date.now() + 120_000;
   while (!(await stack.allReady()) && Date.now() < readyDeadline) await sleep(250);
-  readyAt = burst.elapsedMs;
+  const readyAt = burst.elapsedMs;
   if (!(await stack.allReady())) failures.push('not every service ready 120 s after the fault');
   options.progress(`${chaosCase.name}: burst done (${burst.summary()}); checking stores, events and audit records`);
 
   const outcomes = burst.outcomes;
   const verdict = await verifyBurst(outcomes, tenants, tally);
-  const auditRecords = await auditRecordCounts(stack, outcomes, tenants.map((t) => t.tenantId), chaosCase.gatewayDown ? faultAt : undefined);
+  const auditRecords = await auditRecordCounts(
+    stack,
+    outcomes,
+    tenants.map((t) => t.tenantId),
+    chaosCase.gatewayDown ? faultAt : undefined,
+  );
   const statuses: Record<string, number> = {};
   for (const o of outcomes) {
     const key = o.status === 0 ? (o.error ?? 'no answer') : String(o.status);
@@ -190,10 +194,9 @@ async function auditRecordCounts(stack: ChaosStack, outcomes: CreateOutcome[], t
     let unchangedSince = Date.now();
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
-      const { rows } = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM audit_requests WHERE tenant_id = ANY($1) AND method = 'POST' AND operation = 'create'`,
-        [tenantIds],
-      );
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM audit_requests WHERE tenant_id = ANY($1) AND method = 'POST' AND operation = 'create'`, [
+        tenantIds,
+      ]);
       const n = Number(rows[0].n);
       if (n !== recorded) unchangedSince = Date.now();
       recorded = n;

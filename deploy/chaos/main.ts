@@ -39,7 +39,9 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
     },
   });
   if (values.help) {
-    process.stdout.write(`npm run chaos [-- options]\n  --cases a,b        some of: ${CHAOS_CASES.map((c) => c.name).join(', ')}\n  --tenants N        tenants in the burst (10)\n  --concurrency N    creates in flight (100)\n  --creates N        201s before each fault and after it (300)\n  --keep             keep the logs and data directory\n`);
+    process.stdout.write(
+      `npm run chaos [-- options]\n  --cases a,b        some of: ${CHAOS_CASES.map((c) => c.name).join(', ')}\n  --tenants N        tenants in the burst (10)\n  --concurrency N    creates in flight (100)\n  --creates N        201s before each fault and after it (300)\n  --keep             keep the logs and data directory\n`,
+    );
     process.exit(0);
   }
   const known = new Set(CHAOS_CASES.map((c) => c.name));
@@ -51,7 +53,13 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
     return n;
   };
-  return { cases, tenants: int('tenants', values.tenants!, 1, 100), concurrency: int('concurrency', values.concurrency!, 1, 1000), creates: int('creates', values.creates!, 10, 100_000), keep: values.keep! };
+  return {
+    cases,
+    tenants: int('tenants', values.tenants, 1, 100),
+    concurrency: int('concurrency', values.concurrency, 1, 1000),
+    creates: int('creates', values.creates, 10, 100_000),
+    keep: values.keep,
+  };
 }
 
 export async function runChaos(options: ChaosOptions, progress: (line: string) => void): Promise<CaseResult[]> {
@@ -79,7 +87,22 @@ export async function runChaos(options: ChaosOptions, progress: (line: string) =
 }
 
 export function formatTable(results: CaseResult[]): string {
-  const header = ['case', 'sent', '201', '503', '429', 'no answer', 'durable', '1 event', 'ambiguous applied', 'longest gap s', '201 again s', 'ready s', 'audit missing/bound', 'holds'];
+  const header = [
+    'case',
+    'sent',
+    '201',
+    '503',
+    '429',
+    'no answer',
+    'durable',
+    '1 event',
+    'ambiguous applied',
+    'longest gap s',
+    '201 again s',
+    'ready s',
+    'audit missing/bound',
+    'holds',
+  ];
   const rows = results.map((r) => [
     r.name,
     String(r.sent),
@@ -118,7 +141,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`chaos: ${(err as Error)?.stack ?? err}\n`);
+    process.stderr.write(`chaos: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(1);
   });
 }

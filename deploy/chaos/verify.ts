@@ -78,12 +78,7 @@ export interface BurstVerdict {
  * - every ambiguous write (503, timeout, refused connection) applied at most once, and if it
  *   applied, it has exactly one created event.
  */
-export async function verifyBurst(
-  outcomes: CreateOutcome[],
-  tenants: ProvisionedTenant[],
-  tally: CreatedEventTally,
-  options: { settleMs?: number } = {},
-): Promise<BurstVerdict> {
+export async function verifyBurst(outcomes: CreateOutcome[], tenants: ProvisionedTenant[], tally: CreatedEventTally, options: { settleMs?: number } = {}): Promise<BurstVerdict> {
   const byTenant = new Map(tenants.map((t) => [t.tenantId, t]));
   const created = outcomes.filter((o) => o.status === 201 && o.id);
   await tally.settle(

@@ -80,9 +80,7 @@ export function secretsToCreate(objects: K8sObject[]): Map<string, Set<string>> 
 }
 
 function podSpecs(objects: K8sObject[]): Array<{ owner: K8sObject; spec: PodSpec }> {
-  return objects
-    .filter((o) => o.kind === 'Deployment' || o.kind === 'Job')
-    .map((o) => ({ owner: o, spec: (o.spec as { template: { spec: PodSpec } }).template.spec }));
+  return objects.filter((o) => o.kind === 'Deployment' || o.kind === 'Job').map((o) => ({ owner: o, spec: (o.spec as { template: { spec: PodSpec } }).template.spec }));
 }
 
 const placeholder = (secret: string, key: string) => `placeholder-${secret}-${key}`.replace(/[^a-z0-9-]/g, '-').padEnd(48, 'x');
@@ -121,8 +119,12 @@ export function resolveEnvironment(container: ContainerSpec, objects: K8sObject[
 
 /** The variables a configuration class validates (its properties with decorators, inherited ones too). */
 export function knownVariables(configClass: object): Set<string> {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  return new Set(getMetadataStorage().getTargetValidationMetadatas(configClass as Function, '', true, false).map((m) => m.propertyName));
+  return new Set(
+    getMetadataStorage()
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- class-validator's own parameter type
+      .getTargetValidationMetadatas(configClass as Function, '', true, false)
+      .map((m) => m.propertyName),
+  );
 }
 
 export interface ConsistencyOptions {
@@ -174,8 +176,10 @@ export function platformProblems(objects: K8sObject[], services: readonly Platfo
     const migrate = pod.spec.initContainers?.find((c) => c.name === 'migrate');
     if (!migrate) problems.push(`${s.name}: no migrate init container`);
     else {
-      if (JSON.stringify(migrate.command) !== JSON.stringify(app.command) || JSON.stringify(migrate.args) !== JSON.stringify(['migrate'])) problems.push(`${s.name}: migrate init container must run the app's entry point with the argument migrate`);
-      if (JSON.stringify(resolveEnvironment(migrate, objects, [], '')) !== JSON.stringify(env)) problems.push(`${s.name}: migrate init container has another environment than the app`);
+      if (JSON.stringify(migrate.command) !== JSON.stringify(app.command) || JSON.stringify(migrate.args) !== JSON.stringify(['migrate']))
+        problems.push(`${s.name}: migrate init container must run the app's entry point with the argument migrate`);
+      if (JSON.stringify(resolveEnvironment(migrate, objects, [], '')) !== JSON.stringify(env))
+        problems.push(`${s.name}: migrate init container has another environment than the app`);
     }
     const entry = app.command?.find((a) => a.startsWith('dist/'));
     const source = entry?.replace(/^dist\//, '').replace(/\.js$/, '.ts');
@@ -200,7 +204,8 @@ export function platformProblems(objects: K8sObject[], services: readonly Platfo
     const preStop = Number(app.lifecycle?.preStop?.exec?.command?.[1] ?? 0);
     const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
     if (preStop !== PRE_STOP_SECONDS) problems.push(`${s.name}: preStop pause is ${preStop} s, expected ${PRE_STOP_SECONDS}`);
-    if (grace * 1000 <= preStop * 1000 + config.SHUTDOWN_TIMEOUT_MS) problems.push(`${s.name}: terminationGracePeriodSeconds ${grace} leaves no room for preStop ${preStop} s + SHUTDOWN_TIMEOUT_MS ${config.SHUTDOWN_TIMEOUT_MS}`);
+    if (grace * 1000 <= preStop * 1000 + config.SHUTDOWN_TIMEOUT_MS)
+      problems.push(`${s.name}: terminationGracePeriodSeconds ${grace} leaves no room for preStop ${preStop} s + SHUTDOWN_TIMEOUT_MS ${config.SHUTDOWN_TIMEOUT_MS}`);
 
     // Service, internal URLs, network policies.
     const svc = servicesByName.get(s.name);
@@ -232,12 +237,14 @@ export function platformProblems(objects: K8sObject[], services: readonly Platfo
     }
     const pdb = find('PodDisruptionBudget', s.name);
     const pdbSelector = (pdb?.spec as { selector?: { matchLabels: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {};
-    if (!pdb || !Object.entries(pdbSelector).every(([k, v]) => pod.metadata.labels[k] === v) || Object.keys(pdbSelector).length === 0) problems.push(`${s.name}: no PodDisruptionBudget for its pods`);
+    if (!pdb || !Object.entries(pdbSelector).every(([k, v]) => pod.metadata.labels[k] === v) || Object.keys(pdbSelector).length === 0)
+      problems.push(`${s.name}: no PodDisruptionBudget for its pods`);
 
     // Kafka: the SASL principal is the KafkaUser (when Strimzi makes them), whose ACLs cover the code.
     const kafkaUser = find('KafkaUser', kafkaUserOf(s.name));
     const passwordRef = app.env?.find((e) => e.name === 'KAFKA_SASL_PASSWORD')?.valueFrom?.secretKeyRef;
-    if (config.KAFKA_SASL_USERNAME !== kafkaUserOf(s.name) || passwordRef?.name !== kafkaUserOf(s.name)) problems.push(`${s.name}: Kafka credentials are not those of ${kafkaUserOf(s.name)}`);
+    if (config.KAFKA_SASL_USERNAME !== kafkaUserOf(s.name) || passwordRef?.name !== kafkaUserOf(s.name))
+      problems.push(`${s.name}: Kafka credentials are not those of ${kafkaUserOf(s.name)}`);
     if (objects.some((o) => o.kind === 'Kafka')) {
       if (!kafkaUser) problems.push(`${s.name}: no KafkaUser ${kafkaUserOf(s.name)}`);
       else problems.push(...aclProblems(s, kafkaUser, definition.consumer?.groupId, Boolean(definition.relay)));
@@ -255,8 +262,10 @@ export function platformProblems(objects: K8sObject[], services: readonly Platfo
       }
       const ts = t.spec as { partitions: number; config: Record<string, unknown> };
       if (ts.partitions !== spec.partitions) problems.push(`KafkaTopic ${spec.name}: ${ts.partitions} partitions, the contracts declare ${spec.partitions}`);
-      if (Number(ts.config['retention.ms']) !== spec.retentionMs) problems.push(`KafkaTopic ${spec.name}: retention.ms ${String(ts.config['retention.ms'])}, the contracts declare ${spec.retentionMs}`);
-      if (ts.config['cleanup.policy'] !== spec.cleanupPolicy) problems.push(`KafkaTopic ${spec.name}: cleanup.policy ${String(ts.config['cleanup.policy'])}, the contracts declare ${spec.cleanupPolicy}`);
+      if (Number(ts.config['retention.ms']) !== spec.retentionMs)
+        problems.push(`KafkaTopic ${spec.name}: retention.ms ${String(ts.config['retention.ms'])}, the contracts declare ${spec.retentionMs}`);
+      if (ts.config['cleanup.policy'] !== spec.cleanupPolicy)
+        problems.push(`KafkaTopic ${spec.name}: cleanup.policy ${String(ts.config['cleanup.policy'])}, the contracts declare ${spec.cleanupPolicy}`);
     }
     for (const t of topics) {
       const name = (t.spec as { topicName?: string }).topicName ?? t.metadata.name;
@@ -267,7 +276,8 @@ export function platformProblems(objects: K8sObject[], services: readonly Platfo
   // Monitoring: the ServiceMonitor scrapes the metrics route on a port every Service has.
   for (const monitor of objects.filter((o) => o.kind === 'ServiceMonitor')) {
     for (const endpoint of (monitor.spec as { endpoints: Array<{ port: string; path?: string }> }).endpoints) {
-      if (!metricsRoutes.includes(endpoint.path ?? '/metrics')) problems.push(`ServiceMonitor ${monitor.metadata.name}: ${endpoint.path} is not the metrics route (${metricsRoutes.join(', ')})`);
+      if (!metricsRoutes.includes(endpoint.path ?? '/metrics'))
+        problems.push(`ServiceMonitor ${monitor.metadata.name}: ${endpoint.path} is not the metrics route (${metricsRoutes.join(', ')})`);
       for (const s of services) {
         const ports = (servicesByName.get(s.name)?.spec as { ports?: Array<{ name: string }> } | undefined)?.ports ?? [];
         if (!ports.some((p) => p.name === endpoint.port)) problems.push(`ServiceMonitor ${monitor.metadata.name}: ${s.name} has no port ${endpoint.port}`);
@@ -306,18 +316,24 @@ function publicUrlProblems(objects: K8sObject[], config: Record<string, unknown>
   if (!publicUrl) return ['scim-gateway: an Ingress exposes it but SCIM_PUBLIC_BASE_URL is not set (locations would come from the Host header)'];
   const url = new URL(publicUrl);
   const issuerHost = new URL((config.OAUTH_ISSUER as string | undefined) ?? url.origin).hostname;
-  const routed = ingresses.flatMap((i) =>
-    ((i.spec as { rules?: Array<{ host?: string; http?: { paths: Array<{ path?: string; backend: { service?: { name: string } } }> } }> }).rules ?? []).flatMap((r) =>
-      (r.http?.paths ?? []).map((p) => ({ host: r.host, path: p.path, service: p.backend.service?.name })),
-    ),
-  ).filter((r) => r.service === 'scim-gateway');
+  const routed = ingresses
+    .flatMap((i) =>
+      ((i.spec as { rules?: Array<{ host?: string; http?: { paths: Array<{ path?: string; backend: { service?: { name: string } } }> } }> }).rules ?? []).flatMap((r) =>
+        (r.http?.paths ?? []).map((p) => ({ host: r.host, path: p.path, service: p.backend.service?.name })),
+      ),
+    )
+    .filter((r) => r.service === 'scim-gateway');
   const oauthPaths = [OAUTH_TOKEN_PATH, OAUTH_JWKS_PATH, OAUTH_METADATA_PATH];
   const problems: string[] = [];
-  for (const r of routed) if (r.path !== config.SCIM_BASE_PATH && !oauthPaths.includes(r.path ?? '')) problems.push(`Ingress routes ${r.path} to the gateway, which is neither its SCIM_BASE_PATH ${String(config.SCIM_BASE_PATH)} nor an OAuth endpoint`);
+  for (const r of routed)
+    if (r.path !== config.SCIM_BASE_PATH && !oauthPaths.includes(r.path ?? ''))
+      problems.push(`Ingress routes ${r.path} to the gateway, which is neither its SCIM_BASE_PATH ${String(config.SCIM_BASE_PATH)} nor an OAuth endpoint`);
   if (!routed.some((r) => r.host === url.hostname && url.pathname.replace(/\/$/, '') === r.path)) {
     problems.push(`scim-gateway: SCIM_PUBLIC_BASE_URL ${publicUrl} is not a host and path the Ingress routes to it`);
   }
-  for (const path of oauthPaths) if (!routed.some((r) => r.host === issuerHost && r.path === path)) problems.push(`scim-gateway: the Ingress does not route the OAuth endpoint ${path} on the issuer's host ${issuerHost}`);
+  for (const path of oauthPaths)
+    if (!routed.some((r) => r.host === issuerHost && r.path === path))
+      problems.push(`scim-gateway: the Ingress does not route the OAuth endpoint ${path} on the issuer's host ${issuerHost}`);
   return problems;
 }
 
@@ -336,7 +352,10 @@ function ingressAllowed(objects: K8sObject[], target: K8sObject | undefined, lab
   const selects = (selector: { matchLabels?: Record<string, string> } | undefined, podLabels: Record<string, string>) =>
     Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => podLabels[k] === v);
   for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy')) {
-    const spec = policy.spec as { podSelector: { matchLabels?: Record<string, string> }; ingress?: Array<{ from?: Array<{ podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: object }>; ports?: Array<{ port: string | number }> }> };
+    const spec = policy.spec as {
+      podSelector: { matchLabels?: Record<string, string> };
+      ingress?: Array<{ from?: Array<{ podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: object }>; ports?: Array<{ port: string | number }> }>;
+    };
     // Policies select by labels the Service's selector implies (a subset match is enough here: our pods carry both).
     const podLabels = { ...targetPods, 'app.kubernetes.io/part-of': 'scim-platform' };
     if (!selects(spec.podSelector, podLabels)) continue;
@@ -352,7 +371,8 @@ function ingressAllowed(objects: K8sObject[], target: K8sObject | undefined, lab
 /** ACLs against the service's code: the topics it names, its consumer group, its relay. */
 function aclProblems(s: PlatformService, user: K8sObject, groupId: string | undefined, relay: boolean): string[] {
   const problems: string[] = [];
-  const acls = ((user.spec as { authorization?: { acls?: Array<{ resource: { type: string; name?: string; patternType?: string }; operations: string[] }> } }).authorization?.acls ?? []);
+  const acls =
+    (user.spec as { authorization?: { acls?: Array<{ resource: { type: string; name?: string; patternType?: string }; operations: string[] }> } }).authorization?.acls ?? [];
   const allows = (type: string, name: string, operation: string) =>
     acls.some(
       (a) =>

@@ -51,7 +51,6 @@ export function aclsOf(s: PlatformService): AclRule[] {
   return acls;
 }
 
-
 const RESOURCE_TYPES = {
   topic: AclResourceTypes.TOPIC,
   group: AclResourceTypes.GROUP,

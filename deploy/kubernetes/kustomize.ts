@@ -74,6 +74,6 @@ function overrideImage(o: K8sObject, image: ImageOverride): void {
   for (const c of [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])]) {
     const [name, tag] = c.image.split(':');
     if (name !== image.name) continue;
-    c.image = `${image.newName ?? name}${image.newTag ?? tag ? `:${image.newTag ?? tag}` : ''}`;
+    c.image = `${image.newName ?? name}${(image.newTag ?? tag) ? `:${image.newTag ?? tag}` : ''}`;
   }
 }

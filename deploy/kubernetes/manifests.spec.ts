@@ -29,7 +29,8 @@ const build = (dir: string) => kustomizeBuild(join(KUBERNETES_DIR, dir));
 const clone = <T>(o: T): T => JSON.parse(JSON.stringify(o)) as T;
 const byKindName = (objects: K8sObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 type Container = { name: string; env: Array<{ name: string; value?: string }>; readinessProbe: { httpGet: { path: string } }; ports: Array<{ containerPort: number }> };
-const appOf = (objects: K8sObject[], name: string) => (byKindName(objects, 'Deployment', name).spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0];
+const appOf = (objects: K8sObject[], name: string) =>
+  (byKindName(objects, 'Deployment', name).spec as { template: { spec: { containers: Container[] } } }).template.spec.containers[0];
 
 describe('Kubernetes manifests', () => {
   it('are exactly what the generator writes (run `npm run k8s:generate` after changing code or generator)', () => {
@@ -107,7 +108,9 @@ describe('Kubernetes manifests', () => {
         INTERNAL_SERVICE_TOKEN?: string;
       }
       const withConfig = (cls: typeof UserServiceConfig) =>
-        PLATFORM_SERVICES.map((s) => (s.name === 'user-service' ? { ...s, definition: (env: NodeJS.ProcessEnv) => ({ ...userServiceDefinition(env), config: loadConfig(cls, env) }) } : s));
+        PLATFORM_SERVICES.map((s) =>
+          s.name === 'user-service' ? { ...s, definition: (env: NodeJS.ProcessEnv) => ({ ...userServiceDefinition(env), config: loadConfig(cls, env) }) } : s,
+        );
       expect(problemsOf(() => undefined, withConfig(WithRequiredToken))).toContainEqual(expect.stringMatching(/^user-service: configuration refused: INTERNAL_SERVICE_TOKEN: /));
       expect(problemsOf(() => undefined, withConfig(WithOptionalToken))).toEqual([
         'user-service: INTERNAL_SERVICE_TOKEN has no default and the manifests neither set it nor list it as deliberately unset',
@@ -146,7 +149,8 @@ describe('Kubernetes manifests', () => {
         appOf(o, 'user-service').ports[0].containerPort = 3000;
         const policy = byKindName(o, 'NetworkPolicy', 'user-service-ingress').spec as { ingress: Array<{ from: unknown[] }> };
         policy.ingress[0].from = policy.ingress[0].from.slice(0, 1); // the gateway only
-        (byKindName(o, 'Deployment', 'audit-log-service').spec as { template: { spec: { terminationGracePeriodSeconds: number } } }).template.spec.terminationGracePeriodSeconds = 15;
+        (byKindName(o, 'Deployment', 'audit-log-service').spec as { template: { spec: { terminationGracePeriodSeconds: number } } }).template.spec.terminationGracePeriodSeconds =
+          15;
       });
       expect(problems).toEqual([
         'user-service: container port http is 3000, the service listens on HTTP_PORT 3101',

@@ -167,7 +167,7 @@ export function definitionFacts(s: Pick<PlatformService, 'definition'>): Definit
       return s.definition(env);
     } catch (err) {
       if (!(err instanceof ConfigurationError) || round >= 10) throw err;
-      for (const p of err.problems) env[p.split(':')[0]!] = 'placeholder'.padEnd(48, 'x');
+      for (const p of err.problems) env[p.split(':')[0]] = 'placeholder'.padEnd(48, 'x');
     }
   }
 }

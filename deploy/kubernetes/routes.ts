@@ -16,7 +16,13 @@ export function routesOf(controller: Function): string[] {
     if (key === 'constructor' || typeof handler !== 'function') continue;
     const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
     if (path === undefined || Reflect.getMetadata(METHOD_METADATA, handler) !== RequestMethod.GET) continue;
-    routes.push(('/' + [base, path].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')) || '/');
+    routes.push(
+      '/' +
+        [base, path]
+          .map((p) => p.replace(/^\/+|\/+$/g, ''))
+          .filter(Boolean)
+          .join('/') || '/',
+    );
   }
   return routes;
 }

@@ -129,7 +129,10 @@ const aclRule = strictObject(
     type: { enum: ['allow', 'deny'] },
     resource: {
       oneOf: [
-        strictObject({ type: { enum: ['topic', 'group', 'transactionalId'] }, name: { type: 'string', minLength: 1 }, patternType: { enum: ['literal', 'prefix'] } }, ['type', 'name']),
+        strictObject({ type: { enum: ['topic', 'group', 'transactionalId'] }, name: { type: 'string', minLength: 1 }, patternType: { enum: ['literal', 'prefix'] } }, [
+          'type',
+          'name',
+        ]),
         strictObject({ type: { const: 'cluster' } }, ['type']),
       ],
     },
@@ -169,5 +172,8 @@ export function strimziProblems(object: { kind?: string }): string[] {
   const validate = object.kind ? validators[object.kind] : undefined;
   if (!validate) return [`no Strimzi schema for kind ${object.kind}`];
   if (validate(object)) return [];
-  return (validate.errors ?? []).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : ''}`);
+  return (validate.errors ?? []).map(
+    (e: ErrorObject) =>
+      `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : ''}`,
+  );
 }

@@ -48,8 +48,5 @@ export class AdminClient {
 
 /** The dev tenant `npm run up` creates: Genesys-like, with the enterprise and Genesys User extensions. */
 export const DEV_TENANT_PROFILE = {
-  userExtensions: [
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-    'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User',
-  ],
+  userExtensions: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User'],
 };

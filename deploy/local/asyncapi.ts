@@ -19,7 +19,12 @@ export function asyncApiDocument(): Record<string, unknown> {
       bindings: { kafka: { partitions: s.partitions, topicConfiguration: { 'cleanup.policy': [s.cleanupPolicy], 'retention.ms': s.retentionMs } } },
     };
   };
-  const sequenceHeader = { 'outbox-sequence': { type: 'string', description: 'The outbox id of the event (per owning service, growing in commit order); the same on the event and on the state records derived from it (docs/consumers.md).' } };
+  const sequenceHeader = {
+    'outbox-sequence': {
+      type: 'string',
+      description: 'The outbox id of the event (per owning service, growing in commit order); the same on the event and on the state records derived from it (docs/consumers.md).',
+    },
+  };
   const headers = {
     type: 'object',
     properties: {
@@ -57,14 +62,22 @@ export function asyncApiDocument(): Record<string, unknown> {
       groupState: stateChannel(Topics.groupState, 'groupState'),
     },
     operations: {
-      receiveUserEvents: { action: 'receive', channel: { $ref: '#/channels/userEvents' }, summary: 'Users created, updated, deactivated, reactivated or deleted by Entra ID provisioning.' },
+      receiveUserEvents: {
+        action: 'receive',
+        channel: { $ref: '#/channels/userEvents' },
+        summary: 'Users created, updated, deactivated, reactivated or deleted by Entra ID provisioning.',
+      },
       receiveGroupEvents: {
         action: 'receive',
         channel: { $ref: '#/channels/groupEvents' },
         summary: 'Groups created, updated or deleted, and members added or removed (one event per group and command, or per user deletion).',
       },
       receiveUserState: { action: 'receive', channel: { $ref: '#/channels/userState' }, summary: 'Bootstrap: the current state of every user (docs/consumers.md).' },
-      receiveGroupState: { action: 'receive', channel: { $ref: '#/channels/groupState' }, summary: 'Bootstrap: the current state of every group and membership (docs/consumers.md).' },
+      receiveGroupState: {
+        action: 'receive',
+        channel: { $ref: '#/channels/groupState' },
+        summary: 'Bootstrap: the current state of every group and membership (docs/consumers.md).',
+      },
     },
     components: {
       messages: {
@@ -93,7 +106,14 @@ export function asyncApiDocument(): Record<string, unknown> {
           name: 'group and membership state',
           contentType: 'application/json',
           headers: { type: 'object', properties: sequenceHeader },
-          bindings: { kafka: { key: { type: 'string', description: '<tenant id>/<group id> for a group, <tenant id>/<group id>/<member id> for a membership; a null value (tombstone) once deleted or removed.' } } },
+          bindings: {
+            kafka: {
+              key: {
+                type: 'string',
+                description: '<tenant id>/<group id> for a group, <tenant id>/<group id>/<member id> for a membership; a null value (tombstone) once deleted or removed.',
+              },
+            },
+          },
           payload: STATE_RECORD_JSON_SCHEMA,
         },
       },

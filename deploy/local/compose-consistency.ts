@@ -96,12 +96,14 @@ export function composeProblems(compose: ComposeFile): string[] {
     const known = knownVariables(facts.config.constructor);
     for (const variable of Object.keys(env)) if (!known.has(variable)) problems.push(`${p.name}: sets ${variable}, which its configuration does not read`);
     const defaults = facts.config as unknown as Record<string, unknown>;
-    for (const v of [...known].filter((n) => !(n in env) && defaults[n] === undefined && !(n in COMPOSE_UNSET))) problems.push(`${p.name}: ${v} has no default and compose neither sets it nor lists it as deliberately unset`);
+    for (const v of [...known].filter((n) => !(n in env) && defaults[n] === undefined && !(n in COMPOSE_UNSET)))
+      problems.push(`${p.name}: ${v} has no default and compose neither sets it nor lists it as deliberately unset`);
     if (!config) continue;
 
     const test = s.healthcheck?.test.join(' ') ?? '';
     const url = /https?:\/\/[^'"\s)]+/.exec(test)?.[0];
-    if (!url || new URL(url).pathname !== readiness || Number(new URL(url).port) !== config.HTTP_PORT) problems.push(`${p.name}: healthcheck does not ask ${readiness} on HTTP_PORT ${String(config.HTTP_PORT)}`);
+    if (!url || new URL(url).pathname !== readiness || Number(new URL(url).port) !== config.HTTP_PORT)
+      problems.push(`${p.name}: healthcheck does not ask ${readiness} on HTTP_PORT ${String(config.HTTP_PORT)}`);
     if (config.HTTP_HOST !== '0.0.0.0') problems.push(`${p.name}: HTTP_HOST ${String(config.HTTP_HOST)} is unreachable from other containers`);
     for (const port of s.ports ?? []) if (!port.endsWith(`:${String(config.HTTP_PORT)}`)) problems.push(`${p.name}: publishes ${port}, not its HTTP_PORT`);
 
@@ -132,21 +134,30 @@ export function composeProblems(compose: ComposeFile): string[] {
     const protocols = Object.fromEntries(properties['listener.security.protocol.map'].split(',').map((e) => e.split(':')));
     for (const listener of properties.listeners.split(',')) {
       const [listenerName, host] = listener.split(/:\/\/|:/);
-      if (protocols[listenerName] !== 'SASL_PLAINTEXT' && protocols[listenerName] !== 'SASL_SSL' && host !== '127.0.0.1') problems.push(`kafka: listener ${listener} accepts unauthenticated clients from other containers`);
+      if (protocols[listenerName] !== 'SASL_PLAINTEXT' && protocols[listenerName] !== 'SASL_SSL' && host !== '127.0.0.1')
+        problems.push(`kafka: listener ${listener} accepts unauthenticated clients from other containers`);
     }
     if (properties['sasl.enabled.mechanisms'] !== 'SCRAM-SHA-512') problems.push('kafka: SCRAM-SHA-512 is not the enabled mechanism');
     if (!properties['authorizer.class.name'] || properties['allow.everyone.if.no.acl.found'] !== 'false') problems.push('kafka: ACLs are not enforced');
-    if (!existsSync(join(PROJECT_ROOT, mount[0], 'start.sh')) || kafka.command?.join(' ') !== 'bash /opt/scim/kafka/start.sh') problems.push('kafka: not started by deploy/docker/kafka/start.sh');
+    if (!existsSync(join(PROJECT_ROOT, mount[0], 'start.sh')) || kafka.command?.join(' ') !== 'bash /opt/scim/kafka/start.sh')
+      problems.push('kafka: not started by deploy/docker/kafka/start.sh');
   }
   const init = services['kafka-init'];
   const initEnv = init?.environment ?? {};
-  if (!init || init.command?.join(' ') !== 'node -r tsconfig-paths/register dist/deploy/local/provision-topics.js') problems.push('kafka-init: does not run the topic provisioning');
+  if (!init || init.command?.join(' ') !== 'node -r tsconfig-paths/register dist/deploy/local/provision-topics.js')
+    problems.push('kafka-init: does not run the topic provisioning');
   else {
-    if (initEnv.KAFKA_PROVISION_ACLS !== 'true' || initEnv.KAFKA_SASL_USERNAME !== 'admin' || interpolate(initEnv.KAFKA_SASL_PASSWORD ?? '') !== interpolate(kafka?.environment?.KAFKA_ADMIN_PASSWORD ?? '-')) problems.push('kafka-init: does not grant the ACLs as the broker admin');
+    if (
+      initEnv.KAFKA_PROVISION_ACLS !== 'true' ||
+      initEnv.KAFKA_SASL_USERNAME !== 'admin' ||
+      interpolate(initEnv.KAFKA_SASL_PASSWORD ?? '') !== interpolate(kafka?.environment?.KAFKA_ADMIN_PASSWORD ?? '-')
+    )
+      problems.push('kafka-init: does not grant the ACLs as the broker admin');
     if (init.depends_on?.kafka?.condition !== 'service_healthy') problems.push('kafka-init: does not wait for a healthy broker');
   }
   for (const p of PLATFORM_SERVICES) {
-    if (services[p.name]?.depends_on?.['kafka-init']?.condition !== 'service_completed_successfully') problems.push(`${p.name}: starts before kafka-init has created topics and ACLs`);
+    if (services[p.name]?.depends_on?.['kafka-init']?.condition !== 'service_completed_successfully')
+      problems.push(`${p.name}: starts before kafka-init has created topics and ACLs`);
   }
   return problems;
 }
@@ -160,7 +171,9 @@ export function composeProblems(compose: ComposeFile): string[] {
 export function composeSchemaProblems(compose: unknown): string[] {
   validateCompose ??= compileComposeSchema();
   if (validateCompose(compose)) return [];
-  return (validateCompose.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : ''}`);
+  return (validateCompose.errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message}${e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty: string }).additionalProperty)})` : ''}`,
+  );
 }
 
 let validateCompose: ValidateFunction | undefined;

@@ -38,9 +38,7 @@ async function consumeCount(groupId, expected, { manualCommit }) {
           if (manualCommit) {
             const last = batch.messages[batch.messages.length - 1];
             if (last) {
-              await consumer.commitOffsets([
-                { topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-              ]);
+              await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
             }
           } else {
             await commitOffsetsIfNecessary();

@@ -97,7 +97,11 @@ function alive(pid) {
 /** Lines of a log file's end, for a failure message. */
 function tail(file, lines = 20) {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines - 1).join('\n');
+    return fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch {
     return '(no log)';
   }
@@ -276,7 +280,10 @@ async function status() {
   const supervised = state.supervisor && alive(state.supervisor.pid);
   if (supervised) {
     try {
-      const res = await fetch(`${state.supervisor.controlUrl}/status`, { headers: { authorization: `Bearer ${state.supervisor.controlToken}` }, signal: AbortSignal.timeout(3000) });
+      const res = await fetch(`${state.supervisor.controlUrl}/status`, {
+        headers: { authorization: `Bearer ${state.supervisor.controlToken}` },
+        signal: AbortSignal.timeout(3000),
+      });
       if (res.ok) processes = await res.json();
     } catch {
       // fall back to what stack.json says
@@ -289,12 +296,28 @@ async function status() {
     const isReady = p.name === 'kafka' ? p.state === 'running' && (await kafkaAnswers(state.kafka.brokers)) : url ? await ready(url) : false;
     allReady = allReady && isReady;
     const lastExit = p.lastExit ? `${p.lastExit.signal ?? `code ${p.lastExit.code}`} ${ago(p.lastExit.at)} ago` : '';
-    rows.push([p.name, String(p.pid ?? '-'), p.state, String(p.restarts), isReady ? 'ready' : 'NOT READY', p.state === 'running' || p.state === 'crash-loop' ? ago(p.startedAt) : '', lastExit]);
+    rows.push([
+      p.name,
+      String(p.pid ?? '-'),
+      p.state,
+      String(p.restarts),
+      isReady ? 'ready' : 'NOT READY',
+      p.state === 'running' || p.state === 'crash-loop' ? ago(p.startedAt) : '',
+      lastExit,
+    ]);
   }
   const header = ['process', 'pid', 'state', 'restarts', 'readiness', 'up', 'last exit'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
-  console.log(supervised ? `\nsupervisor pid ${state.supervisor.pid}; logs in .run/logs/` : '\nthe supervisor is NOT running: nothing restarts what dies (`npm run up` starts it again)');
+  for (const r of [header, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
+  console.log(
+    supervised ? `\nsupervisor pid ${state.supervisor.pid}; logs in .run/logs/` : '\nthe supervisor is NOT running: nothing restarts what dies (`npm run up` starts it again)',
+  );
   if (!state.kafka.startedByUp) console.log(`kafka ${state.kafka.brokers} is not supervised by this stack`);
   process.exit(allReady ? 0 : 1);
 }

@@ -70,8 +70,7 @@ export function stackInstances(instances: number): Array<{ service: StackService
     const peers: Record<string, string> =
       i === 0 ? {} : { USER_SERVICE_URL: `http://127.0.0.1:${portOf('user-service', i)}`, GROUP_SERVICE_URL: `http://127.0.0.1:${portOf('group-membership-service', i)}` };
     for (const service of STACK_SERVICES) {
-      const env =
-        service.name === 'scim-gateway' ? peers : service.name === 'group-membership-service' && i > 0 ? { USER_SERVICE_URL: peers.USER_SERVICE_URL! } : {};
+      const env = service.name === 'scim-gateway' ? peers : service.name === 'group-membership-service' && i > 0 ? { USER_SERVICE_URL: peers.USER_SERVICE_URL } : {};
       result.push({ service, name: i === 0 ? service.name : `${service.name}-${i + 1}`, port: service.port + 10 * i, env });
     }
   }

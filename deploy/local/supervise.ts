@@ -62,7 +62,10 @@ async function main(): Promise<void> {
       services: Object.fromEntries(
         processes
           .filter((p) => p.name !== KAFKA)
-          .map((p) => [p.name, { pid: p.pid, url: urls.get(p.name)!, log: logs.get(p.name)!, state: p.state, restarts: p.restarts, ...(p.lastExit ? { lastExit: p.lastExit } : {}) }]),
+          .map((p) => [
+            p.name,
+            { pid: p.pid, url: urls.get(p.name)!, log: logs.get(p.name)!, state: p.state, restarts: p.restarts, ...(p.lastExit ? { lastExit: p.lastExit } : {}) },
+          ]),
       ),
       processes,
     };
@@ -244,6 +247,6 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 if (require.main === module) {
   main().catch((err: unknown) => {
     say('supervisor failed to start; stopping what it started', { error: String((err as Error)?.stack ?? err) }, 'fatal');
-    supervisor.stopAll().finally(() => process.exit(1));
+    void supervisor.stopAll().finally(() => process.exit(1));
   });
 }

@@ -53,7 +53,9 @@ describe('Supervisor', () => {
 
   it('does not restart what it was asked to stop, restarts with new environment on request, and holds a process down', async () => {
     const marker = join(dir, 'env.txt');
-    supervisor = new Supervisor([spec('svc', `require('fs').writeFileSync(${JSON.stringify(marker)}, process.env.MODE ?? 'none'); setInterval(() => {}, 1000)`)], { initialBackoffMs: 20 });
+    supervisor = new Supervisor([spec('svc', `require('fs').writeFileSync(${JSON.stringify(marker)}, process.env.MODE ?? 'none'); setInterval(() => {}, 1000)`)], {
+      initialBackoffMs: 20,
+    });
     supervisor.startAll();
     await until(() => safeRead(marker) === 'none');
     await supervisor.restart('svc', { MODE: 'off' });

@@ -178,7 +178,12 @@ export class Supervisor extends EventEmitter {
     entry.child = child;
     const startedAt = this.options.now();
     // A process in a crash loop stays reported as one until it has stayed up for a while.
-    this.update(entry, { state: entry.status.state === 'crash-loop' ? 'crash-loop' : 'running', pid: child.pid, startedAt: new Date(startedAt).toISOString(), nextStartAt: undefined });
+    this.update(entry, {
+      state: entry.status.state === 'crash-loop' ? 'crash-loop' : 'running',
+      pid: child.pid,
+      startedAt: new Date(startedAt).toISOString(),
+      nextStartAt: undefined,
+    });
     clearTimeout(entry.stableTimer);
     entry.stableTimer = setTimeout(() => {
       if (entry.child !== child) return;
@@ -210,7 +215,11 @@ export class Supervisor extends EventEmitter {
     const crashLoop = entry.crashes.length >= this.options.crashLoopRestarts;
     const delay = crashLoop ? this.options.maxBackoffMs : Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** (entry.consecutive - 1));
     if (crashLoop && entry.status.state !== 'crash-loop') {
-      this.note(entry, `CRASH LOOP: ${entry.crashes.length} exits within ${Math.round(this.options.crashLoopWindowMs / 1000)} s; restarting every ${Math.round(delay / 1000)} s until it stays up — see this log`, { code, signal });
+      this.note(
+        entry,
+        `CRASH LOOP: ${entry.crashes.length} exits within ${Math.round(this.options.crashLoopWindowMs / 1000)} s; restarting every ${Math.round(delay / 1000)} s until it stays up — see this log`,
+        { code, signal },
+      );
     }
     this.update(entry, {
       state: crashLoop ? 'crash-loop' : 'backoff',
@@ -247,7 +256,14 @@ export class Supervisor extends EventEmitter {
   }
 
   private note(entry: Entry, line: string, fields: Record<string, unknown> = {}): void {
-    const record = { time: new Date(this.options.now()).toISOString(), level: line.startsWith('CRASH LOOP') ? 'error' : 'warn', service: entry.spec.name, component: 'supervisor', message: line, ...fields };
+    const record = {
+      time: new Date(this.options.now()).toISOString(),
+      level: line.startsWith('CRASH LOOP') ? 'error' : 'warn',
+      service: entry.spec.name,
+      component: 'supervisor',
+      message: line,
+      ...fields,
+    };
     try {
       const fd = openSync(entry.spec.logFile, 'a');
       writeSync(fd, JSON.stringify(record) + '\n');

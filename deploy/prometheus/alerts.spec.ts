@@ -9,7 +9,7 @@ interface RuleFile {
 
 /** The metric names an expression reads: identifiers followed by a selector, a range or a comparison. */
 function metricsIn(expr: string): string[] {
-  return [...expr.matchAll(/\b(scim_[a-z_]+)\b/g)].map((m) => m[1]!);
+  return [...expr.matchAll(/\b(scim_[a-z_]+)\b/g)].map((m) => m[1]);
 }
 
 describe('deploy/prometheus/alerts.yml', () => {
@@ -17,9 +17,7 @@ describe('deploy/prometheus/alerts.yml', () => {
   const declared = new Set<string>([...Object.values(AuditMetricNames), ...Object.values(MessagingMetricNames)]);
 
   it('alerts on tenant quarantine risk, dead-letter growth, consumer lag and outbox backlog', () => {
-    expect(rules.map((r) => r.alert)).toEqual(
-      expect.arrayContaining(['ScimTenantQuarantineRisk', 'ScimDeadLettersGrowing', 'ScimConsumerLagHigh', 'ScimOutboxBacklog']),
-    );
+    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['ScimTenantQuarantineRisk', 'ScimDeadLettersGrowing', 'ScimConsumerLagHigh', 'ScimOutboxBacklog']));
   });
 
   it('reads only metrics the services declare', () => {

@@ -135,7 +135,10 @@ describe('audit dashboard', () => {
       await page.locator('[data-testid="activity-chart"] .uplot canvas').first().waitFor();
       expect(await page.getByTestId('activity-chart').getAttribute('data-buckets')).toBe('60');
       const barTotals = await page.getByTestId('chart-bar').evaluateAll((bars) =>
-        bars.reduce((sum, bar) => ({ requests: sum.requests + Number(bar.getAttribute('data-requests')), failures: sum.failures + Number(bar.getAttribute('data-failures')) }), { requests: 0, failures: 0 }),
+        bars.reduce((sum, bar) => ({ requests: sum.requests + Number(bar.getAttribute('data-requests')), failures: sum.failures + Number(bar.getAttribute('data-failures')) }), {
+          requests: 0,
+          failures: 0,
+        }),
       );
       expect(barTotals).toEqual({ requests: 5, failures: 2 });
       await waitForText(page.getByTestId('failures-by-type'), /uniqueness 1/);

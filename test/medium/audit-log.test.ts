@@ -3,7 +3,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AuditRoutes, Topics, type AuditedChange, type AuditedRequest, type AuditPage, type IssuedAuditCredential, type ResourceHistory, type SummaryPage, type UserEvent } from '@app/contracts';
+import {
+  AuditRoutes,
+  Topics,
+  type AuditedChange,
+  type AuditedRequest,
+  type AuditPage,
+  type IssuedAuditCredential,
+  type ResourceHistory,
+  type SummaryPage,
+  type UserEvent,
+} from '@app/contracts';
 import { AuditPartitions, dayOf, partitionName } from '../../apps/audit-log-service/src/persistence/audit-partitions';
 import { produce } from './support/kafka-helpers';
 import { scrape, samplesOf } from './support/metrics-scrape';
@@ -20,7 +30,10 @@ let a: ScimClient;
 let b: ScimClient;
 
 async function audit<T>(path: string, token = stack.auditOpsToken, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(stack.auditUrl + path, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+  const res = await fetch(stack.auditUrl + path, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+  });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
@@ -40,7 +53,10 @@ async function allRequests(tenantId: string, token = stack.auditOpsToken): Promi
   const out: AuditedRequest[] = [];
   let cursor: string | null = null;
   do {
-    const page: { status: number; body: AuditPage<AuditedRequest> } = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${tenantId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`, token);
+    const page: { status: number; body: AuditPage<AuditedRequest> } = await audit<AuditPage<AuditedRequest>>(
+      `${AuditRoutes.requests}?tenantId=${tenantId}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      token,
+    );
     expect(page.status).toBe(200);
     out.push(...page.body.items);
     cursor = page.body.nextCursor;
@@ -84,7 +100,11 @@ describe('audit log of an Entra sequence', () => {
       a,
       'PATCH',
       `/Users/${userId}`,
-      patchOp({ op: 'Replace', path: 'displayName', value: 'After Name' }, { op: 'Replace', path: 'active', value: 'False' }, { op: 'Replace', path: 'name.givenName', value: 'Grace' }),
+      patchOp(
+        { op: 'Replace', path: 'displayName', value: 'After Name' },
+        { op: 'Replace', path: 'active', value: 'False' },
+        { op: 'Replace', path: 'name.givenName', value: 'Grace' },
+      ),
     );
     expect(patched.status).toBe(200);
     expect((await entra(a, 'POST', '/Users', { ...user, externalId: 'other' })).status).toBe(409);
@@ -92,7 +112,12 @@ describe('audit log of an Entra sequence', () => {
     const otherBody = entraUser();
     const other = await entra(a, 'POST', '/Users', otherBody);
     otherUserId = other.body.id;
-    const group = await entra(a, 'POST', '/Groups', { schemas: [GROUP_SCHEMA, ENTRA_GROUP_SCHEMA], displayName: `Group ${uniqueId('g')}`, externalId: 'g-ext', members: [{ value: otherUserId }] });
+    const group = await entra(a, 'POST', '/Groups', {
+      schemas: [GROUP_SCHEMA, ENTRA_GROUP_SCHEMA],
+      displayName: `Group ${uniqueId('g')}`,
+      externalId: 'g-ext',
+      members: [{ value: otherUserId }],
+    });
     expect(group.status).toBe(201);
     groupId = group.body.id;
     expect((await entra(a, 'PATCH', `/Groups/${groupId}`, patchOp({ op: 'Add', path: 'members', value: [{ value: userId }] }))).status).toBe(204);
@@ -110,8 +135,16 @@ describe('audit log of an Entra sequence', () => {
     expect((await b.request('POST', '/Users', '{"userName": "x@y", "password": Broken-Secret!}')).status).toBe(400);
     expect((await b.post('/Users', { ...entraUser(), password: 12345678901 })).status).toBe(400);
 
-    await eventually(() => allRequests(a.id), (r) => r.length >= sent.length, `${sent.length} request records of tenant A`);
-    await eventually(() => allRequests(b.id), (r) => r.length >= 4, '4 request records of tenant B');
+    await eventually(
+      () => allRequests(a.id),
+      (r) => r.length >= sent.length,
+      `${sent.length} request records of tenant A`,
+    );
+    await eventually(
+      () => allRequests(b.id),
+      (r) => r.length >= 4,
+      '4 request records of tenant B',
+    );
     await eventually(
       () => audit<ResourceHistory>(AuditRoutes.history(a.id, 'User', userId)),
       (h) => h.body.changes?.some((c) => c.type === 'scim.user.deleted') && h.body.changes.some((c) => c.type === 'scim.membership.removed'),
@@ -160,7 +193,7 @@ describe('audit log of an Entra sequence', () => {
     ]);
     const conflict = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&scimType=uniqueness`);
     expect(conflict.body.items).toHaveLength(1);
-    expect((conflict.body.items[0]!.responseBody as Record<string, unknown>).scimType).toBe('uniqueness');
+    expect((conflict.body.items[0].responseBody as Record<string, unknown>).scimType).toBe('uniqueness');
     expect((await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&status=4xx`)).body.items).toHaveLength(2);
     expect((await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&operation=patch`)).body.items).toHaveLength(4);
     const ignored = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&ignored=true`);
@@ -175,14 +208,16 @@ describe('audit log of an Entra sequence', () => {
     );
     const byUser = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&userName=${encodeURIComponent(userName.toUpperCase())}`);
     expect(byUser.body.items.length).toBeGreaterThanOrEqual(3); // lookup, create, duplicate create, read
-    const one = sent[3]!;
+    const one = sent[3];
     const byClient = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?clientRequestId=${one.clientRequestId}`);
     expect(byClient.body.items.map((r) => r.status)).toEqual([one.status]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: AuditPage<AuditedRequest> } = await audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?tenantId=${a.id}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: AuditPage<AuditedRequest> } = await audit<AuditPage<AuditedRequest>>(
+        `${AuditRoutes.requests}?tenantId=${a.id}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.body.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.body.items.map((r) => r.recordId));
       cursor = page.body.nextCursor;
@@ -198,7 +233,12 @@ describe('audit log of an Entra sequence', () => {
     const { body: history } = await audit<ResourceHistory>(AuditRoutes.history(a.id, 'User', userId));
     expect(history.changes.map((c) => c.type)).toEqual(['scim.user.created', 'scim.user.deactivated', 'scim.membership.added', 'scim.membership.removed', 'scim.user.deleted']);
     const [created, updated, added, removed, deleted] = history.changes as [AuditedChange, AuditedChange, AuditedChange, AuditedChange, AuditedChange];
-    expect(created.differences).toEqual(expect.arrayContaining([{ path: 'userName', op: 'added', before: null, after: userName }, { path: 'displayName', op: 'added', before: null, after: 'Before Name' }]));
+    expect(created.differences).toEqual(
+      expect.arrayContaining([
+        { path: 'userName', op: 'added', before: null, after: userName },
+        { path: 'displayName', op: 'added', before: null, after: 'Before Name' },
+      ]),
+    );
     expect(created.differences.map((d) => d.path)).not.toContain('password');
     expect(updated.differences).toEqual(
       expect.arrayContaining([
@@ -234,7 +274,9 @@ describe('audit log of an Entra sequence', () => {
   });
 
   it('finds users by userName prefix and summarises a tenant per bucket', async () => {
-    const found = await audit<Array<{ resourceId: string }>>(`${AuditRoutes.resources}?tenantId=${a.id}&resourceType=User&q=${encodeURIComponent(userName.slice(0, 12).toLowerCase())}`);
+    const found = await audit<Array<{ resourceId: string }>>(
+      `${AuditRoutes.resources}?tenantId=${a.id}&resourceType=User&q=${encodeURIComponent(userName.slice(0, 12).toLowerCase())}`,
+    );
     expect(found.body.map((r) => r.resourceId)).toContain(userId);
     const { body: summary } = await audit<SummaryPage>(`${AuditRoutes.summaries}?tenantId=${a.id}&bucket=1d&from=${new Date(Date.now() - 2 * 86_400_000).toISOString()}`);
     const total = summary.items.reduce((n, i) => n + i.requests, 0);
@@ -249,7 +291,10 @@ describe('audit log of an Entra sequence', () => {
   });
 
   it('scopes a tenant credential to its own tenant and refuses the rest', async () => {
-    const issued = await audit<IssuedAuditCredential>(AuditRoutes.credentials, stack.auditOpsToken, { method: 'POST', body: JSON.stringify({ tenantId: a.id, label: 'tenant A admin' }) });
+    const issued = await audit<IssuedAuditCredential>(AuditRoutes.credentials, stack.auditOpsToken, {
+      method: 'POST',
+      body: JSON.stringify({ tenantId: a.id, label: 'tenant A admin' }),
+    });
     expect(issued.status).toBe(201);
     const token = issued.body.token;
     expect(await audit(AuditRoutes.whoami, token)).toEqual({ status: 200, body: { kind: 'tenant', tenantId: a.id } });
@@ -355,11 +400,25 @@ describe('audit store', () => {
         changedAttributes: ['userName'],
       },
     };
-    await produce(stack.kafka, stack.prefix + Topics.requestRecords, [record, ancient, record].map((value) => ({ key: tenantId, value })));
-    await produce(stack.kafka, stack.prefix + Topics.userEvents, [event, event].map((value) => ({ key: `${tenantId}/${userId}`, value })));
+    await produce(
+      stack.kafka,
+      stack.prefix + Topics.requestRecords,
+      [record, ancient, record].map((value) => ({ key: tenantId, value })),
+    );
+    await produce(
+      stack.kafka,
+      stack.prefix + Topics.userEvents,
+      [event, event].map((value) => ({ key: `${tenantId}/${userId}`, value })),
+    );
     const marker = { ...record, recordId: randomUUID(), path: '/scim/v2/marker' };
     const withName = { ...event.data.resource, displayName: 'Updated' };
-    const updated: UserEvent = { ...event, id: randomUUID(), type: 'scim.user.updated', time: new Date(Date.now() + 1000).toISOString(), data: { resource: withName, changedAttributes: ['displayName'] } };
+    const updated: UserEvent = {
+      ...event,
+      id: randomUUID(),
+      type: 'scim.user.updated',
+      time: new Date(Date.now() + 1000).toISOString(),
+      data: { resource: withName, changedAttributes: ['displayName'] },
+    };
     await produce(stack.kafka, stack.prefix + Topics.requestRecords, [{ key: tenantId, value: marker }]);
     await produce(stack.kafka, stack.prefix + Topics.userEvents, [{ key: `${tenantId}/${userId}`, value: updated }]);
     await eventually(
@@ -444,9 +503,14 @@ describe('a request its client gave up on', () => {
         signal: AbortSignal.timeout(500),
       });
       await expect(aborted).rejects.toThrow();
-      const found = await eventually(() => audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?clientRequestId=${id}`), (r) => r.body.items.length === 1, `record ${id}`, 30_000);
+      const found = await eventually(
+        () => audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?clientRequestId=${id}`),
+        (r) => r.body.items.length === 1,
+        `record ${id}`,
+        30_000,
+      );
       expect(found.body.items[0]).toMatchObject({ status: 499, tenantId: a.id, operation: 'list', responseBody: null });
-      expect(found.body.items[0]!.latencyMs).toBeGreaterThanOrEqual(400);
+      expect(found.body.items[0].latencyMs).toBeGreaterThanOrEqual(400);
       await gateway.kill('SIGKILL');
     } finally {
       for (const res of held) res.destroy();
@@ -474,7 +538,12 @@ describe('gateway shutdown', () => {
     }
     expect(await gateway.kill('SIGTERM')).toBe(0);
     for (const id of ids) {
-      const found = await eventually(() => audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?clientRequestId=${id}`), (r) => r.body.items.length === 1, `record ${id}`, 30_000);
+      const found = await eventually(
+        () => audit<AuditPage<AuditedRequest>>(`${AuditRoutes.requests}?clientRequestId=${id}`),
+        (r) => r.body.items.length === 1,
+        `record ${id}`,
+        30_000,
+      );
       expect(found.body.items[0]).toMatchObject({ status: 200, tenantId: a.id, operation: 'list' });
     }
   });

@@ -13,7 +13,7 @@ describe.each([
   beforeAll(() => stack.start(env), 120_000);
   afterAll(() => stack.stop());
 
-  it('answers creates, conflicts and deletes with the owning service\'s decisions', async () => {
+  it("answers creates, conflicts and deletes with the owning service's decisions", async () => {
     const entra = await stack.tenant();
     const body = entraUser();
     const created = await entra.post('/Users', body);

@@ -123,9 +123,12 @@ describe('example subscriber', () => {
     // Every event of the tenant is covered by the bootstrapped state or applied once, never both or neither.
     const bootstrapped = directory.bootstrapped!;
     const events = [...stack.userEvents.records, ...stack.groupEvents!.records].filter((r) => JSON.parse(r.value!).tenantid === scim.id);
-    const covered = (r: CollectedRecord) => keysOf(r).every((k) => (bootstrapped.get(k) ?? -1n) >= BigInt(r.headers[Headers.outboxSequence]!));
-    const idOf = (r: CollectedRecord) => r.headers[Headers.messageId]!;
-    const mustApply = events.filter((r) => !covered(r)).map(idOf).sort();
+    const covered = (r: CollectedRecord) => keysOf(r).every((k) => (bootstrapped.get(k) ?? -1n) >= BigInt(r.headers[Headers.outboxSequence]));
+    const idOf = (r: CollectedRecord) => r.headers[Headers.messageId];
+    const mustApply = events
+      .filter((r) => !covered(r))
+      .map(idOf)
+      .sort();
     const applied = directory.appliedEvents.filter((id) => events.some((r) => idOf(r) === id));
     expect(new Set(applied).size).toBe(applied.length); // no duplicate
     expect([...applied].sort()).toEqual(mustApply); // no gap, nothing the state covered

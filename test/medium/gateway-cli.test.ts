@@ -83,7 +83,14 @@ describe('gateway CLI', () => {
   it('defines, lists and removes a tenant-defined User extension schema', async () => {
     const tenant = cli('tenant', 'create', '--name', 'Acme via CLI');
     const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
-    const defined = cli('schema', 'define', '--tenant', tenant.out.id, '--schema', JSON.stringify({ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'string', uniqueness: 'server' }] }));
+    const defined = cli(
+      'schema',
+      'define',
+      '--tenant',
+      tenant.out.id,
+      '--schema',
+      JSON.stringify({ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'string', uniqueness: 'server' }] }),
+    );
     expect(defined.code).toBe(0);
     expect(defined.out).toMatchObject({ id: urn, attributes: [{ name: 'badge', uniqueness: 'server', mutability: 'readWrite' }] });
     expect(cli('tenant', 'get', '--tenant', tenant.out.id).out.profile.customSchemas).toHaveLength(1);

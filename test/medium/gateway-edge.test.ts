@@ -124,12 +124,22 @@ describe('gateway edge over HTTP (real Postgres)', () => {
     });
 
     it('creates a tenant with a validated profile, lists it, and refuses a duplicate name', async () => {
-      const created = await admin('POST', '/tenants', { name: 'Fuze (admin test)', profile: { mutabilityOverrides: { entitlements: 'immutable' }, rateLimit: { requestsPerSecond: 10, burst: 10 } } });
+      const created = await admin('POST', '/tenants', {
+        name: 'Fuze (admin test)',
+        profile: { mutabilityOverrides: { entitlements: 'immutable' }, rateLimit: { requestsPerSecond: 10, burst: 10 } },
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         name: 'Fuze (admin test)',
-        profile: { userExtensions: [ENTERPRISE_USER_SCHEMA], mutabilityOverrides: { entitlements: 'immutable' }, rateLimit: { requestsPerSecond: 10, burst: 10 }, groups: { mode: 'full' }, managedResources: false, unknownAttributes: 'ignore' },
+        profile: {
+          userExtensions: [ENTERPRISE_USER_SCHEMA],
+          mutabilityOverrides: { entitlements: 'immutable' },
+          rateLimit: { requestsPerSecond: 10, burst: 10 },
+          groups: { mode: 'full' },
+          managedResources: false,
+          unknownAttributes: 'ignore',
+        },
       });
       expect((await admin('GET', `/tenants/${created.body.id}`)).body.name).toBe('Fuze (admin test)');
       expect((await admin('GET', '/tenants')).body.tenants.map((t: { id: string }) => t.id)).toContain(created.body.id);
@@ -168,7 +178,7 @@ describe('gateway edge over HTTP (real Postgres)', () => {
       ['an unknown token', { authorization: `Bearer scim_${'x'.repeat(43)}` }, /^Bearer realm="scim", error="invalid_token"/],
       ['the admin token', { authorization: `Bearer ${ADMIN_TOKEN}` }, /^Bearer realm="scim", error="invalid_token"/],
     ])('answers %s with 401 and a challenge', async (_name, headers, challenge) => {
-      const response = await scim('/ServiceProviderConfig', { headers: headers as Record<string, string> });
+      const response = await scim('/ServiceProviderConfig', { headers: headers });
       expect(response.status).toBe(401);
       if (typeof challenge === 'string') expect(response.headers.get('www-authenticate')).toBe(challenge);
       else expect(response.headers.get('www-authenticate')).toMatch(challenge);
@@ -306,8 +316,7 @@ describe('gateway edge over HTTP (real Postgres)', () => {
     beforeAll(async () => {
       ({ token } = await tenantWithToken('bodies', {}));
     });
-    const post = (body: string, contentType?: string) =>
-      scim('/TestWrites/echo', { token, method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} });
+    const post = (body: string, contentType?: string) => scim('/TestWrites/echo', { token, method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} });
 
     it('reads application/scim+json and application/json bodies', async () => {
       expect((await post('{"a":1}', 'application/scim+json')).body).toEqual({ received: { a: 1 } });
@@ -358,7 +367,7 @@ describe('gateway edge over HTTP (real Postgres)', () => {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-correlation-id': 'corr-streamed-1' },
         body,
         duplex: 'half',
-      } as RequestInit);
+      });
       expect(response.status).toBe(500);
       expect(((await response.json()) as { detail: string }).detail).toBe('Internal server error (correlation id corr-streamed-1)');
     });

@@ -67,7 +67,8 @@ it('adds and removes 1,000 members of a 100k-member group in one PATCH each', as
   // How long these take is measured by `npm run bench -- groups`, not asserted here.
 
   // One event per command, carrying exactly the 1,000 ids.
-  const events = () => stack.groupEvents!.json<{ type: string; subject: string; data: { memberIds?: string[] } }>().filter((e) => e.subject === id && e.type.startsWith('scim.membership.'));
+  const events = () =>
+    stack.groupEvents!.json<{ type: string; subject: string; data: { memberIds?: string[] } }>().filter((e) => e.subject === id && e.type.startsWith('scim.membership.'));
   const deadline = Date.now() + 30000;
   while (events().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   expect(events().map((e) => [e.type, e.data.memberIds?.length])).toEqual([

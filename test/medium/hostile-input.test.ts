@@ -21,9 +21,7 @@ beforeAll(async () => {
   await stack.start({}, { groups: true });
   attacker = await stack.tenant();
   neighbour = await stack.tenant();
-  deadLetters = await Promise.all(
-    [Topics.userCommands, Topics.groupCommands].map((t) => new TopicCollector(stack.kafka, stack.prefix + deadLetterTopicOf(t)).start()),
-  );
+  deadLetters = await Promise.all([Topics.userCommands, Topics.groupCommands].map((t) => new TopicCollector(stack.kafka, stack.prefix + deadLetterTopicOf(t)).start()));
   replies = await new TopicCollector(stack.kafka, stack.prefix + Topics.commandReplies).start();
   commands = await new TopicCollector(stack.kafka, stack.prefix + Topics.userCommands).start();
   requestRecords = await new TopicCollector(stack.kafka, stack.prefix + Topics.requestRecords).start();

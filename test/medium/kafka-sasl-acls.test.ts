@@ -55,11 +55,28 @@ async function startBroker(): Promise<void> {
     .replace(/^log\.dirs=.*$/m, `log.dirs=${join(runDir, 'data')}`);
   writeFileSync(join(runDir, 'server.properties'), properties);
   const cp = kafkaLibs();
-  const scram = [['admin', adminPassword], ...STACK_SERVICES.map((s) => [kafkaUserOf(s.name), passwords[s.name]])].flatMap(([name, pw]) => ['--add-scram', `SCRAM-SHA-512=[name=${name},password=${pw}]`]);
-  const format = spawnSync('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', 'scimSaslAclTestCluster', '-c', join(runDir, 'server.properties'), ...scram], { encoding: 'utf8' });
+  const scram = [['admin', adminPassword], ...STACK_SERVICES.map((s) => [kafkaUserOf(s.name), passwords[s.name]])].flatMap(([name, pw]) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${name},password=${pw}]`,
+  ]);
+  const format = spawnSync('java', ['-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', 'scimSaslAclTestCluster', '-c', join(runDir, 'server.properties'), ...scram], {
+    encoding: 'utf8',
+  });
   if (format.status !== 0) throw new Error(`format failed: ${format.stdout}${format.stderr}`);
   const log = openSync(join(runDir, 'kafka.log'), 'a');
-  broker = spawn('java', ['-Xms128m', '-Xmx512m', '-cp', cp, `-Dlog4j2.configurationFile=${join(ROOT, 'deploy', 'local', 'kafka', 'log4j2.properties')}`, 'kafka.Kafka', join(runDir, 'server.properties')], { stdio: ['ignore', log, log] });
+  broker = spawn(
+    'java',
+    [
+      '-Xms128m',
+      '-Xmx512m',
+      '-cp',
+      cp,
+      `-Dlog4j2.configurationFile=${join(ROOT, 'deploy', 'local', 'kafka', 'log4j2.properties')}`,
+      'kafka.Kafka',
+      join(runDir, 'server.properties'),
+    ],
+    { stdio: ['ignore', log, log] },
+  );
   const admin = saslClient('admin', adminPassword).admin();
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -69,7 +86,8 @@ async function startBroker(): Promise<void> {
       await admin.disconnect();
       return;
     } catch (err) {
-      if (Date.now() > deadline || broker.exitCode !== null) throw new Error(`SASL broker did not start: ${(err as Error).message}\n${readFileSync(join(runDir, 'kafka.log'), 'utf8').slice(-3000)}`);
+      if (Date.now() > deadline || broker.exitCode !== null)
+        throw new Error(`SASL broker did not start: ${(err as Error).message}\n${readFileSync(join(runDir, 'kafka.log'), 'utf8').slice(-3000)}`, { cause: err });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -78,7 +96,16 @@ async function startBroker(): Promise<void> {
 function runProvisioning(): { status: number | null; out: string } {
   const r = spawnSync(process.execPath, ['-r', 'tsconfig-paths/register', join(ROOT, 'dist', 'deploy', 'local', 'provision-topics.js')], {
     cwd: ROOT,
-    env: { ...process.env, TS_NODE_BASEURL: join(ROOT, 'dist'), KAFKA_BROKERS: brokers, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'admin', KAFKA_SASL_PASSWORD: adminPassword, KAFKA_PROVISION_ACLS: 'true', TOPIC_PREFIX: '' },
+    env: {
+      ...process.env,
+      TS_NODE_BASEURL: join(ROOT, 'dist'),
+      KAFKA_BROKERS: brokers,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'admin',
+      KAFKA_SASL_PASSWORD: adminPassword,
+      KAFKA_PROVISION_ACLS: 'true',
+      TOPIC_PREFIX: '',
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -87,13 +114,16 @@ function runProvisioning(): { status: number | null; out: string } {
 
 async function startService(name: StackService['name'], extra: Record<string, string>): Promise<string> {
   const port = await freePort();
-  const env = serviceEnvironment(STACK_SERVICES.find((s) => s.name === name)!, {
-    postgresUrl: infra.postgresUrl,
-    kafkaBrokers: brokers,
-    databasePrefix,
-    portOverride: port,
-    extraEnv: { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: kafkaUserOf(name), KAFKA_SASL_PASSWORD: passwords[name], KAFKA_SESSION_TIMEOUT_MS: '6000', ...extra },
-  });
+  const env = serviceEnvironment(
+    STACK_SERVICES.find((s) => s.name === name)!,
+    {
+      postgresUrl: infra.postgresUrl,
+      kafkaBrokers: brokers,
+      databasePrefix,
+      portOverride: port,
+      extraEnv: { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: kafkaUserOf(name), KAFKA_SASL_PASSWORD: passwords[name], KAFKA_SESSION_TIMEOUT_MS: '6000', ...extra },
+    },
+  );
   const p = ServiceProcess.built(name, env, `kafka-sasl-${databasePrefix}${name}`);
   processes.push(p);
   await p.waitReady(90_000);
@@ -142,21 +172,33 @@ describe('production Kafka: SASL/SCRAM with the generated ACLs', () => {
     const client = new ScimClient(tenant);
     const user = await client.post('/Users', { schemas: [USER_SCHEMA, ENTERPRISE], userName: `${uniqueId('u')}@example.com`, active: true });
     expect(user.status).toBe(201);
-    expect((await client.patch(`/Users/${user.body.id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada' }] })).status).toBe(200);
+    expect(
+      (
+        await client.patch(`/Users/${user.body.id}`, {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'displayName', value: 'Ada' }],
+        })
+      ).status,
+    ).toBe(200);
     // The group service learns the user from scim.user-events.v1 (published by the user-service's transactional relay).
     const group = await client.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: uniqueId('g'), members: [{ value: user.body.id }] });
     expect(group.status).toBe(201);
     expect((await client.get(`/Groups/${group.body.id}`)).body.members).toEqual([expect.objectContaining({ value: user.body.id })]);
 
     // The audit log consumed the request records and both services' events.
-    const audit = (path: string) => fetch(`${auditUrl}${path}`, { headers: { authorization: `Bearer ${opsToken}` } }).then((r) => r.json() as Promise<{ items: Array<{ type?: string }> }>);
+    const audit = (path: string) =>
+      fetch(`${auditUrl}${path}`, { headers: { authorization: `Bearer ${opsToken}` } }).then((r) => r.json() as Promise<{ items: Array<{ type?: string }> }>);
     const changes = await eventually(
       () => audit(`${AuditRoutes.changes}?tenantId=${tenant.tenantId}`),
       (page) => ['scim.user.created', 'scim.user.updated', 'scim.group.created'].every((t) => page.items?.some((c) => c.type === t)),
       'the user and group changes in the audit log',
     );
     expect(changes.items.length).toBeGreaterThanOrEqual(3);
-    await eventually(() => audit(`${AuditRoutes.requests}?tenantId=${tenant.tenantId}`), (page) => (page.items?.length ?? 0) >= 4, 'the request records in the audit log');
+    await eventually(
+      () => audit(`${AuditRoutes.requests}?tenantId=${tenant.tenantId}`),
+      (page) => (page.items?.length ?? 0) >= 4,
+      'the request records in the audit log',
+    );
 
     // No service met an authorization error on its way.
     for (const p of processes) expect({ service: p.name, denied: /AUTHORIZATION_FAILED|not authorized/i.test(p.log()) }).toEqual({ service: p.name, denied: false });
@@ -165,7 +207,10 @@ describe('production Kafka: SASL/SCRAM with the generated ACLs', () => {
   it('a principal cannot use what its ACLs do not name, and an unknown one cannot connect', async () => {
     // The audit log writes only the consumed topics it replays dead letters to, never a state topic;
     // the gateway writes commands, not events.
-    for (const [service, topic] of [['audit-log-service', Topics.userState], ['scim-gateway', Topics.userEvents]] as const) {
+    for (const [service, topic] of [
+      ['audit-log-service', Topics.userState],
+      ['scim-gateway', Topics.userEvents],
+    ] as const) {
       const producer = saslClient(kafkaUserOf(service), passwords[service]).producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
       await producer.connect();
       await expect(producer.send({ topic, messages: [{ value: '{}' }] })).rejects.toThrow(/not authorized/i);

@@ -246,7 +246,10 @@ describe('messaging through a real service, Kafka and Postgres', () => {
     await s.events.waitFor(10);
     await s.events.settle(2000);
     expectExactlyOnce(s.events, sent);
-    const handledAgain = next.logLines().filter((l) => l.message === 'ledger command handled').map((l) => l.commandId);
+    const handledAgain = next
+      .logLines()
+      .filter((l) => l.message === 'ledger command handled')
+      .map((l) => l.commandId);
     expect(handledAgain.filter((id) => stored.includes(id as string))).toEqual([]);
   });
 });

@@ -43,7 +43,10 @@ describe('service process in migrate mode', () => {
     expect(first.status).toBe(0);
     const expected = USER_SERVICE_MIGRATIONS.map((m) => m.name);
     expect(await migrationNames(url)).toEqual(expected);
-    const lines = first.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { message: string; migrations?: string[] });
+    const lines = first.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { message: string; migrations?: string[] });
     expect(lines.find((l) => l.message === 'migrations applied')?.migrations).toEqual(expected);
 
     const again = runBuilt('user-service', ['migrate'], env);

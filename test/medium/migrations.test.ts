@@ -25,10 +25,12 @@ const ROOT = join(__dirname, '..', '..');
 const UPDATE = process.env.UPDATE_SCHEMA_SNAPSHOTS === '1';
 
 type Migrations = ReadonlyArray<new () => MigrationInterface>;
+/** An entity class, as TypeORM takes them. */
+type EntityClass = abstract new (...args: never[]) => unknown;
 
 interface ServiceSchema {
   name: string;
-  entities: readonly Function[];
+  entities: readonly EntityClass[];
   migrations: Migrations;
   /** A column of one of the service's own tables, and a wrong version of it. */
   wrongColumn: { table: string; column: string; wrong: string; right: string };
@@ -81,7 +83,7 @@ function withWrongColumn(service: ServiceSchema): Migrations {
 /** Runs `check` on a fresh database migrated by `migrations`, with its schema described; drops the database after. */
 async function migratedSchema(
   label: string,
-  entities: readonly Function[],
+  entities: readonly EntityClass[],
   migrations: Migrations,
   check: (schema: string, dataSource: DataSource, undoAll: () => Promise<string[]>) => Promise<void>,
 ) {
@@ -90,7 +92,7 @@ async function migratedSchema(
   try {
     const undoAll = async () => {
       for (let i = 0; i < migrations.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
-      return (await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`)) as string[];
+      return await dataSource.query<string[]>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`);
     };
     await check(await describeSchema(dataSource), dataSource, undoAll);
   } finally {

@@ -40,7 +40,7 @@ describe('per-tenant reads and cancelled reads (real Postgres, the built user-se
     const rows = await harness.sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM users u%'`,
     );
-    return rows[0]!.n;
+    return rows[0].n;
   };
 
   it("runs four reads of a tenant at once, answers the rest 503 after their wait, and still runs another tenant's read", async () => {

@@ -21,28 +21,28 @@ afterAll(() => stack.stop());
 
 describe('two instances of every service', () => {
   it("runs Entra's user and group sequence with each request on the other gateway", async () => {
-    const [a, b] = gateways[0]!;
+    const [a, b] = gateways[0];
     const body = entraUser();
-    expect((await a!.get(`/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}`)).body.totalResults).toBe(0);
-    const created = await b!.post('/Users', body);
+    expect((await a.get(`/Users?filter=${encodeURIComponent(`userName eq "${body.userName}"`)}`)).body.totalResults).toBe(0);
+    const created = await b.post('/Users', body);
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    expect((await a!.get(`/Users/${id}`)).body.userName).toBe(body.userName);
-    const patched = await b!.patch(`/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: false }));
+    expect((await a.get(`/Users/${id}`)).body.userName).toBe(body.userName);
+    const patched = await b.patch(`/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: false }));
     expect(patched.body.active).toBe(false);
-    expect((await a!.get(`/Users?filter=${encodeURIComponent(`active eq false and id eq "${id}"`)}`)).body.totalResults).toBe(1);
+    expect((await a.get(`/Users?filter=${encodeURIComponent(`active eq false and id eq "${id}"`)}`)).body.totalResults).toBe(1);
 
-    const group = await a!.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: `g-${id}` });
+    const group = await a.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: `g-${id}` });
     expect(group.status).toBe(201);
-    expect((await b!.patch(`/Groups/${group.body.id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: id }] }))).status).toBe(204);
-    const listed = await a!.get(`/Groups/${group.body.id}`);
+    expect((await b.patch(`/Groups/${group.body.id}`, patchOp({ op: 'Add', path: 'members', value: [{ value: id }] }))).status).toBe(204);
+    const listed = await a.get(`/Groups/${group.body.id}`);
     expect((listed.body.members as Array<{ value: string }>).map((m) => m.value)).toEqual([id]);
-    expect((await b!.get(`/Users/${id}`)).body.groups).toEqual([expect.objectContaining({ value: group.body.id })]);
+    expect((await b.get(`/Users/${id}`)).body.groups).toEqual([expect.objectContaining({ value: group.body.id })]);
 
-    expect((await a!.delete(`/Users/${id}`)).status).toBe(204);
-    const gone = await b!.get(`/Users/${id}`);
+    expect((await a.delete(`/Users/${id}`)).status).toBe(204);
+    const gone = await b.get(`/Users/${id}`);
     expect([gone.status, gone.body.schemas]).toEqual([404, [ERROR_SCHEMA]]);
-    expect((await a!.get(`/Groups/${group.body.id}`)).body.members ?? []).toEqual([]);
+    expect((await a.get(`/Groups/${group.body.id}`)).body.members ?? []).toEqual([]);
   });
 
   it('keeps every acknowledged create of a 5,000-create burst, once, while a user-service joins and leaves', async () => {
@@ -62,7 +62,7 @@ describe('two instances of every service', () => {
       while (next < TOTAL) {
         const n = next++;
         const tenant = n % 2;
-        const client = gateways[tenant]![Math.floor(n / 2) % 2]!; // round robin over the gateways
+        const client = gateways[tenant][Math.floor(n / 2) % 2]; // round robin over the gateways
         const body = entraUser();
         const res = await withRetryOn429(() => client.post('/Users', body));
         outcomes.push({ tenant, userName: String(body.userName), status: res.status, ...(res.status === 201 ? { id: res.body.id as string } : {}) });
@@ -92,7 +92,12 @@ describe('two instances of every service', () => {
       // One event per change: exactly one scim.user.created per stored user of the burst's tenants.
       const storedIds = (await db.query<{ id: string }>(`SELECT id FROM users WHERE tenant_id = ANY($1)`, [tenants.map((t) => t.id)])).rows.map((r) => r.id);
       await eventually(() => createdEvents(storedIds).size === storedIds.length, 60_000);
-      const perSubject = count(stack.userEvents.json<{ type?: string; subject?: string }>().filter((e) => e.type === 'scim.user.created' && storedIds.includes(e.subject!)).map((e) => e.subject!));
+      const perSubject = count(
+        stack.userEvents
+          .json<{ type?: string; subject?: string }>()
+          .filter((e) => e.type === 'scim.user.created' && storedIds.includes(e.subject!))
+          .map((e) => e.subject!),
+      );
       expect(Object.values(perSubject).filter((n) => n !== 1)).toEqual([]);
     } finally {
       await db.end();
@@ -104,7 +109,7 @@ describe('two instances of every service', () => {
     const [a, b] = stack.throughEachGateway(limited);
     const started = Date.now();
     const statuses: number[] = [];
-    for (let i = 0; i < 60; i++) statuses.push((await (i % 2 === 0 ? a! : b!).get('/ServiceProviderConfig')).status);
+    for (let i = 0; i < 60; i++) statuses.push((await (i % 2 === 0 ? a : b).get('/ServiceProviderConfig')).status);
     const elapsedSeconds = (Date.now() - started) / 1000;
     const admitted = statuses.filter((s) => s === 200).length;
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);

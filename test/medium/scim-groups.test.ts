@@ -95,7 +95,11 @@ describe("Microsoft's tutorial group sequence", () => {
     expect(full.body.members).toHaveLength(3);
     expect(shown.find((m) => m.value === a.id)).toEqual({ value: a.id, $ref: `${entra.tenant.scimUrl}/Users/${a.id}`, display: a.userName, type: 'User' });
 
-    const searched = await entra.post('/Groups/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `displayName eq "${renamed}"`, excludedAttributes: ['members'] });
+    const searched = await entra.post('/Groups/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: `displayName eq "${renamed}"`,
+      excludedAttributes: ['members'],
+    });
     expect(searched.status).toBe(200);
     expect(searched.body.Resources.map((g: { id: string }) => g.id)).toEqual([id]);
 

@@ -87,7 +87,13 @@ describe('methods a resource does not take, and headers too large to read', () =
     const url = new URL(`${client.tenant.scimUrl}/Users`);
     const location = await new Promise<string | undefined>((resolve, reject) => {
       const req = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { host: 'evil.example', authorization: `Bearer ${client.tenant.token}`, 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { host: 'evil.example', authorization: `Bearer ${client.tenant.token}`, 'content-type': 'application/scim+json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode === 201 ? String(res.headers.location) : `status ${res.statusCode}`));
@@ -346,9 +352,9 @@ describe('Bulk (RFC 7644 §3.7)', () => {
       ['POST', 'u2', '201'],
       ['PATCH', undefined, '200'],
     ]);
-    const idOf = (i: number) => ops[i]!.location!.split('/').pop()!;
-    expect(ops[1]!.location).toBe(`${client.tenant.scimUrl}/Users/${idOf(1)}`);
-    expect(ops[1]!.version).toBe('W/"1"');
+    const idOf = (i: number) => ops[i].location!.split('/').pop()!;
+    expect(ops[1].location).toBe(`${client.tenant.scimUrl}/Users/${idOf(1)}`);
+    expect(ops[1].version).toBe('W/"1"');
     const group = await client.get(`/Groups/${idOf(0)}`);
     expect(group.body.displayName).toBe(groupName);
     expect((group.body.members as Array<{ value: string }>).map((m) => m.value).sort()).toEqual([idOf(1), idOf(2)].sort());
@@ -396,17 +402,23 @@ describe('Bulk (RFC 7644 §3.7)', () => {
       ['dup', '409'],
       ['g', '409'],
     ]);
-    expect(ops[0]!.response).toMatchObject({ schemas: [ERROR_SCHEMA], status: '409', scimType: 'uniqueness' });
-    expect(String(ops[1]!.response!.detail)).toContain("bulkId 'dup'");
+    expect(ops[0].response).toMatchObject({ schemas: [ERROR_SCHEMA], status: '409', scimType: 'uniqueness' });
+    expect(String(ops[1].response!.detail)).toContain("bulkId 'dup'");
   });
 
   it('advertises maxOperations and maxPayloadSize and answers a request over either with 413', async () => {
     const spc = (await client.get('/ServiceProviderConfig')).body;
     expect(spc.bulk).toEqual({ supported: true, maxOperations: 10, maxPayloadSize: 16384 });
-    const tooMany = await client.post('/Bulk', { schemas: [BULK], Operations: Array.from({ length: 11 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: entraUser() })) });
+    const tooMany = await client.post('/Bulk', {
+      schemas: [BULK],
+      Operations: Array.from({ length: 11 }, (_, i) => ({ method: 'POST', path: '/Users', bulkId: `u${i}`, data: entraUser() })),
+    });
     expectScimError(tooMany, 413);
     expect(tooMany.body.detail).toContain('maxOperations is 10');
-    const tooLarge = await client.post('/Bulk', { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', bulkId: 'big', data: { ...entraUser(), displayName: 'x'.repeat(20_000) } }] });
+    const tooLarge = await client.post('/Bulk', {
+      schemas: [BULK],
+      Operations: [{ method: 'POST', path: '/Users', bulkId: 'big', data: { ...entraUser(), displayName: 'x'.repeat(20_000) } }],
+    });
     expectScimError(tooLarge, 413);
     expect(tooLarge.body.detail).toContain('maxPayloadSize is 16384');
   });
@@ -461,8 +473,16 @@ describe('tenant-defined User extension schemas', () => {
     expect((await client.get(`/Schemas/${ACME}`)).status).toBe(404);
 
     const ids: string[] = [];
-    for (const [badge, level] of [['B-2', 20], ['B-1', 30], ['B-3', 10]] as const) {
-      const res = await tenant.post('/Users', { ...entraUser(), schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ACME], [ACME]: { badge, level, sites: ['berlin', 'oslo'], hiredOn: '2024-05-01T00:00:00Z' } });
+    for (const [badge, level] of [
+      ['B-2', 20],
+      ['B-1', 30],
+      ['B-3', 10],
+    ] as const) {
+      const res = await tenant.post('/Users', {
+        ...entraUser(),
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ACME],
+        [ACME]: { badge, level, sites: ['berlin', 'oslo'], hiredOn: '2024-05-01T00:00:00Z' },
+      });
       expect(res.status).toBe(201);
       expect(res.body[ACME]).toMatchObject({ badge, level });
       ids.push(res.body.id);

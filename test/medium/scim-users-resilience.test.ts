@@ -67,7 +67,8 @@ describe('a user-service crash', () => {
     expect(statuses.get(201)).toBeGreaterThan(100);
     // Every user that exists (201 or accepted before a 503) has exactly one created event.
     const deadline = Date.now() + 60000;
-    const createdEvents = () => stack.userEvents.json<{ type: string; subject: string; tenantid: string }>().filter((e) => e.type === 'scim.user.created' && e.tenantid === entra.id);
+    const createdEvents = () =>
+      stack.userEvents.json<{ type: string; subject: string; tenantid: string }>().filter((e) => e.type === 'scim.user.created' && e.tenantid === entra.id);
     while (created.some((id) => !createdEvents().some((e) => e.subject === id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     await stack.userEvents.settle(3000);
     const subjects = createdEvents().map((e) => e.subject);

@@ -63,10 +63,7 @@ describe("Microsoft's tutorial user sequence", () => {
     // Update User [Multi-valued properties]
     const multi = await entra.patch(
       `/Users/${id}`,
-      patchOp(
-        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@microsoft.com' },
-        { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' },
-      ),
+      patchOp({ op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@microsoft.com' }, { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' }),
     );
     expect(multi.status).toBe(200);
     expect(multi.body.emails).toEqual([{ primary: true, type: 'work', value: 'updatedEmail@microsoft.com' }]);
@@ -157,10 +154,7 @@ describe("Entra's PATCH dialect (known issues doc)", () => {
 
   it("writes the Genesys extension's externalIds[authority eq '...'].value mapping", async () => {
     const id = await newUser();
-    const res = await entra.patch(
-      `/Users/${id}`,
-      patchOp({ op: 'Add', path: `${GENESYS}:externalIds[authority eq 'microsoftteams'].value`, value: 'teams-user-1' }),
-    );
+    const res = await entra.patch(`/Users/${id}`, patchOp({ op: 'Add', path: `${GENESYS}:externalIds[authority eq 'microsoftteams'].value`, value: 'teams-user-1' }));
     expect(res.status).toBe(200);
     expect(res.body[GENESYS]).toEqual({ externalIds: [{ authority: 'microsoftteams', value: 'teams-user-1' }] });
     expect(res.body.schemas).toContain(GENESYS);
@@ -229,7 +223,11 @@ describe('semantics', () => {
     expect(page.body.Resources[0]).toEqual({ schemas: [USER_SCHEMA], id: expect.any(String), userName: 'b@page.test' });
     const past = await tenant.get('/Users?startIndex=10&count=5');
     expect(past.body).toMatchObject({ totalResults: 3, itemsPerPage: 0, Resources: [] });
-    const search = await tenant.post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'displayName eq "a"', excludedAttributes: 'emails' });
+    const search = await tenant.post('/Users/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'displayName eq "a"',
+      excludedAttributes: 'emails',
+    });
     expect(search.status).toBe(200);
     expect(search.body.totalResults).toBe(1);
   });
@@ -255,7 +253,7 @@ describe('bad input gets a SCIM error and changes nothing', () => {
     ['a wrong type', { schemas: [USER_SCHEMA], userName: 'y@bad.test', active: 'maybe' }, 400, 'invalidValue'],
   ])('POST with %s', async (_name, body, status, scimType) => {
     const before = await entra.get('/Users?count=0');
-    expectScimError(await entra.post('/Users', body), status as number, scimType as string | undefined);
+    expectScimError(await entra.post('/Users', body), status, scimType);
     expect((await entra.get('/Users?count=0')).body.totalResults).toBe(before.body.totalResults);
   });
 

@@ -28,36 +28,33 @@ afterAll(async () => {
 });
 
 describe('each service process', () => {
-  it.each(STACK_SERVICES.map((s) => [s.name, s] as const))(
-    '%s creates its database, migrates, reports ready and stops cleanly on SIGTERM',
-    async (name, service) => {
-      const env = serviceEnvironment(service, {
-        postgresUrl: infra.postgresUrl,
-        kafkaBrokers: infra.kafkaBrokers,
-        topicPrefix: prefix,
-        databasePrefix,
-        portOverride: await freePort(),
-      });
-      const p = ServiceProcess.built(name, env, `${prefix}${name}`);
-      started.push(p);
-      await p.waitReady();
+  it.each(STACK_SERVICES.map((s) => [s.name, s] as const))('%s creates its database, migrates, reports ready and stops cleanly on SIGTERM', async (name, service) => {
+    const env = serviceEnvironment(service, {
+      postgresUrl: infra.postgresUrl,
+      kafkaBrokers: infra.kafkaBrokers,
+      topicPrefix: prefix,
+      databasePrefix,
+      portOverride: await freePort(),
+    });
+    const p = ServiceProcess.built(name, env, `${prefix}${name}`);
+    started.push(p);
+    await p.waitReady();
 
-      const live = await fetch(`${p.url}/health`);
-      expect(live.status).toBe(200);
-      const ready = await fetch(`${p.url}/health/ready`);
-      const readiness = (await ready.json()) as { status: string; checks: Record<string, { status: string }> };
-      expect(readiness.status).toBe('ok');
-      expect(readiness.checks).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' } });
-      // Services that consume are ready only once their consumer group is joined.
-      if (name !== 'scim-gateway') expect(readiness.checks.consumer).toEqual({ name: 'consumer', status: 'up' });
-      expect(Object.values(readiness.checks).every((c) => c.status === 'up')).toBe(true);
+    const live = await fetch(`${p.url}/health`);
+    expect(live.status).toBe(200);
+    const ready = await fetch(`${p.url}/health/ready`);
+    const readiness = (await ready.json()) as { status: string; checks: Record<string, { status: string }> };
+    expect(readiness.status).toBe('ok');
+    expect(readiness.checks).toMatchObject({ database: { status: 'up' }, kafka: { status: 'up' } });
+    // Services that consume are ready only once their consumer group is joined.
+    if (name !== 'scim-gateway') expect(readiness.checks.consumer).toEqual({ name: 'consumer', status: 'up' });
+    expect(Object.values(readiness.checks).every((c) => c.status === 'up')).toBe(true);
 
-      expect(await p.kill('SIGTERM')).toBe(0);
-      const lines = p.logLines();
-      expect(lines.every((l) => l.service === name && typeof l.time === 'string' && typeof l.level === 'string')).toBe(true);
-      expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['ready', 'signal received', 'stopped']));
-    },
-  );
+    expect(await p.kill('SIGTERM')).toBe(0);
+    const lines = p.logLines();
+    expect(lines.every((l) => l.service === name && typeof l.time === 'string' && typeof l.level === 'string')).toBe(true);
+    expect(lines.map((l) => l.message)).toEqual(expect.arrayContaining(['ready', 'signal received', 'stopped']));
+  });
 
   it('exits non-zero before starting anything when its configuration is bad, naming every bad variable', async () => {
     const p = ServiceProcess.built(

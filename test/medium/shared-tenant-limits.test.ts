@@ -27,7 +27,7 @@ afterAll(async () => {
 
 async function newTenant(): Promise<string> {
   const rows: Array<{ id: string }> = await dataSource.query(`INSERT INTO tenants (name, profile) VALUES ('t-' || gen_random_uuid(), '{}') RETURNING id`);
-  return rows[0]!.id;
+  return rows[0].id;
 }
 
 describe('SharedTokenBuckets', () => {
@@ -47,7 +47,7 @@ describe('SharedTokenBuckets', () => {
 
     // The same traffic against a bucket per instance: twice the burst.
     const local = [new TokenBucketLimiter(), new TokenBucketLimiter()];
-    const perInstance = Array.from({ length: 40 }, (_, i) => local[i % 2]!.take(tenant, limit)).filter((o) => o.allowed).length;
+    const perInstance = Array.from({ length: 40 }, (_, i) => local[i % 2].take(tenant, limit)).filter((o) => o.allowed).length;
     expect(perInstance).toBe(20);
   });
 
@@ -62,7 +62,7 @@ describe('SharedTokenBuckets', () => {
     expect(allowed).toBeGreaterThanOrEqual(100);
     expect(allowed).toBeLessThanOrEqual(115);
     const row: Array<{ tokens: number }> = await dataSource.query('SELECT tokens FROM tenant_rate_buckets WHERE tenant_id = $1', [tenant]);
-    expect(row[0]!.tokens).toBeLessThan(100);
+    expect(row[0].tokens).toBeLessThan(100);
     await new Promise((r) => setTimeout(r, 1100)); // leases lapse; the bucket refills
     expect((await a.take(tenant, limit)).allowed).toBe(true);
   });
@@ -93,7 +93,7 @@ describe('GatewayInstances', () => {
     await waitFor(() => first.count === 1);
     await first.stop();
     const left: Array<{ n: string }> = await dataSource.query('SELECT count(*) AS n FROM gateway_instances WHERE instance_id = ANY($1)', [[first.instanceId, second.instanceId]]);
-    expect(Number(left[0]!.n)).toBe(0);
+    expect(Number(left[0].n)).toBe(0);
   });
 });
 

@@ -58,7 +58,10 @@ const SEED: Array<Record<string, unknown>> = [
     name: { familyName: 'jensen' },
     nickName: 'Mikey',
     active: true,
-    emails: [{ value: 'MIKE@EXAMPLE.COM', type: 'other' }, { type: 'work', display: 'no value' }],
+    emails: [
+      { value: 'MIKE@EXAMPLE.COM', type: 'other' },
+      { type: 'work', display: 'no value' },
+    ],
     roles: [{ value: 'User', primary: false }],
     [ENT]: { employeeNumber: '7', manager: { value: 'M-1' } },
   },
@@ -127,7 +130,10 @@ describe('filters on real rows', () => {
     ['emails[type eq "work"].value pr', ['BJensen@Example.com', 'jsmith@example.com']],
     ['emails[not (type eq "work")]', ['BJensen@Example.com', 'alice_100%@example.org', 'mike@example.com']],
     // Value paths on one attribute in an or chain are merged into one EXISTS: same answers.
-    ['emails[value eq "babs@jensen.org"] or userName eq "mike@example.com" or emails[type eq "work" and value co "work"]', ['BJensen@Example.com', 'jsmith@example.com', 'mike@example.com']],
+    [
+      'emails[value eq "babs@jensen.org"] or userName eq "mike@example.com" or emails[type eq "work" and value co "work"]',
+      ['BJensen@Example.com', 'jsmith@example.com', 'mike@example.com'],
+    ],
     ['roles[primary eq "True"]', ['BJensen@Example.com']],
     ['roles[primary eq false]', ['mike@example.com']],
     ['phoneNumbers.value co "555"', ['Zed@example.net']],
@@ -312,7 +318,9 @@ describe('query plans', () => {
     // shows each name and id can be an index probe, which is what keeps it cheap at that size.
     const text = await loadUsersPlan(200, 2000, ['SET enable_seqscan = off', 'SET enable_hashjoin = off', 'SET enable_mergejoin = off']);
     expect(text).toMatch(/Index Cond: \(\(\(tenant_id\)::text = \(k\.tenant_id\)::text\) AND \(id = k\.id\)\)/);
-    expect(text).toMatch(/Index Scan using users_tenant_user_name_key on users u\s+\(cost=[^)]*\)\s+Index Cond: \(\(\(tenant_id\)::text = \(n\.tenant_id\)::text\) AND \(lower\(user_name\) = lower\(n\.user_name\)\)\)/);
+    expect(text).toMatch(
+      /Index Scan using users_tenant_user_name_key on users u\s+\(cost=[^)]*\)\s+Index Cond: \(\(\(tenant_id\)::text = \(n\.tenant_id\)::text\) AND \(lower\(user_name\) = lower\(n\.user_name\)\)\)/,
+    );
     expect(text).not.toMatch(/Seq Scan on users/);
   });
 });

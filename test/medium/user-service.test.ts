@@ -132,7 +132,12 @@ describe('user commands end to end', () => {
       [200, null],
     ]);
     const replaced = replies[2].body!;
-    expect(replaced).toMatchObject({ id, title: 'B', [ENTERPRISE_USER_SCHEMA]: { employeeNumber: '42' }, meta: { created: (created.body!.meta as { created: string }).created, version: 'W/"2"' } });
+    expect(replaced).toMatchObject({
+      id,
+      title: 'B',
+      [ENTERPRISE_USER_SCHEMA]: { employeeNumber: '42' },
+      meta: { created: (created.body!.meta as { created: string }).created, version: 'W/"2"' },
+    });
     const events = await eventsOf(id, 2);
     expect(events.map((e) => e.type)).toEqual(['scim.user.created', 'scim.user.updated']);
   });
@@ -225,7 +230,12 @@ describe('user commands end to end', () => {
     expect(batch.map((r) => r.status)).toEqual([409, 201]);
     expect((await h.query(t, {})).body.totalResults).toBe(2);
     await h.events.settle(1000);
-    expect(h.userEvents().filter((e) => e.tenantid === t).map((e) => e.data.resource.userName)).toEqual(['İstanbul@example.com', 'ankara@example.com']);
+    expect(
+      h
+        .userEvents()
+        .filter((e) => e.tenantid === t)
+        .map((e) => e.data.resource.userName),
+    ).toEqual(['İstanbul@example.com', 'ankara@example.com']);
   });
 
   it('prunes stored replies older than the retention, and only those', async () => {

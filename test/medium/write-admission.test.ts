@@ -68,7 +68,9 @@ describe('write admission across tenants (real Nest + Fastify, real Postgres)', 
     for (const name of ['tenant a', 'tenant b', 'tenant c']) {
       const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
       const tenant = (await (await fetch(`${base}/admin/v1/tenants`, { method: 'POST', headers: admin, body: JSON.stringify({ name, profile: {} }) })).json()) as { id: string };
-      const issued = (await (await fetch(`${base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: admin, body: '{"name":"entra"}' })).json()) as { token: string };
+      const issued = (await (await fetch(`${base}/admin/v1/tenants/${tenant.id}/tokens`, { method: 'POST', headers: admin, body: '{"name":"entra"}' })).json()) as {
+        token: string;
+      };
       tokens.push(issued.token);
     }
   });
@@ -81,7 +83,11 @@ describe('write admission across tenants (real Nest + Fastify, real Postgres)', 
   });
 
   const write = async (token: string) => {
-    const response = await fetch(`${base}/scim/v2/HeldWrites`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: '{"n":1}' });
+    const response = await fetch(`${base}/scim/v2/HeldWrites`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: '{"n":1}',
+    });
     return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, unknown> };
   };
   const read = async (token: string) => (await fetch(`${base}/scim/v2/ServiceProviderConfig`, { headers: { authorization: `Bearer ${token}` } })).status;

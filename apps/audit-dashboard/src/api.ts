@@ -50,7 +50,7 @@ export class AuditApi {
       credentials: 'omit',
     });
     const raw = await res.text();
-    let parsed: unknown = null;
+    let parsed: unknown;
     try {
       parsed = raw ? JSON.parse(raw) : null;
     } catch {

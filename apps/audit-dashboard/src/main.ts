@@ -119,9 +119,8 @@ function wire(): void {
     void refreshAll();
   });
   byId('window').addEventListener('change', () => void ctx.guarded('activity-error', () => loadActivity(ctx)));
-  byId('refresh').addEventListener('click', async () => {
-    await ctx.guarded('activity-error', loadTenants);
-    await refreshAll();
+  byId('refresh').addEventListener('click', () => {
+    void ctx.guarded('activity-error', loadTenants).then(refreshAll);
   });
   byId<HTMLInputElement>('auto-refresh').addEventListener('change', (e) => setAutoRefresh((e.target as HTMLInputElement).checked));
   byId('failures-more').addEventListener('click', () => void ctx.guarded('failures-error', () => loadFailures(ctx, false)));

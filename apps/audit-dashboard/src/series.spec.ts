@@ -36,15 +36,21 @@ describe('activity series', () => {
     expect(activity.series[59]).toMatchObject({ requests: 5, failures: 2 });
     expect(activity.series.slice(1, 59).every((b) => b.requests === 0)).toBe(true);
     expect(activity).toMatchObject({ requests: 10, failures: 3, worstP99Ms: 90 });
-    expect(new Map(activity.byType)).toEqual(new Map([['uniqueness', 1], ['invalidFilter', 1], ['status:500', 1]]));
+    expect(new Map(activity.byType)).toEqual(
+      new Map([
+        ['uniqueness', 1],
+        ['invalidFilter', 1],
+        ['status:500', 1],
+      ]),
+    );
   });
 
   it('puts an item outside the window into the nearest bucket rather than dropping it', () => {
     const win = WINDOWS['24h'];
     const from = Date.parse('2026-11-22T11:00:00Z');
     const activity = activityOf([item('2026-11-22T09:00:00Z', 1, 0, 1), item('2026-11-24T09:00:00Z', 2, 0, 1)], win, from);
-    expect(activity.series[0]!.requests).toBe(1);
-    expect(activity.series[23]!.requests).toBe(2);
+    expect(activity.series[0].requests).toBe(1);
+    expect(activity.series[23].requests).toBe(2);
   });
 
   it('falls back to the hour window for an unknown name', () => {

@@ -50,7 +50,7 @@ export function activityOf(items: readonly TenantActivity[], win: Window, fromMs
   let worstP99Ms = 0;
   for (const item of items) {
     const index = Math.floor((Date.parse(item.bucketStart) - fromMs) / win.bucketMs);
-    const slot = series[Math.min(Math.max(index, 0), buckets - 1)]!;
+    const slot = series[Math.min(Math.max(index, 0), buckets - 1)];
     slot.requests += item.requests;
     slot.failures += item.failures;
     requests += item.requests;

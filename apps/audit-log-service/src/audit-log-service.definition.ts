@@ -10,7 +10,13 @@ import { AddRequestRollups1764100000000 } from './migrations/1764100000000-add-r
 import { AddDeadLetters1764200000000 } from './migrations/1764200000000-add-dead-letters';
 
 export const AUDIT_SERVICE_ENTITIES = [ProcessedMessage];
-export const AUDIT_SERVICE_MIGRATIONS = [CreateProcessedMessages1763840000000, CreateAuditLog1764000000000, AddIgnoredAttributes1764010000000, AddRequestRollups1764100000000, AddDeadLetters1764200000000];
+export const AUDIT_SERVICE_MIGRATIONS = [
+  CreateProcessedMessages1763840000000,
+  CreateAuditLog1764000000000,
+  AddIgnoredAttributes1764010000000,
+  AddRequestRollups1764100000000,
+  AddDeadLetters1764200000000,
+];
 
 export function auditLogServiceDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<AuditLogServiceConfig> {
   const config = loadConfig(AuditLogServiceConfig, env);

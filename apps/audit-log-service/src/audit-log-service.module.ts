@@ -92,7 +92,11 @@ export class AuditLogServiceModule {
           inject: [AUDIT_STORE, SERVICE_CONFIG],
           useFactory: (store: AuditStore, config: AuditLogServiceConfig) => new AuditIngestService(store, config.AUDIT_RETENTION_DAYS),
         },
-        { provide: AUDIT_QUERY, inject: [AUDIT_STORE, SERVICE_CONFIG], useFactory: (store: AuditStore, config: AuditLogServiceConfig) => new AuditQueryService(store.read, config.AUDIT_HEALTH_WINDOW_MINUTES * 60_000) },
+        {
+          provide: AUDIT_QUERY,
+          inject: [AUDIT_STORE, SERVICE_CONFIG],
+          useFactory: (store: AuditStore, config: AuditLogServiceConfig) => new AuditQueryService(store.read, config.AUDIT_HEALTH_WINDOW_MINUTES * 60_000),
+        },
         {
           provide: AUDIT_CREDENTIALS,
           inject: [DataSource, SERVICE_CONFIG],

@@ -4,8 +4,19 @@ import { Directory } from './directory';
 const t = 'tenant-1';
 const user = (id: string, version: number) => ({ id, userName: id, meta: { version: `W/"${version}"` } });
 const event = (type: string, subject: string, data: object) =>
-  new CloudEvent<object>({ specversion: '1.0', id: `${type}-${subject}-${JSON.stringify(data).length}`, source: '/x', type, subject, tenantid: t, data, datacontenttype: 'application/json' }, false);
-const userState = (id: string, version: number) => ({ kind: 'User' as const, tenantId: t, id, resource: user(id, version), eventId: 'e', eventType: 'scim.user.updated', time: '2026-01-01T00:00:00Z' });
+  new CloudEvent<object>(
+    { specversion: '1.0', id: `${type}-${subject}-${JSON.stringify(data).length}`, source: '/x', type, subject, tenantid: t, data, datacontenttype: 'application/json' },
+    false,
+  );
+const userState = (id: string, version: number) => ({
+  kind: 'User' as const,
+  tenantId: t,
+  id,
+  resource: user(id, version),
+  eventId: 'e',
+  eventType: 'scim.user.updated',
+  time: '2026-01-01T00:00:00Z',
+});
 
 describe('Directory', () => {
   it('skips an event the bootstrapped state already covers, and applies a later one', () => {
@@ -32,9 +43,21 @@ describe('Directory', () => {
 
   it('tracks each membership on its own key and drops the members of a group that no longer exists', () => {
     const d = new Directory();
-    d.applyState(`${t}/g1`, { kind: 'Group', tenantId: t, id: 'g1', resource: { displayName: 'G' }, eventId: 'e', eventType: 'scim.group.created', time: '2026-01-01T00:00:00Z' }, 1n);
-    d.applyState(`${t}/g1/u1`, { kind: 'Membership', tenantId: t, groupId: 'g1', memberId: 'u1', eventId: 'e', eventType: 'scim.membership.added', time: '2026-01-01T00:00:00Z' }, 2n);
-    d.applyState(`${t}/g2/u1`, { kind: 'Membership', tenantId: t, groupId: 'g2', memberId: 'u1', eventId: 'e', eventType: 'scim.membership.added', time: '2026-01-01T00:00:00Z' }, 3n);
+    d.applyState(
+      `${t}/g1`,
+      { kind: 'Group', tenantId: t, id: 'g1', resource: { displayName: 'G' }, eventId: 'e', eventType: 'scim.group.created', time: '2026-01-01T00:00:00Z' },
+      1n,
+    );
+    d.applyState(
+      `${t}/g1/u1`,
+      { kind: 'Membership', tenantId: t, groupId: 'g1', memberId: 'u1', eventId: 'e', eventType: 'scim.membership.added', time: '2026-01-01T00:00:00Z' },
+      2n,
+    );
+    d.applyState(
+      `${t}/g2/u1`,
+      { kind: 'Membership', tenantId: t, groupId: 'g2', memberId: 'u1', eventId: 'e', eventType: 'scim.membership.added', time: '2026-01-01T00:00:00Z' },
+      3n,
+    );
     d.finishBootstrap();
     expect([...d.members.keys()]).toEqual([`${t}/g1`]);
     // One event adds u1 again (covered) and u2 (new): only u2 is applied.

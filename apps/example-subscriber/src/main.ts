@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     console.log(JSON.stringify({ users: directory.users.size, groups: directory.groups.size, applied: directory.appliedEvents.length, skipped: directory.skippedEvents }));
-    subscriber.stop().then(() => process.exit(0), () => process.exit(1));
+    subscriber.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

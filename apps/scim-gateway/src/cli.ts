@@ -77,8 +77,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'oauth-client issue': (r, f) => r.oauthClients.issue(required(f, 'tenant'), f.name),
   'oauth-client list': async (r, f) => ({ clients: await r.oauthClients.list(required(f, 'tenant')) }),
-  'oauth-client revoke': (r, f) =>
-    f.tenant ? r.oauthClients.revoke(f.tenant, required(f, 'client-id')) : r.oauthClients.revokeById(required(f, 'client-id')),
+  'oauth-client revoke': (r, f) => (f.tenant ? r.oauthClients.revoke(f.tenant, required(f, 'client-id')) : r.oauthClients.revokeById(required(f, 'client-id'))),
 };
 
 /** Runs one command; returns the exit code (0 done, 1 refused or failed, 2 usage, 78 configuration). */
@@ -113,7 +112,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   const registry = createTenantRegistry(dataSource);
   try {
-    const result = await COMMANDS[name]!(registry, flags);
+    const result = await COMMANDS[name](registry, flags);
     io.out(JSON.stringify(result, null, 2));
     return 0;
   } catch (error) {
@@ -134,7 +133,7 @@ export function parseArgs(argv: string[]): { name: string; flags: Flags } {
   const words: string[] = [];
   const flags: Flags = {};
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (!arg.startsWith('--')) {
       words.push(arg);
       continue;

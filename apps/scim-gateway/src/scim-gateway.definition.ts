@@ -15,7 +15,13 @@ import { TenantToken } from './tenants/tenant-token.entity';
 import { Tenant } from './tenants/tenant.entity';
 
 export const GATEWAY_ENTITIES = [Tenant, TenantToken, OAuthClient, OAuthSigningKey, OutboxRecord, ProcessedMessage];
-export const GATEWAY_MIGRATIONS = [CreateTenantRegistry1763840000000, TenantNameUnique1763845000000, CreateOAuthClients1764100000000, CreateOutbox1764200000000, CreateSharedTenantLimits1764300000000];
+export const GATEWAY_MIGRATIONS = [
+  CreateTenantRegistry1763840000000,
+  TenantNameUnique1763845000000,
+  CreateOAuthClients1764100000000,
+  CreateOutbox1764200000000,
+  CreateSharedTenantLimits1764300000000,
+];
 
 export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): ServiceDefinition<ScimGatewayConfig> {
   const config = loadConfig(ScimGatewayConfig, env);

@@ -21,7 +21,6 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-
 /**
  * Thrown when a command could not be handed to Kafka (it is away): the gateway answers 503 with
  * Retry-After. Usually nothing was applied; a send that failed after the broker took it may
@@ -154,12 +153,7 @@ export class CommandBus {
    * command may still apply), or with CommandLogUnavailableError when the command could not be
    * handed to Kafka. One promise, settled exactly once, whatever happens first.
    */
-  dispatch<T extends CommandTopic>(
-    topic: T,
-    tenantId: string,
-    command: CommandOf<T>,
-    timeoutMs: number,
-  ): Promise<CommandReply> {
+  dispatch<T extends CommandTopic>(topic: T, tenantId: string, command: CommandOf<T>, timeoutMs: number): Promise<CommandReply> {
     const commandId = randomUUID();
     const envelope = Object.assign({ commandId, tenantId, issuedAt: new Date().toISOString() }, command);
     if (this.outage && Date.now() - this.outage.lastTry < OUTAGE_PROBE_INTERVAL_MS) {

@@ -76,8 +76,8 @@ export class CommandDecisions<C extends CommandKey, Tx> {
       while (this.waiting.length > 0) {
         let commands = 0;
         let take = 0;
-        while (take < this.waiting.length && (take === 0 || commands + this.waiting[take]!.batch.length <= MAX_COMMANDS_PER_TRANSACTION)) {
-          commands += this.waiting[take]!.batch.length;
+        while (take < this.waiting.length && (take === 0 || commands + this.waiting[take].batch.length <= MAX_COMMANDS_PER_TRANSACTION)) {
+          commands += this.waiting[take].batch.length;
           take += 1;
         }
         const group = this.waiting.splice(0, take);
@@ -98,12 +98,14 @@ export class CommandDecisions<C extends CommandKey, Tx> {
   }
 
   private async decideAndReply(batch: readonly ReceivedCommand<C>[]): Promise<void> {
-    const { replies, afterCommit } = await this.options.inTransaction((tx) => this.decideBatch(tx, batch)).catch((err: unknown) => {
-      // The transport retries a failed batch record by record, which finds the command at fault;
-      // alone, a command whose data the store refuses is answered 400 at once, never retried.
-      if (batch.length !== 1 || !isDataError(err)) throw err;
-      return this.options.inTransaction((tx) => this.refuse(tx, batch[0]!, err));
-    });
+    const { replies, afterCommit } = await this.options
+      .inTransaction((tx) => this.decideBatch(tx, batch))
+      .catch((err: unknown) => {
+        // The transport retries a failed batch record by record, which finds the command at fault;
+        // alone, a command whose data the store refuses is answered 400 at once, never retried.
+        if (batch.length !== 1 || !isDataError(err)) throw err;
+        return this.options.inTransaction((tx) => this.refuse(tx, batch[0], err));
+      });
     // After the commit: a reply never announces a change that could still roll back.
     await this.options.replies.publish(replies);
     afterCommit?.();

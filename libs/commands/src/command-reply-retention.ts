@@ -22,7 +22,12 @@ export class CommandReplyRetention implements OnApplicationBootstrap, OnApplicat
   private readonly task: PeriodicTask;
 
   constructor(dataSource: DataSource, @Inject(SERVICE_CONFIG) config: CommandReplyRetentionConfig, @Inject(LOGGER) logger: JsonLogger) {
-    this.task = new PeriodicTask('pruning stored command replies', PRUNE_EVERY_MS, () => pruneCommandReplies(dataSource, config.COMMAND_REPLY_RETENTION_MS), logger.child('command-reply-retention'));
+    this.task = new PeriodicTask(
+      'pruning stored command replies',
+      PRUNE_EVERY_MS,
+      () => pruneCommandReplies(dataSource, config.COMMAND_REPLY_RETENTION_MS),
+      logger.child('command-reply-retention'),
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -57,7 +57,12 @@ describe('CommandReplyPublisher over HTTP', () => {
       { url: '/internal/v1/command-replies/gone', body: { replies: [{ commandId: 'c3', tenantId: 't1', status: 204 }] }, auth: 'secret' },
       {
         url: '/internal/v1/command-replies/gw-a',
-        body: { replies: [{ commandId: 'c1', tenantId: 't1', status: 201 }, { commandId: 'c2', tenantId: 't2', status: 409 }] },
+        body: {
+          replies: [
+            { commandId: 'c1', tenantId: 't1', status: 201 },
+            { commandId: 'c2', tenantId: 't2', status: 409 },
+          ],
+        },
         auth: 'secret',
       },
     ]);

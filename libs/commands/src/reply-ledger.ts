@@ -30,7 +30,11 @@ export class SqlReplyLedger implements ReplyLedger {
   ) {}
 
   claim(commands: readonly CommandKey[]): Promise<Set<string>> {
-    return claimMessages(this.manager, this.consumer, commands.map((c) => c.commandId));
+    return claimMessages(
+      this.manager,
+      this.consumer,
+      commands.map((c) => c.commandId),
+    );
   }
 
   async storedReplies(commands: readonly CommandKey[]): Promise<Map<string, CommandReply>> {

@@ -12,13 +12,28 @@ const validUser = ajv.compile({ ...USER_COMMAND_JSON_SCHEMA, $id: undefined });
 const validGroup = ajv.compile({ ...GROUP_COMMAND_JSON_SCHEMA, $id: undefined });
 
 const envelope = { commandId: 'c-1', tenantId: 't-1', issuedAt: '2026-12-03T10:00:00.000Z' };
-const profile = { extensions: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'], mutabilityOverrides: { entitlements: 'immutable' as const }, unknownAttributes: 'ignore' as const };
+const profile = {
+  extensions: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+  mutabilityOverrides: { entitlements: 'immutable' as const },
+  unknownAttributes: 'ignore' as const,
+};
 const scope = { managedOnly: true };
 
 const userCommands: UserCommand[] = [
   { ...envelope, type: 'user.create', payload: { profile, resource: { userName: 'ada' } } },
   { ...envelope, type: 'user.replace', payload: { profile, id: 'u-1', resource: { userName: 'ada' }, ifMatch: 'W/"1"' } },
-  { ...envelope, type: 'user.patch', payload: { profile, id: 'u-1', operations: [{ op: 'replace', path: 'active', value: false }, { op: 'remove', path: 'title' }] } },
+  {
+    ...envelope,
+    type: 'user.patch',
+    payload: {
+      profile,
+      id: 'u-1',
+      operations: [
+        { op: 'replace', path: 'active', value: false },
+        { op: 'remove', path: 'title' },
+      ],
+    },
+  },
   { ...envelope, type: 'user.delete', payload: { id: 'u-1' } },
 ];
 const groupCommands: GroupCommand[] = [
@@ -41,7 +56,10 @@ describe('command schemas', () => {
     ['an unknown type', { ...envelope, type: 'user.frobnicate', payload: { id: 'u-1' } }],
     ['a create without its profile', { ...envelope, type: 'user.create', payload: { resource: {} } }],
     ['a delete payload under a create', { ...envelope, type: 'user.create', payload: { id: 'u-1' } }],
-    ['an operation Entra spelt but the gateway did not normalise', { ...envelope, type: 'user.patch', payload: { profile, id: 'u-1', operations: [{ op: 'Replace', path: 'active', value: false }] } }],
+    [
+      'an operation Entra spelt but the gateway did not normalise',
+      { ...envelope, type: 'user.patch', payload: { profile, id: 'u-1', operations: [{ op: 'Replace', path: 'active', value: false }] } },
+    ],
     ['a member no command has', { ...envelope, type: 'user.delete', payload: { id: 'u-1', force: true } }],
     ['no issuedAt', { commandId: 'c-1', tenantId: 't-1', type: 'user.delete', payload: { id: 'u-1' } }],
     ['a group command', groupCommands[3]],

@@ -6,19 +6,9 @@ export interface ResourceChange<TResource = Record<string, unknown>> {
   changedAttributes: string[];
 }
 
-export type UserEventType =
-  | 'scim.user.created'
-  | 'scim.user.updated'
-  | 'scim.user.deactivated'
-  | 'scim.user.reactivated'
-  | 'scim.user.deleted';
+export type UserEventType = 'scim.user.created' | 'scim.user.updated' | 'scim.user.deactivated' | 'scim.user.reactivated' | 'scim.user.deleted';
 
-export type GroupEventType =
-  | 'scim.group.created'
-  | 'scim.group.updated'
-  | 'scim.group.deleted'
-  | 'scim.membership.added'
-  | 'scim.membership.removed';
+export type GroupEventType = 'scim.group.created' | 'scim.group.updated' | 'scim.group.deleted' | 'scim.membership.added' | 'scim.membership.removed';
 
 export type UserEvent = CloudEvent<UserEventType, ResourceChange>;
 export type GroupEvent = CloudEvent<GroupEventType, ResourceChange | MembershipChange>;

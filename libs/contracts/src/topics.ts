@@ -114,14 +114,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
 ];
 
 /** Topics that consumers read and so have a dead-letter topic beside them. */
-export const CONSUMED_TOPICS: readonly string[] = [
-  Topics.userCommands,
-  Topics.groupCommands,
-  Topics.userEvents,
-  Topics.groupEvents,
-  Topics.requestRecords,
-  Topics.tenantEvents,
-];
+export const CONSUMED_TOPICS: readonly string[] = [Topics.userCommands, Topics.groupCommands, Topics.userEvents, Topics.groupEvents, Topics.requestRecords, Topics.tenantEvents];
 
 /** The full list to create: every topic plus a dead-letter topic for each consumed one. */
 export function allTopicSpecs(prefix = ''): TopicSpec[] {

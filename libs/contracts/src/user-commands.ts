@@ -43,7 +43,10 @@ export type PatchOperationJson = FromSchema<typeof PATCH_OPERATION_JSON_SCHEMA>;
 export const USER_COMMAND_JSON_SCHEMAS = {
   create: commandSchema('user.create', payloadSchema({ profile: SCHEMA_PROFILE_JSON_SCHEMA, resource: RESOURCE_JSON_SCHEMA }, ['profile', 'resource'])),
   replace: commandSchema('user.replace', payloadSchema({ profile: SCHEMA_PROFILE_JSON_SCHEMA, ...ADDRESSED, resource: RESOURCE_JSON_SCHEMA }, ['profile', 'id', 'resource'])),
-  patch: commandSchema('user.patch', payloadSchema({ profile: SCHEMA_PROFILE_JSON_SCHEMA, ...ADDRESSED, operations: PATCH_OPERATIONS_JSON_SCHEMA }, ['profile', 'id', 'operations'])),
+  patch: commandSchema(
+    'user.patch',
+    payloadSchema({ profile: SCHEMA_PROFILE_JSON_SCHEMA, ...ADDRESSED, operations: PATCH_OPERATIONS_JSON_SCHEMA }, ['profile', 'id', 'operations']),
+  ),
   delete: commandSchema('user.delete', payloadSchema({ ...ADDRESSED }, ['id'])),
 } as const;
 

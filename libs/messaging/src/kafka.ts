@@ -27,7 +27,7 @@ export function kafkaConnectionOf(config: KafkaConnectionConfig, readFile: (path
   if (config.KAFKA_SSL === 'true') connection.ssl = config.KAFKA_SSL_CA_FILE ? { ca: [readFile(config.KAFKA_SSL_CA_FILE)] } : true;
   if (config.KAFKA_SASL_MECHANISM) {
     const credentials = { username: config.KAFKA_SASL_USERNAME ?? '', password: config.KAFKA_SASL_PASSWORD ?? '' };
-    connection.sasl = { mechanism: config.KAFKA_SASL_MECHANISM, ...credentials } as SASLOptions;
+    connection.sasl = { mechanism: config.KAFKA_SASL_MECHANISM, ...credentials };
   }
   return connection;
 }

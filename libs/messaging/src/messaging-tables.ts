@@ -21,10 +21,7 @@ export const MESSAGING_TABLES_V1_UP: readonly string[] = [
    )`,
 ];
 
-export const MESSAGING_TABLES_V1_DOWN: readonly string[] = [
-  'DROP TABLE IF EXISTS processed_messages',
-  'DROP TABLE IF EXISTS outbox',
-];
+export const MESSAGING_TABLES_V1_DOWN: readonly string[] = ['DROP TABLE IF EXISTS processed_messages', 'DROP TABLE IF EXISTS outbox'];
 
 /**
  * Version 2: `outbox.headers` has no default (every writer sets it; TypeORM cannot compare a

@@ -11,7 +11,10 @@ export function isDependencyOutage(err: unknown): boolean {
     if (typeof name === 'string' && KAFKAJS_OUTAGE_ERRORS.has(name)) return true;
     if (name === 'KafkaJSProtocolError' && retriable === true) return true;
     if (typeof message === 'string' && PG_DRIVER_OUTAGE_MESSAGES.some((m) => message.includes(m))) return true;
-    e = (e as { cause?: unknown; driverError?: unknown; originalError?: unknown }).cause ?? (e as { driverError?: unknown }).driverError ?? (e as { originalError?: unknown }).originalError;
+    e =
+      (e as { cause?: unknown; driverError?: unknown; originalError?: unknown }).cause ??
+      (e as { driverError?: unknown }).driverError ??
+      (e as { originalError?: unknown }).originalError;
   }
   return false;
 }
@@ -35,4 +38,10 @@ const KAFKAJS_OUTAGE_ERRORS = new Set([
 ]);
 
 /** What node-postgres says when the server goes away mid-session (no SQLSTATE then). */
-const PG_DRIVER_OUTAGE_MESSAGES = ['Connection terminated', 'connection terminated', 'Client has encountered a connection error', 'timeout exceeded when trying to connect', 'the database system is'];
+const PG_DRIVER_OUTAGE_MESSAGES = [
+  'Connection terminated',
+  'connection terminated',
+  'Client has encountered a connection error',
+  'timeout exceeded when trying to connect',
+  'the database system is',
+];

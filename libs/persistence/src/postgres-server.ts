@@ -81,16 +81,7 @@ function startEmbeddedPostgres(dataDir: string, port: number): void {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     asServerUser(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-sync']);
   }
-  asServerUser(join(bin, 'pg_ctl'), [
-    'start',
-    '-D',
-    dataDir,
-    '-w',
-    '-l',
-    join(dataDir, 'server.log'),
-    '-o',
-    `-p ${port} -h 127.0.0.1 -k ${dataDir} -c max_connections=200`,
-  ]);
+  asServerUser(join(bin, 'pg_ctl'), ['start', '-D', dataDir, '-w', '-l', join(dataDir, 'server.log'), '-o', `-p ${port} -h 127.0.0.1 -k ${dataDir} -c max_connections=200`]);
 }
 
 function asServerUser(binary: string, args: string[]): void {
@@ -161,7 +152,18 @@ export class PrivatePostgresServer {
 
   /** `pg_ctl restart -m fast`: every session is cut, as in a failover or an upgrade restart. */
   async restart(): Promise<void> {
-    asServerUser(join(embeddedBinDir(), 'pg_ctl'), ['restart', '-D', this.dataDir, '-m', 'fast', '-w', '-l', join(this.dataDir, 'server.log'), '-o', `-p ${this.port} -h 127.0.0.1 -k ${this.dataDir} -c max_connections=200`]);
+    asServerUser(join(embeddedBinDir(), 'pg_ctl'), [
+      'restart',
+      '-D',
+      this.dataDir,
+      '-m',
+      'fast',
+      '-w',
+      '-l',
+      join(this.dataDir, 'server.log'),
+      '-o',
+      `-p ${this.port} -h 127.0.0.1 -k ${this.dataDir} -c max_connections=200`,
+    ]);
     if (!(await answers(this.url))) throw new Error(`private Postgres did not come back on port ${this.port}`);
   }
 

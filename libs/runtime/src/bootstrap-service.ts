@@ -4,7 +4,17 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EntitySchema, MixedList } from 'typeorm';
-import { createKafka, KafkaBatchTransport, kafkaConnectionOf, ProcessedMessagesPruner, KafkaBatchTransportOptions, OutboxRelay, OutboxRelayOptions, TopicNames, TypedProducer } from '@app/messaging';
+import {
+  createKafka,
+  KafkaBatchTransport,
+  kafkaConnectionOf,
+  ProcessedMessagesPruner,
+  KafkaBatchTransportOptions,
+  OutboxRelay,
+  OutboxRelayOptions,
+  TopicNames,
+  TypedProducer,
+} from '@app/messaging';
 import { ConfigurationError, ServiceBaseConfig } from '@app/config';
 import { correlateHttpRequests, instrumentHttp, JsonLogger, MetricsRegistry, newCorrelationId, runWithCorrelation, TenantOf } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
@@ -62,15 +72,18 @@ export interface RunningService {
  * Fastify with the service's module, the consumer transport and the outbox relay. Logs go out as
  * JSON lines. Nothing here knows the service's domain.
  */
-export async function bootstrapService<C extends ServiceBaseConfig>(
-  def: ServiceDefinition<C>,
-  options: { safetyNet?: ProcessSafetyNet } = {},
-): Promise<RunningService> {
+export async function bootstrapService<C extends ServiceBaseConfig>(def: ServiceDefinition<C>, options: { safetyNet?: ProcessSafetyNet } = {}): Promise<RunningService> {
   const { config } = def;
   const logger = new JsonLogger(def.name, config.LOG_LEVEL);
   const log = logger.child('bootstrap');
   return runWithCorrelation({ correlationId: newCorrelationId() }, async () => {
-    log.info('starting', { database: redactUrl(config.DATABASE_URL), kafka: config.KAFKA_BROKERS, kafkaSasl: config.KAFKA_SASL_MECHANISM ?? 'none', kafkaTls: config.KAFKA_SSL === 'true', topicPrefix: config.TOPIC_PREFIX });
+    log.info('starting', {
+      database: redactUrl(config.DATABASE_URL),
+      kafka: config.KAFKA_BROKERS,
+      kafkaSasl: config.KAFKA_SASL_MECHANISM ?? 'none',
+      kafkaTls: config.KAFKA_SSL === 'true',
+      topicPrefix: config.TOPIC_PREFIX,
+    });
     // A dependency that is away at start-up is waited for, not a reason to exit: a service
     // restarted during a Kafka or Postgres outage comes up by itself when it returns.
     const dataSource = await untilAvailable('Postgres', log, () =>
@@ -137,9 +150,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(
         })
       : undefined;
 
-    const pruner = def.consumer
-      ? new ProcessedMessagesPruner(dataSource, config.PROCESSED_MESSAGE_RETENTION_MS, logger.child('processed-messages'))
-      : undefined;
+    const pruner = def.consumer ? new ProcessedMessagesPruner(dataSource, config.PROCESSED_MESSAGE_RETENTION_MS, logger.child('processed-messages')) : undefined;
 
     await app.startAllMicroservices();
     relay?.start();
@@ -234,10 +245,17 @@ export function runServiceProcess<C extends ServiceBaseConfig>(def: () => Servic
  * an unparsable content type) answered as SCIM error bodies (RFC 7644 §3.12), like every other
  * error, instead of Fastify's own JSON.
  */
-function answerFrameworkError(error: { statusCode?: number; code?: string }, _request: unknown, reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): unknown } } }): void {
+function answerFrameworkError(
+  error: { statusCode?: number; code?: string },
+  _request: unknown,
+  reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): unknown } } },
+): void {
   const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   const detail = error.code === 'FST_ERR_BAD_URL' ? 'The request URL is not valid (a bad percent-encoding)' : 'The request cannot be read';
-  reply.code(status).header('content-type', 'application/scim+json; charset=utf-8').send({ schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail });
+  reply
+    .code(status)
+    .header('content-type', 'application/scim+json; charset=utf-8')
+    .send({ schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail });
 }
 
 /**

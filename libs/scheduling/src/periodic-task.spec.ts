@@ -50,7 +50,10 @@ describe('everyMinuteAtMost', () => {
   it('passes the first call and then one a minute', () => {
     let now = 1_000_000;
     const seen: number[] = [];
-    const report = everyMinuteAtMost((n: number) => seen.push(n), () => now);
+    const report = everyMinuteAtMost(
+      (n: number) => seen.push(n),
+      () => now,
+    );
     report(1);
     now += 59_999;
     report(2);

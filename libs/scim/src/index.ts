@@ -13,16 +13,7 @@ export { isXsdDateTime } from './filter/validate-filter';
 export type { JsonObject, JsonPrimitive, JsonValue } from './common/json';
 
 // Schemas (RFC 7643 §2, §4, §6, §7)
-export {
-  USER_SCHEMA,
-  GROUP_SCHEMA,
-  ENTERPRISE_USER_SCHEMA,
-  GENESYS_USER_SCHEMA,
-  SCHEMA_SCHEMA,
-  RESOURCE_TYPE_SCHEMA,
-  LIST_RESPONSE_SCHEMA,
-  PATCH_OP_SCHEMA,
-} from './schemas/urns';
+export { USER_SCHEMA, GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA, GENESYS_USER_SCHEMA, SCHEMA_SCHEMA, RESOURCE_TYPE_SCHEMA, LIST_RESPONSE_SCHEMA, PATCH_OP_SCHEMA } from './schemas/urns';
 export {
   attribute,
   complexAttribute,
@@ -41,12 +32,7 @@ export { USER_SCHEMA_DEFINITION } from './schemas/user-schema';
 export { ENTERPRISE_USER_SCHEMA_DEFINITION } from './schemas/enterprise-user-schema';
 export { GROUP_SCHEMA_DEFINITION } from './schemas/group-schema';
 export { GENESYS_USER_SCHEMA_DEFINITION } from './schemas/genesys-user-schema';
-export {
-  USER_RESOURCE_TYPE,
-  GROUP_RESOURCE_TYPE,
-  type ResourceTypeDefinition,
-  type SchemaExtensionReference,
-} from './schemas/resource-types';
+export { USER_RESOURCE_TYPE, GROUP_RESOURCE_TYPE, type ResourceTypeDefinition, type SchemaExtensionReference } from './schemas/resource-types';
 export { SchemaRegistry, type SchemaContextOptions } from './schemas/schema-registry';
 export { UserSchemaContexts, type UserSchemaChoice } from './schemas/user-schema-contexts';
 export { parseCustomSchema, parseCustomSchemas, CUSTOM_SCHEMA_LIMITS } from './schemas/custom-schema';
@@ -78,13 +64,7 @@ export { matchesFilter } from './filter/evaluate-filter';
 export { compareValue } from './filter/compare';
 
 // PATCH (RFC 7644 §3.5.2)
-export {
-  parsePatchRequest,
-  normalisePatchOperation,
-  type PatchOperation,
-  type PatchOperationInput,
-  type PatchOperationType,
-} from './patch/patch-request';
+export { parsePatchRequest, normalisePatchOperation, type PatchOperation, type PatchOperationInput, type PatchOperationType } from './patch/patch-request';
 export { applyPatch, type PatchOptions, type PatchResult } from './patch/apply-patch';
 
 // POST / PUT bodies (RFC 7644 §3.3, §3.5.1)

@@ -97,11 +97,7 @@ export class TopicCollector {
   }
 }
 
-export async function produce(
-  kafka: Kafka,
-  topic: string,
-  messages: Array<{ key: string; value: unknown; headers?: Record<string, string> }>,
-): Promise<void> {
+export async function produce(kafka: Kafka, topic: string, messages: Array<{ key: string; value: unknown; headers?: Record<string, string> }>): Promise<void> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {

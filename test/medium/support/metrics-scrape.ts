@@ -41,9 +41,8 @@ export function samplesOf(samples: Sample[], name: string, labels: Record<string
 /** Scrapes until `accept` returns a value (not undefined), and returns it. */
 export async function scrapeUntil<T>(serviceUrl: string, accept: (samples: Sample[]) => T | undefined, timeoutMs = 30000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let samples: Sample[] = [];
   for (;;) {
-    samples = await scrape(serviceUrl);
+    const samples = await scrape(serviceUrl);
     const found = accept(samples);
     if (found !== undefined) return found;
     if (Date.now() > deadline) {

@@ -19,7 +19,11 @@ export async function searchUsers(ctx: Context, q: string): Promise<void> {
       if (window.location.hash === hash) void routeFromHash(ctx);
     });
     const meta = [`id ${r.resourceId}`, r.externalId ? `externalId ${r.externalId}` : null, ctx.isOps ? `tenant ${r.tenantId}` : null, `changed ${utc(r.lastChangedAt)}`];
-    return el('li', { testid: 'user-result' }, [link, r.deleted ? el('span', { class: 'deleted', text: 'deleted' }) : null, el('span', { class: 'meta', text: meta.filter(Boolean).join(' · ') })]);
+    return el('li', { testid: 'user-result' }, [
+      link,
+      r.deleted ? el('span', { class: 'deleted', text: 'deleted' }) : null,
+      el('span', { class: 'meta', text: meta.filter(Boolean).join(' · ') }),
+    ]);
   });
   byId('search-results').replaceChildren(...items);
   byId('search-empty').hidden = items.length > 0;
@@ -31,8 +35,8 @@ export async function routeFromHash(ctx: Context): Promise<void> {
   let tenantId: string;
   let resourceId: string;
   try {
-    tenantId = decodeURIComponent(match[1]!);
-    resourceId = decodeURIComponent(match[2]!);
+    tenantId = decodeURIComponent(match[1]);
+    resourceId = decodeURIComponent(match[2]);
   } catch {
     return;
   }

@@ -17,10 +17,7 @@ export class AuditCredentialRepository {
 
   /** The tenant of the live credential with this hash, if any. */
   async liveTenantOf(secretHash: string): Promise<string | undefined> {
-    const rows: Array<{ tenant_id: string }> = await this.dataSource.query(
-      'SELECT tenant_id FROM audit_credentials WHERE secret_hash = $1 AND revoked_at IS NULL',
-      [secretHash],
-    );
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM audit_credentials WHERE secret_hash = $1 AND revoked_at IS NULL', [secretHash]);
     return rows[0]?.tenant_id;
   }
 
@@ -30,7 +27,7 @@ export class AuditCredentialRepository {
       'INSERT INTO audit_credentials (id, tenant_id, label, secret_hash) VALUES ($1, $2, $3, $4) RETURNING created_at',
       [id, tenantId, label, secretHash],
     );
-    return new Date(row!.created_at).toISOString();
+    return new Date(row.created_at).toISOString();
   }
 
   async list(tenantId?: string): Promise<StoredCredential[]> {

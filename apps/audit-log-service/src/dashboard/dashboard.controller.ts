@@ -33,7 +33,8 @@ export class DashboardController {
 
   @Get()
   page(@Res() reply: FastifyReply): FastifyReply {
-    if (!this.files.page) return send(reply, 503, { body: Buffer.from('The dashboard is not built: run `npm run build`.\n'), contentType: 'text/plain; charset=utf-8' }, 'no-cache');
+    if (!this.files.page)
+      return send(reply, 503, { body: Buffer.from('The dashboard is not built: run `npm run build`.\n'), contentType: 'text/plain; charset=utf-8' }, 'no-cache');
     return send(reply, 200, this.files.page, 'no-cache');
   }
 

@@ -28,7 +28,13 @@ class FakePublisher implements ReplayPublisher {
   }
 }
 
-const letter = (id: string, topic = 'scim.user-events.v1'): StoredDeadLetter => ({ id, originalTopic: topic, key: Buffer.from('k'), value: Buffer.from(`v${id}`), headers: { [Headers.messageId]: `m-${id}` } });
+const letter = (id: string, topic = 'scim.user-events.v1'): StoredDeadLetter => ({
+  id,
+  originalTopic: topic,
+  key: Buffer.from('k'),
+  value: Buffer.from(`v${id}`),
+  headers: { [Headers.messageId]: `m-${id}` },
+});
 
 function service(store: FakeStore, publisher: FakePublisher) {
   return new DeadLetterService(store as unknown as DeadLetterStore, publisher);
@@ -67,7 +73,15 @@ describe('DeadLetterService.replay', () => {
     expect(await codeOf(s.replay(ops, ['1', 'x'], undefined))).toBe(AuditErrorCode.InvalidParameter);
     expect(await codeOf(s.replay(ops, ['1', '1'], undefined))).toBe(AuditErrorCode.Conflict);
     expect(await codeOf(s.replay(ops, [], undefined))).toBe(AuditErrorCode.InvalidParameter);
-    expect(await codeOf(s.replay(ops, Array.from({ length: 501 }, (_, i) => String(i + 1)), undefined))).toBe(AuditErrorCode.InvalidParameter);
+    expect(
+      await codeOf(
+        s.replay(
+          ops,
+          Array.from({ length: 501 }, (_, i) => String(i + 1)),
+          undefined,
+        ),
+      ),
+    ).toBe(AuditErrorCode.InvalidParameter);
     expect(await codeOf(s.replay(tenant, ['1'], undefined))).toBe(AuditErrorCode.Forbidden);
     expect(publisher.sent).toEqual([]);
     expect(store.recorded).toEqual([]);
@@ -76,7 +90,9 @@ describe('DeadLetterService.replay', () => {
   it('records the replays sent before Kafka failed, and answers 503 for the rest', async () => {
     const store = new FakeStore([letter('1'), letter('2'), letter('3')]);
     const publisher = new FakePublisher(1);
-    const error = await service(store, publisher).replay(ops, ['1', '2', '3'], undefined).catch((e: AuditError) => e);
+    const error = await service(store, publisher)
+      .replay(ops, ['1', '2', '3'], undefined)
+      .catch((e: AuditError) => e);
     expect(error).toBeInstanceOf(AuditError);
     expect((error as AuditError).status).toBe(503);
     expect(store.recorded.map((r) => r.deadLetterId)).toEqual(['1']);

@@ -82,7 +82,10 @@ export class DeadLetterService {
     }
     const recorded = await this.store.recordReplays(sent);
     if (failure !== undefined) {
-      throw new AuditError(AuditErrorCode.Unavailable, `Kafka refused the replay after ${recorded.length} of ${ids.length} (${(failure as Error).message}); those are recorded, try the rest again`);
+      throw new AuditError(
+        AuditErrorCode.Unavailable,
+        `Kafka refused the replay after ${recorded.length} of ${ids.length} (${(failure as Error).message}); those are recorded, try the rest again`,
+      );
     }
     return recorded;
   }

@@ -11,18 +11,22 @@ const record = (headers: Record<string, string>, value: Buffer | null = Buffer.f
 
 describe('collectDeadLetter', () => {
   it('keeps the original message and reads the failure from the dlt-* headers', () => {
-    const letter = collectDeadLetter('scim.user-commands.v1.dlt', 2, record({
-      [Headers.messageId]: 'm-1',
-      [Headers.correlationId]: 'c-1',
-      [Headers.dltOriginalTopic]: 'somewhere.else',
-      [Headers.dltOriginalPartition]: '7',
-      [Headers.dltOriginalOffset]: '1234',
-      [Headers.dltConsumerGroup]: 'user-service',
-      [Headers.dltError]: 'boom',
-      [Headers.dltErrorKind]: 'retries-exhausted',
-      [Headers.dltAttempts]: '3',
-      [Headers.dltFailedAt]: '2026-02-03T04:05:07.000Z',
-    }));
+    const letter = collectDeadLetter(
+      'scim.user-commands.v1.dlt',
+      2,
+      record({
+        [Headers.messageId]: 'm-1',
+        [Headers.correlationId]: 'c-1',
+        [Headers.dltOriginalTopic]: 'somewhere.else',
+        [Headers.dltOriginalPartition]: '7',
+        [Headers.dltOriginalOffset]: '1234',
+        [Headers.dltConsumerGroup]: 'user-service',
+        [Headers.dltError]: 'boom',
+        [Headers.dltErrorKind]: 'retries-exhausted',
+        [Headers.dltAttempts]: '3',
+        [Headers.dltFailedAt]: '2026-02-03T04:05:07.000Z',
+      }),
+    );
     expect(letter).toMatchObject({
       dltTopic: 'scim.user-commands.v1.dlt',
       dltPartition: 2,

@@ -51,7 +51,7 @@ export function collectDeadLetter(dltTopic: string, partition: number, record: R
     dltOffset: record.offset,
     originalTopic: dltTopic.slice(0, -DEAD_LETTER_SUFFIX.length),
     originalPartition: integerOrNull(all[Headers.dltOriginalPartition]),
-    originalOffset: /^\d{1,19}$/.test(all[Headers.dltOriginalOffset] ?? '') ? all[Headers.dltOriginalOffset]! : null,
+    originalOffset: /^\d{1,19}$/.test(all[Headers.dltOriginalOffset] ?? '') ? all[Headers.dltOriginalOffset] : null,
     consumerGroup: clip(all[Headers.dltConsumerGroup], 255),
     tenantId: clip(all[Headers.tenantId] ?? tenantOfValue(record.value), 100),
     messageId: clip(all[Headers.messageId], MAX_ID),

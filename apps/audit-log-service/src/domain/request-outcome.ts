@@ -35,13 +35,13 @@ export function quantileOf(counts: readonly number[], q: number): number | null 
   for (let i = 0; i < counts.length; i++) {
     const n = counts[i] ?? 0;
     if (n > 0 && seen + n >= rank) {
-      const lower = i === 0 ? 0 : LATENCY_BOUNDS_MS[i - 1]!;
-      const upper = LATENCY_BOUNDS_MS[i] ?? LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1]! * 2;
+      const lower = i === 0 ? 0 : LATENCY_BOUNDS_MS[i - 1];
+      const upper = LATENCY_BOUNDS_MS[i] ?? LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1] * 2;
       return lower + ((upper - lower) * Math.max(0, rank - seen)) / n;
     }
     seen += n;
   }
-  return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1]!;
+  return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1];
 }
 
 /** One tenant's requests of one minute, counted by outcome (domain/request-outcome.ts). */
@@ -73,13 +73,25 @@ export function rollupsOf(rows: ReadonlyArray<{ tenantId: string; receivedAt: st
     const key = `${r.tenantId}\u0000${minute}`;
     let m = byKey.get(key);
     if (!m) {
-      m = { tenantId: r.tenantId, minute, requests: 0, successes: 0, clientErrors: 0, serverErrors: 0, throttled: 0, unauthorized: 0, latencySumMs: 0, latencyBuckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0), failures: {} };
+      m = {
+        tenantId: r.tenantId,
+        minute,
+        requests: 0,
+        successes: 0,
+        clientErrors: 0,
+        serverErrors: 0,
+        throttled: 0,
+        unauthorized: 0,
+        latencySumMs: 0,
+        latencyBuckets: new Array<number>(LATENCY_BOUNDS_MS.length + 1).fill(0),
+        failures: {},
+      };
       byKey.set(key, m);
     }
     m.requests += 1;
     m[OUTCOME_FIELD[outcomeOf(r.status)]] += 1;
     m.latencySumMs += r.latencyMs;
-    m.latencyBuckets[latencyBucketOf(r.latencyMs)]! += 1;
+    m.latencyBuckets[latencyBucketOf(r.latencyMs)] += 1;
     if (r.status >= 400) {
       const kind = r.scimType ?? `status:${r.status}`;
       m.failures[kind] = (m.failures[kind] ?? 0) + 1;

@@ -6,7 +6,7 @@ const TO = new Date('2026-11-23T12:00:00Z');
 
 function totalsOf(statuses: number[]): RollupTotals {
   const [m] = rollupsOf(statuses.map((status) => ({ tenantId: 't', receivedAt: '2026-11-23T11:30:00Z', status, latencyMs: 20, scimType: status === 409 ? 'uniqueness' : null })));
-  const { tenantId: _t, minute, ...rest } = m!;
+  const { tenantId: _t, minute, ...rest } = m;
   return { ...rest, from: minute };
 }
 
@@ -48,7 +48,7 @@ describe('assessHealth', () => {
     const h = assessHealth(facts({ lastUnauthorizedAt: '2026-11-23T11:40:00.000Z' }), totalsOf([200, 401, 401]), FROM, TO);
     expect(h.state).toBe('quarantine-risk');
     expect(h.reasons[0]).toMatchObject({ code: 'credentials-rejected' });
-    expect(h.reasons[0]!.text).toContain('2 of 3 requests answered 401');
+    expect(h.reasons[0].text).toContain('2 of 3 requests answered 401');
   });
 
   it('is only a warning when a success came after the last 401', () => {
@@ -61,7 +61,7 @@ describe('assessHealth', () => {
     expect(assessHealth(facts(), totalsOf([...times(3, 409), ...times(7, 200)]), FROM, TO).reasons.map((r) => r.code)).toEqual(['many-calls-fail']);
   });
 
-  it('does not count 429s from the tenant\'s own rate limit as errors', () => {
+  it("does not count 429s from the tenant's own rate limit as errors", () => {
     const h = assessHealth(facts(), totalsOf([...times(15, 429), ...times(10, 200)]), FROM, TO);
     expect(h.errorRate).toBe(0);
     expect(h.shares.throttled).toBe(0.6);

@@ -61,7 +61,8 @@ async function refusedDataIsFinal<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && (code.startsWith('22') || code.startsWith('54'))) throw new NonRetryableError(`the audit store refused the record (${code}): ${(err as Error).message}`);
+    if (typeof code === 'string' && (code.startsWith('22') || code.startsWith('54')))
+      throw new NonRetryableError(`the audit store refused the record (${code}): ${(err as Error).message}`);
     throw err;
   }
 }

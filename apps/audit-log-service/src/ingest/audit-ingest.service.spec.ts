@@ -18,7 +18,8 @@ class FakeStore implements AuditStore {
       insertNew: async (rows: readonly RequestRow[]) => rows.filter((r) => !this.requests.has(r.record_id) && this.requests.set(r.record_id, r)),
     } as never,
     changes: {
-      lockStates: async (keys: readonly ResourceKey[]) => keys.map((k) => this.states.get(`${k.tenant_id}/${k.resource_type}/${k.resource_id}`)).filter((s): s is ResourceState => s !== undefined),
+      lockStates: async (keys: readonly ResourceKey[]) =>
+        keys.map((k) => this.states.get(`${k.tenant_id}/${k.resource_type}/${k.resource_id}`)).filter((s): s is ResourceState => s !== undefined),
       append: async (rows: readonly ChangeRow[]) => void this.changes.push(...rows),
       saveStates: async (states: readonly ResourceState[]) => states.forEach((s) => this.states.set(`${s.tenant_id}/${s.resource_type}/${s.resource_id}`, s)),
     } as never,
@@ -87,22 +88,27 @@ describe('AuditIngestService', () => {
   it('records an update against the known state, and a redelivered event changes nothing', async () => {
     await ingest.appendEvents([{ event: userEvent('e1', 'scim.user.created', { id: 'u1', userName: 'ada', displayName: 'Ada' }), correlationId: 'c1' }]);
     const update = userEvent('e2', 'scim.user.updated', { id: 'u1', userName: 'ada', displayName: 'Ada L.' }, ['displayName']);
-    expect(await ingest.appendEvents([{ event: update, correlationId: null }, { event: update, correlationId: null }])).toBe(1);
+    expect(
+      await ingest.appendEvents([
+        { event: update, correlationId: null },
+        { event: update, correlationId: null },
+      ]),
+    ).toBe(1);
     expect(await ingest.appendEvents([{ event: update, correlationId: null }])).toBe(0);
     expect(store.changes.map((c) => c.type)).toEqual(['scim.user.created', 'scim.user.updated']);
-    expect(store.changes[1]!.differences).toEqual([{ path: 'displayName', op: 'changed', before: 'Ada', after: 'Ada L.' }]);
+    expect(store.changes[1].differences).toEqual([{ path: 'displayName', op: 'changed', before: 'Ada', after: 'Ada L.' }]);
     expect(store.states.get('t1/User/u1')!.state).toEqual({ id: 'u1', userName: 'ada', displayName: 'Ada L.' });
   });
 
   it('names only the changed attributes of an update to a resource it never saw created', async () => {
     await ingest.appendEvents([{ event: userEvent('e3', 'scim.user.updated', { id: 'u1', userName: 'ada', active: false }, ['active']), correlationId: null }]);
-    expect(store.changes[0]!.differences).toEqual([{ path: 'active', op: 'changed', before: null, after: false }]);
+    expect(store.changes[0].differences).toEqual([{ path: 'active', op: 'changed', before: null, after: false }]);
   });
 
   it('keeps the last state of a deleted resource as what was removed', async () => {
     await ingest.appendEvents([{ event: userEvent('e1', 'scim.user.created', { id: 'u1', userName: 'ada' }), correlationId: null }]);
     await ingest.appendEvents([{ event: userEvent('e4', 'scim.user.deleted', { id: 'u1' }), correlationId: null }]);
-    expect(store.changes[1]!.differences).toContainEqual({ path: 'userName', op: 'removed', before: 'ada', after: null });
+    expect(store.changes[1].differences).toContainEqual({ path: 'userName', op: 'removed', before: 'ada', after: null });
     expect(store.states.get('t1/User/u1')).toMatchObject({ deleted: true, user_name: 'ada' });
   });
 });

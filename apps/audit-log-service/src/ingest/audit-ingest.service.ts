@@ -37,7 +37,10 @@ export class AuditIngestService {
     const cutoff = this.cutoff();
     const kept = records.filter((r) => Date.parse(r.receivedAt) >= cutoff);
     if (kept.length === 0) return 0;
-    await this.store.ensurePartitions('audit_requests', kept.map((r) => new Date(r.receivedAt)));
+    await this.store.ensurePartitions(
+      'audit_requests',
+      kept.map((r) => new Date(r.receivedAt)),
+    );
     const rows = kept.map(requestRowOf);
     return this.store.transaction(async (repos) => {
       const inserted = await repos.requests.insertNew(rows);
@@ -52,9 +55,7 @@ export class AuditIngestService {
     await repos.rollups.add(
       rollupsOf(ofTenants.map((r) => ({ tenantId: r.tenant_id!, receivedAt: r.received_at, status: r.status, latencyMs: r.latency_ms, scimType: r.scim_type }))),
     );
-    await repos.tenants.noteSeen(
-      ofTenants.map((r) => ({ tenantId: r.tenant_id!, at: new Date(r.received_at), success: r.status < 400, unauthorized: r.status === 401 })),
-    );
+    await repos.tenants.noteSeen(ofTenants.map((r) => ({ tenantId: r.tenant_id!, at: new Date(r.received_at), success: r.status < 400, unauthorized: r.status === 401 })));
   }
 
   /** The registry's name of each tenant, from the gateway's tenant events (keyed by tenant, so they come in order). */
@@ -76,9 +77,15 @@ export class AuditIngestService {
     const cutoff = this.cutoff();
     const kept = consumed.filter((c) => Date.parse(c.event.time) >= cutoff);
     if (kept.length === 0) return 0;
-    await this.store.ensurePartitions('audit_changes', kept.map((c) => new Date(c.event.time)));
+    await this.store.ensurePartitions(
+      'audit_changes',
+      kept.map((c) => new Date(c.event.time)),
+    );
     return this.store.transaction(async (repos) => {
-      const fresh = await repos.claim(AUDIT_EVENTS_CONSUMER, kept.map((c) => c.event.id));
+      const fresh = await repos.claim(
+        AUDIT_EVENTS_CONSUMER,
+        kept.map((c) => c.event.id),
+      );
       const todo: ConsumedEvent[] = [];
       for (const c of kept) {
         if (!fresh.has(c.event.id)) continue;

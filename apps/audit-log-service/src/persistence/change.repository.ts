@@ -123,7 +123,7 @@ export class ChangeRepository {
     if (filters.correlationId) where.add(`correlation_id = ${where.param(filters.correlationId)}`);
     if (cursor) where.add(`(occurred_at, seq) < (${where.param(cursor.time)}::timestamptz, ${where.param(cursor.id)}::bigint)`);
     const rows: ChangeRowOut[] = await this.db.query(
-      `SELECT ${CHANGE_COLUMNS} FROM audit_changes ${where} ORDER BY occurred_at DESC, seq DESC LIMIT ${where.param(limit + 1)}`,
+      `SELECT ${CHANGE_COLUMNS} FROM audit_changes ${where.toString()} ORDER BY occurred_at DESC, seq DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     );
     return rows.map(changeOf);
@@ -168,7 +168,7 @@ export class ChangeRepository {
   private async resourceRows(where: string, params: unknown[], limit: number): Promise<AuditedResource[]> {
     const rows: Array<Omit<ResourceState, 'last_changed_at' | 'last_event_id'> & { last_changed_exact: string }> = await this.db.query(
       `SELECT tenant_id, resource_type, resource_id, user_name, external_id, display_name, deleted, ${exactTime('last_changed_at')} AS last_changed_exact, state
-       FROM audit_resources ${where} ORDER BY last_changed_at DESC LIMIT ${Math.trunc(limit)}`,
+       FROM audit_resources ${where.toString()} ORDER BY last_changed_at DESC LIMIT ${Math.trunc(limit)}`,
       params,
     );
     return rows.map((r) => ({

@@ -104,7 +104,7 @@ export class DeadLetterRepository {
     if (filters.replayed !== undefined) where.add(filters.replayed ? 'replay_count > 0' : 'replay_count = 0');
     if (cursor) where.add(`(failed_at, id) < (${where.param(cursor.time)}::timestamptz, ${where.param(cursor.id)}::bigint)`);
     const rows: DeadLetterRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM audit_dead_letters ${where} ORDER BY failed_at DESC, id DESC LIMIT ${where.param(limit + 1)}`,
+      `SELECT ${COLUMNS} FROM audit_dead_letters ${where.toString()} ORDER BY failed_at DESC, id DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     );
     return rows.map((r) => toDeadLetter(r, LIST_VALUE_LIMIT));
@@ -173,7 +173,16 @@ interface ReplayRow {
 const REPLAY_COLUMNS = `id::text, dead_letter_id::text, ${exactTime('replayed_at')} AS replayed_at, replayed_by, reason, topic, kafka_partition, kafka_offset::text`;
 
 function toReplay(r: ReplayRow): DeadLetterReplay {
-  return { id: r.id, deadLetterId: r.dead_letter_id, replayedAt: r.replayed_at, replayedBy: r.replayed_by, reason: r.reason, topic: r.topic, partition: r.kafka_partition, offset: r.kafka_offset };
+  return {
+    id: r.id,
+    deadLetterId: r.dead_letter_id,
+    replayedAt: r.replayed_at,
+    replayedBy: r.replayed_by,
+    reason: r.reason,
+    topic: r.topic,
+    partition: r.kafka_partition,
+    offset: r.kafka_offset,
+  };
 }
 
 function toDeadLetter(r: DeadLetterRow, valueLimit?: number): DeadLetter {

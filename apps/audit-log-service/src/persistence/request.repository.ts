@@ -92,7 +92,7 @@ export class RequestRepository {
     if (filters.ignored === true) where.add(`cardinality(ignored_attributes) > 0`);
     if (cursor) where.add(`(received_at, record_id) < (${where.param(cursor.time)}::timestamptz, ${where.param(cursor.id)})`);
     const rows: Array<Omit<RequestRow, 'received_at'> & { received_at_exact: string }> = await this.db.query(
-      `SELECT ${REQUEST_COLUMNS} FROM audit_requests ${where} ORDER BY received_at DESC, record_id DESC LIMIT ${where.param(limit + 1)}`,
+      `SELECT ${REQUEST_COLUMNS} FROM audit_requests ${where.toString()} ORDER BY received_at DESC, record_id DESC LIMIT ${where.param(limit + 1)}`,
       where.params,
     );
     return rows.map(requestOf);

@@ -1,7 +1,6 @@
 import { LATENCY_BOUNDS_MS, type MinuteRollup, type RollupTotals } from '../domain/request-outcome';
 import { exactTime, type Queryable } from './sql';
 
-
 interface TotalsRow {
   tenant_id: string;
   bucket_start: string;

@@ -88,6 +88,12 @@ export class TenantRepository {
        ORDER BY t.last_seen_at DESC LIMIT $2`,
       [since.toISOString(), MAX_TENANTS, ...(tenantIds ? [tenantIds] : [])],
     );
-    return rows.map((r) => ({ tenantId: r.tenant_id, name: r.name, lastSeenAt: new Date(r.last_seen_at).toISOString(), requests24h: Number(r.requests ?? 0), failures24h: Number(r.failures ?? 0) }));
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      name: r.name,
+      lastSeenAt: new Date(r.last_seen_at).toISOString(),
+      requests24h: Number(r.requests ?? 0),
+      failures24h: Number(r.failures ?? 0),
+    }));
   }
 }

@@ -1,6 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { AuditedChange, AuditedRequest, AuditedResource, AuditedTenant, AuditPage, AuditPrincipal, IssuedAuditCredential, ResourceHistory, SummaryPage, TenantHealth } from '@app/contracts';
+import type {
+  AuditedChange,
+  AuditedRequest,
+  AuditedResource,
+  AuditedTenant,
+  AuditPage,
+  AuditPrincipal,
+  IssuedAuditCredential,
+  ResourceHistory,
+  SummaryPage,
+  TenantHealth,
+} from '@app/contracts';
 import { AUDIT_CREDENTIALS, AuditAuthGuard, OpsOnly, principalOf } from '../auth/audit-auth.guard';
 import type { StoredCredential } from '../auth/audit-credential.repository';
 import type { AuditCredentialService } from '../auth/audit-credential.service';

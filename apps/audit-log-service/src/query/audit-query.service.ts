@@ -1,4 +1,16 @@
-import type { AuditedChange, AuditedRequest, AuditedResource, AuditedResourceType, AuditedTenant, AuditPage, AuditPrincipal, ResourceHistory, SummaryPage, TenantActivity, TenantHealth } from '@app/contracts';
+import type {
+  AuditedChange,
+  AuditedRequest,
+  AuditedResource,
+  AuditedResourceType,
+  AuditedTenant,
+  AuditPage,
+  AuditPrincipal,
+  ResourceHistory,
+  SummaryPage,
+  TenantActivity,
+  TenantHealth,
+} from '@app/contracts';
 import { quantileOf, type RollupTotals } from '../domain/request-outcome';
 import { assessHealth } from '../domain/tenant-health';
 import { invalidParameter } from '../domain/audit-error';
@@ -24,12 +36,24 @@ export class AuditQueryService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async requests(principal: AuditPrincipal, tenantId: string | undefined, filters: Omit<RequestFilters, 'tenantIds'>, limit: number, cursor?: Cursor): Promise<AuditPage<AuditedRequest>> {
+  async requests(
+    principal: AuditPrincipal,
+    tenantId: string | undefined,
+    filters: Omit<RequestFilters, 'tenantIds'>,
+    limit: number,
+    cursor?: Cursor,
+  ): Promise<AuditPage<AuditedRequest>> {
     const rows = await this.repos.requests.find({ ...filters, tenantIds: visibleTenants(principal, tenantId) }, limit, cursor);
     return pageOf(rows, limit, (r) => ({ time: r.receivedAt, id: r.recordId }));
   }
 
-  async changes(principal: AuditPrincipal, tenantId: string | undefined, filters: Omit<ChangeFilters, 'tenantIds'>, limit: number, cursor?: Cursor): Promise<AuditPage<AuditedChange>> {
+  async changes(
+    principal: AuditPrincipal,
+    tenantId: string | undefined,
+    filters: Omit<ChangeFilters, 'tenantIds'>,
+    limit: number,
+    cursor?: Cursor,
+  ): Promise<AuditPage<AuditedChange>> {
     const rows = await this.repos.changes.find({ ...filters, tenantIds: visibleTenants(principal, tenantId) }, limit, cursor);
     return pageOf(rows, limit, (c) => ({ time: c.occurredAt, id: sequenceOf(c) }));
   }
@@ -42,7 +66,13 @@ export class AuditQueryService {
     return { tenantId, resourceType, resourceId, current, changes: changes.items, nextCursor: changes.nextCursor };
   }
 
-  resources(principal: AuditPrincipal, tenantId: string | undefined, resourceType: AuditedResourceType | undefined, prefix: string | undefined, limit: number): Promise<AuditedResource[]> {
+  resources(
+    principal: AuditPrincipal,
+    tenantId: string | undefined,
+    resourceType: AuditedResourceType | undefined,
+    prefix: string | undefined,
+    limit: number,
+  ): Promise<AuditedResource[]> {
     return this.repos.changes.resources(visibleTenants(principal, tenantId), resourceType, prefix, limit);
   }
 
@@ -52,10 +82,10 @@ export class AuditQueryService {
     const end = to ?? this.now();
     const start = from ?? new Date(end.getTime() - DAY_MS);
     if (start >= end) throw invalidParameter('from must be before to');
-    if ((end.getTime() - start.getTime()) / BUCKET_MS[bucket]! > MAX_BUCKETS) {
+    if ((end.getTime() - start.getTime()) / BUCKET_MS[bucket] > MAX_BUCKETS) {
       throw invalidParameter(`at most ${MAX_BUCKETS} buckets: widen the bucket (${Object.keys(BUCKETS).join(', ')}) or narrow from/to`);
     }
-    const totals = await this.repos.rollups.totals(tenantIds, start, end, BUCKETS[bucket]!);
+    const totals = await this.repos.rollups.totals(tenantIds, start, end, BUCKETS[bucket]);
     const items: TenantActivity[] = totals.map((t) => ({
       tenantId: t.tenantId,
       bucketStart: t.from,

@@ -41,5 +41,5 @@ export function decodeCursor(text: string): Cursor | undefined {
 export function pageOf<T>(items: T[], limit: number, cursorOf: (item: T) => Cursor): { items: T[]; nextCursor: string | null } {
   if (items.length <= limit) return { items, nextCursor: null };
   const kept = items.slice(0, limit);
-  return { items: kept, nextCursor: encodeCursor(cursorOf(kept[kept.length - 1]!)) };
+  return { items: kept, nextCursor: encodeCursor(cursorOf(kept[kept.length - 1])) };
 }

@@ -59,16 +59,37 @@ describe('group decisions', () => {
   it('creates with members that the user-service confirms though no user event arrived yet', async () => {
     const [reply] = await run(create('Sales', [{ value: U1 }, { value: U2 }]));
     expect(reply.status).toBe(201);
-    expect(reply.body?.members).toEqual([{ value: U1, type: 'User' }, { value: U2, type: 'User' }]);
+    expect(reply.body?.members).toEqual([
+      { value: U1, type: 'User' },
+      { value: U2, type: 'User' },
+    ]);
     expect(store.events.map((e) => e.type)).toEqual(['scim.group.created', 'scim.membership.added']);
   });
 
   it.each([
     { name: 'duplicate managed displayName ignoring case', setup: [create('Sales')], cmd: () => create('SALES'), status: 409, scimType: 'uniqueness' },
-    { name: 'a member that is a group of the tenant', setup: [create('Parent')], cmd: () => create('Child', [{ value: '00000000-0000-4000-8000-000000000001' }]), status: 400, scimType: 'invalidValue' },
+    {
+      name: 'a member that is a group of the tenant',
+      setup: [create('Parent')],
+      cmd: () => create('Child', [{ value: '00000000-0000-4000-8000-000000000001' }]),
+      status: 400,
+      scimType: 'invalidValue',
+    },
     { name: 'a member id that is not a user id', setup: [], cmd: () => create('X', [{ value: 'not-a-uuid' }]), status: 400, scimType: 'invalidValue' },
-    { name: 'a member id the user-service does not know', setup: [], cmd: () => create('X', [{ value: U1 }, { value: '44444444-4444-4444-8444-444444444444' }]), status: 400, scimType: 'invalidValue' },
-    { name: 'a group without displayName', setup: [], cmd: () => command('group.create', { scope: SCOPE, resource: { schemas: [GROUP_SCHEMA] } }), status: 400, scimType: 'invalidValue' },
+    {
+      name: 'a member id the user-service does not know',
+      setup: [],
+      cmd: () => create('X', [{ value: U1 }, { value: '44444444-4444-4444-8444-444444444444' }]),
+      status: 400,
+      scimType: 'invalidValue',
+    },
+    {
+      name: 'a group without displayName',
+      setup: [],
+      cmd: () => command('group.create', { scope: SCOPE, resource: { schemas: [GROUP_SCHEMA] } }),
+      status: 400,
+      scimType: 'invalidValue',
+    },
   ])('refuses $name', async ({ setup, cmd, status, scimType }) => {
     if (setup.length > 0) await run(...setup);
     const [reply] = await run(cmd());
@@ -111,9 +132,23 @@ describe('group decisions', () => {
     const replies = await run(
       patch(id, [{ op: 'remove', path: `members[value eq "${U2}"]` }], strict),
       // The add runs first in the same command, so the removal has its target.
-      patch(id, [{ op: 'add', path: 'members', value: [{ value: U3 }] }, { op: 'remove', path: `members[value eq "${U3}"]` }], strict),
+      patch(
+        id,
+        [
+          { op: 'add', path: 'members', value: [{ value: U3 }] },
+          { op: 'remove', path: `members[value eq "${U3}"]` },
+        ],
+        strict,
+      ),
       // A removal without target refuses the whole command: the add before it does not apply.
-      patch(id, [{ op: 'add', path: 'members', value: [{ value: U2 }] }, { op: 'remove', path: 'members', value: [{ value: U3 }] }], strict),
+      patch(
+        id,
+        [
+          { op: 'add', path: 'members', value: [{ value: U2 }] },
+          { op: 'remove', path: 'members', value: [{ value: U3 }] },
+        ],
+        strict,
+      ),
       patch(id, [{ op: 'remove', path: `members[value eq "${U2}"]` }]), // Entra's default: a no-op
     );
     expect(replies.map((r) => [r.status, r.body?.scimType])).toEqual([
@@ -128,7 +163,12 @@ describe('group decisions', () => {
   it('publishes events that pass the published scim.group-events.v1 schema', async () => {
     const [created] = await run(create('Valid', [{ value: U1 }]));
     const id = created.body!.id as string;
-    await run(patch(id, [{ op: 'replace', path: 'displayName', value: 'Renamed' }, { op: 'remove', path: 'members' }]));
+    await run(
+      patch(id, [
+        { op: 'replace', path: 'displayName', value: 'Renamed' },
+        { op: 'remove', path: 'members' },
+      ]),
+    );
     await run(command('group.delete', { scope: SCOPE, id }));
     const validator = new RecordValidator();
     expect(store.events.map((e) => e.type)).toEqual(['scim.group.created', 'scim.membership.added', 'scim.group.updated', 'scim.membership.removed', 'scim.group.deleted']);

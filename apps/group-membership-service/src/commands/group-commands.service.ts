@@ -49,7 +49,10 @@ export class GroupCommandsService {
     if (events.length === 0) return;
     const clock = this.clock();
     await this.store.inTransaction(async (tx) => {
-      const fresh = await tx.claim(USER_EVENTS_CONSUMER, events.map((e) => e.id));
+      const fresh = await tx.claim(
+        USER_EVENTS_CONSUMER,
+        events.map((e) => e.id),
+      );
       const seen = new Set<string>();
       const changes: GroupChange[] = [];
       for (const event of events) {
@@ -57,7 +60,7 @@ export class GroupCommandsService {
         seen.add(event.id);
         const userId = event.subject;
         if (!isUuid(userId)) continue;
-        const resource = event.data.resource as Record<string, unknown>;
+        const resource = event.data.resource;
         const display = typeof resource.displayName === 'string' ? resource.displayName : typeof resource.userName === 'string' ? resource.userName : undefined;
         const deleted = event.type === 'scim.user.deleted';
         await tx.upsertKnownUser(event.tenantid, userId, display, deleted);
@@ -75,6 +78,6 @@ export class GroupCommandsService {
     const decisions: GroupDecision[] = [];
     for (const r of toDecide) decisions.push(await this.decider.decide(r.command, tx, clock));
     await tx.appendEvents(decisions.flatMap((d) => d.changes.map((c) => groupEventEntry(c, clock.newId(), clock.now))));
-    return { replies: toDecide.map((r, i) => ({ commandId: r.command.commandId, tenantId: r.command.tenantId, ...decisions[i]!.reply })) };
+    return { replies: toDecide.map((r, i) => ({ commandId: r.command.commandId, tenantId: r.command.tenantId, ...decisions[i].reply })) };
   }
 }

@@ -75,7 +75,9 @@ export class GroupDecider {
     const group: StoredGroup = { tenantId, id, managed, version: 1, created: clock.now, lastModified: clock.now, resource: withMeta(content, id, 1, clock.now, clock.now) };
     await tx.insertGroup(group);
     const added = members.length > 0 ? await tx.addMembers(tenantId, id, members) : [];
-    const changes: GroupChange[] = [{ type: 'scim.group.created', tenantId, groupId: id, resource: group.resource, changedAttributes: Object.keys(content).filter((k) => k !== 'schemas') }];
+    const changes: GroupChange[] = [
+      { type: 'scim.group.created', tenantId, groupId: id, resource: group.resource, changedAttributes: Object.keys(content).filter((k) => k !== 'schemas') },
+    ];
     if (added.length > 0) changes.push({ type: 'scim.membership.added', tenantId, groupId: id, memberIds: added });
     const shown = added.length > 0 ? await tx.membersOf(tenantId, id) : [];
     return { reply: { status: 201, body: withMembers(group.resource, shown), version: etagOf(1) }, changes };
@@ -105,7 +107,8 @@ export class GroupDecider {
       });
       if (patched.unknownAttributes.length > 0) throw new ScimError(400, 'invalidPath', `Unknown attribute(s): ${patched.unknownAttributes.join(', ')}`);
       content = patched.resource;
-      if (typeof content.displayName !== 'string' || content.displayName === '') throw new ScimError(400, 'invalidValue', "Attribute 'displayName' is required and cannot be removed");
+      if (typeof content.displayName !== 'string' || content.displayName === '')
+        throw new ScimError(400, 'invalidValue', "Attribute 'displayName' is required and cannot be removed");
     }
     // RFC 7644 §3.5.2.2 as written: removing members none of which is in the group is noTarget,
     // found before any statement runs (a command applies whole or not at all).
@@ -128,7 +131,7 @@ export class GroupDecider {
    */
   private async memberDeleted(tenantId: string, payload: MemberDeletedPayload, tx: GroupCommandTransaction, clock: DecisionClock): Promise<GroupDecision> {
     const userId = payload.userId;
-    if (!isUuid(userId)) throw new ScimError(400, 'invalidValue', `'${userId}' is not a user id`);
+    if (!isUuid(userId)) throw new ScimError(400, 'invalidValue', `'${String(userId)}' is not a user id`);
     await tx.upsertKnownUser(tenantId, userId, undefined, true);
     const groups = await tx.removeUserFromAllGroups(tenantId, userId, clock.now);
     return { reply: { status: 204 }, changes: groups.map((groupId) => ({ type: 'scim.membership.removed' as const, tenantId, groupId, memberIds: [userId] })) };
@@ -142,7 +145,11 @@ export class GroupDecider {
       const displayName = String(content.displayName);
       if ((await tx.managedGroupNamed(tenantId, displayName, id)) !== undefined) throw duplicateName(displayName);
     }
-    await this.checkMembers(tenantId, memberOps.flatMap((op) => (op.kind === 'add' || op.kind === 'replace' ? op.ids : [])), tx);
+    await this.checkMembers(
+      tenantId,
+      memberOps.flatMap((op) => (op.kind === 'add' || op.kind === 'replace' ? op.ids : [])),
+      tx,
+    );
     const net = new NetMembership();
     for (const op of memberOps) {
       switch (op.kind) {
@@ -179,7 +186,7 @@ export class GroupDecider {
   private async checkMembers(tenantId: string, ids: readonly string[], tx: GroupCommandTransaction): Promise<void> {
     if (ids.length === 0) return;
     const malformed = ids.find((id) => !isUuid(id));
-    if (malformed !== undefined) throw new ScimError(400, 'invalidValue', `Member '${malformed}' is not a user of this tenant`);
+    if (malformed !== undefined) throw new ScimError(400, 'invalidValue', `Member '${String(malformed)}' is not a user of this tenant`);
     const groups = await tx.groupIdsAmong(tenantId, ids);
     if (groups.length > 0) throw nestedGroup(groups[0]);
     const unknown = await tx.unknownUsersAmong(tenantId, ids);
@@ -205,7 +212,7 @@ export class GroupDecider {
         throw new ScimError(400, 'invalidValue', `Attribute '${name}' is longer than ${MAX_INDEXED_BYTES} bytes`);
       }
     }
-    return { content: content as JsonObject, members: members === undefined || members === null ? [] : memberIds(members, 0) };
+    return { content: content, members: members === undefined || members === null ? [] : memberIds(members, 0) };
   }
 }
 
@@ -271,14 +278,14 @@ async function findForUpdate(tenantId: string, id: unknown, ifMatch: unknown, sc
 }
 
 function withMeta(content: JsonObject, id: string, version: number, created: string, lastModified: string): JsonObject {
-  return { ...content, id, meta: { resourceType: 'Group', created, lastModified, version: etagOf(version) } } as JsonObject;
+  return { ...content, id, meta: { resourceType: 'Group', created, lastModified, version: etagOf(version) } };
 }
 
 function withoutMeta(resource: JsonObject): JsonObject {
   const { meta: _meta, id: _id, ...rest } = resource;
   void _meta;
   void _id;
-  return rest as JsonObject;
+  return rest;
 }
 
 function changedTopLevel(before: JsonObject, after: JsonObject): string[] {

@@ -1,4 +1,4 @@
-import { CLOUDEVENTS_CONTENT_TYPE, Headers, type GroupEvent, type GroupEventType } from '@app/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, Headers, type GroupEvent } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
 import type { JsonObject } from '@app/scim';
 
@@ -14,10 +14,7 @@ export type GroupChange =
  * one command (or one user deletion) really added or removed.
  */
 export function groupEventEntry(change: GroupChange, eventId: string, time: string): OutboxEntry<GroupEvent> {
-  const data =
-    'memberIds' in change
-      ? { groupId: change.groupId, memberIds: change.memberIds }
-      : { resource: change.resource, changedAttributes: change.changedAttributes };
+  const data = 'memberIds' in change ? { groupId: change.groupId, memberIds: change.memberIds } : { resource: change.resource, changedAttributes: change.changedAttributes };
   return {
     key: `${change.tenantId}/${change.groupId}`,
     messageId: eventId,
@@ -26,7 +23,7 @@ export function groupEventEntry(change: GroupChange, eventId: string, time: stri
       specversion: '1.0',
       id: eventId,
       source: GROUP_EVENT_SOURCE,
-      type: change.type as GroupEventType,
+      type: change.type,
       subject: change.groupId,
       time,
       datacontenttype: 'application/json',

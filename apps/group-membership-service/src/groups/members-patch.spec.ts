@@ -11,7 +11,11 @@ const U2 = '22222222-2222-4222-8222-222222222222';
 
 const cases: Array<{ name: string; ops: PatchOperationJson[]; members: MemberOp[]; others?: number }> = [
   { name: 'add several members in one op', ops: [{ op: 'add', path: 'members', value: [{ value: U1 }, { value: U2 }] }], members: [{ kind: 'add', ids: [U1, U2] }] },
-  { name: 'add with capitalised op and duplicate ids', ops: [{ op: 'Add' as 'add', path: 'members', value: [{ value: U1 }, { value: U1 }] }], members: [{ kind: 'add', ids: [U1] }] },
+  {
+    name: 'add with capitalised op and duplicate ids',
+    ops: [{ op: 'Add' as 'add', path: 'members', value: [{ value: U1 }, { value: U1 }] }],
+    members: [{ kind: 'add', ids: [U1] }],
+  },
   { name: 'remove with value list (flag off): only that member', ops: [{ op: 'remove', path: 'members', value: [{ value: U1 }] }], members: [{ kind: 'remove', ids: [U1] }] },
   { name: 'remove by value path (flag on)', ops: [{ op: 'remove', path: `members[value eq "${U2}"]` }], members: [{ kind: 'remove', ids: [U2] }] },
   { name: 'remove by value path with or', ops: [{ op: 'remove', path: `members[value eq "${U1}" or value eq "${U2}"]` }], members: [{ kind: 'remove', ids: [U1, U2] }] },

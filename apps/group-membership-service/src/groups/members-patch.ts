@@ -15,11 +15,7 @@ import type { PatchOperationJson } from '@app/contracts';
 import { GROUP_SCHEMA, parsePatchPath, ScimError, type FilterExpression, type PatchOperationInput } from '@app/scim';
 import { isUuid } from '@app/persistence';
 
-export type MemberOp =
-  | { kind: 'add'; ids: string[] }
-  | { kind: 'remove'; ids: string[] }
-  | { kind: 'removeAll' }
-  | { kind: 'replace'; ids: string[] };
+export type MemberOp = { kind: 'add'; ids: string[] } | { kind: 'remove'; ids: string[] } | { kind: 'removeAll' } | { kind: 'replace'; ids: string[] };
 
 export interface SplitPatch {
   memberOps: MemberOp[];

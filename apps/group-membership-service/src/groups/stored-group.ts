@@ -23,5 +23,5 @@ export interface MemberJson {
 export function withMembers(resource: JsonObject, members: readonly MemberJson[] | undefined): JsonObject {
   if (members === undefined || members.length === 0) return resource;
   const { meta, ...rest } = resource;
-  return { ...rest, members: members as unknown as JsonObject[], meta } as JsonObject;
+  return { ...rest, members: members as unknown as JsonObject[], meta };
 }

@@ -42,10 +42,13 @@ export class GroupCommandRepository implements GroupCommandTransaction {
   }
 
   async managedGroupNamed(tenantId: string, displayName: string, exceptId?: string): Promise<string | undefined> {
-    const rows = returnedIds(await this.manager.query(
-      `SELECT id::text AS id FROM groups WHERE tenant_id = $1 AND managed AND lower(display_name) = lower($2) AND ($3::uuid IS NULL OR id <> $3::uuid)`,
-      [tenantId, displayName, exceptId ?? null],
-    ));
+    const rows = returnedIds(
+      await this.manager.query(`SELECT id::text AS id FROM groups WHERE tenant_id = $1 AND managed AND lower(display_name) = lower($2) AND ($3::uuid IS NULL OR id <> $3::uuid)`, [
+        tenantId,
+        displayName,
+        exceptId ?? null,
+      ]),
+    );
     return rows[0];
   }
 
@@ -58,10 +61,15 @@ export class GroupCommandRepository implements GroupCommandTransaction {
   }
 
   async updateGroup(group: StoredGroup): Promise<void> {
-    await this.manager.query(
-      `UPDATE groups SET display_name = $3, external_id = $4, resource = $5, version = $6, last_modified = $7 WHERE tenant_id = $1 AND id = $2`,
-      [group.tenantId, group.id, group.resource.displayName, externalIdOf(group), group.resource, group.version, group.lastModified],
-    );
+    await this.manager.query(`UPDATE groups SET display_name = $3, external_id = $4, resource = $5, version = $6, last_modified = $7 WHERE tenant_id = $1 AND id = $2`, [
+      group.tenantId,
+      group.id,
+      group.resource.displayName,
+      externalIdOf(group),
+      group.resource,
+      group.version,
+      group.lastModified,
+    ]);
   }
 
   async deleteGroup(tenantId: string, id: string): Promise<void> {
@@ -90,10 +98,7 @@ export class GroupCommandRepository implements GroupCommandTransaction {
   }
 
   async deletedUsersAmong(tenantId: string, ids: readonly string[]): Promise<string[]> {
-    await this.manager.query(
-      `INSERT INTO known_users (tenant_id, user_id) SELECT $1, u FROM unnest($2::uuid[]) AS u ORDER BY u ON CONFLICT DO NOTHING`,
-      [tenantId, [...ids]],
-    );
+    await this.manager.query(`INSERT INTO known_users (tenant_id, user_id) SELECT $1, u FROM unnest($2::uuid[]) AS u ORDER BY u ON CONFLICT DO NOTHING`, [tenantId, [...ids]]);
     const rows: Array<{ id: string }> = await this.manager.query(
       'SELECT user_id::text AS id, deleted FROM known_users WHERE tenant_id = $1 AND user_id = ANY($2::uuid[]) ORDER BY user_id FOR SHARE',
       [tenantId, [...ids]],
@@ -103,22 +108,27 @@ export class GroupCommandRepository implements GroupCommandTransaction {
 
   async addMembers(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = returnedIds(await this.manager.query(
-      `INSERT INTO memberships (tenant_id, group_id, member_id)
+    const rows = returnedIds(
+      await this.manager.query(
+        `INSERT INTO memberships (tenant_id, group_id, member_id)
        SELECT $1, $2, m FROM unnest($3::uuid[]) AS m
        ON CONFLICT DO NOTHING
        RETURNING member_id::text AS id`,
-      [tenantId, groupId, [...ids]],
-    ));
+        [tenantId, groupId, [...ids]],
+      ),
+    );
     return rows;
   }
 
   async removeMembers(tenantId: string, groupId: string, ids: readonly string[]): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = returnedIds(await this.manager.query(
-      'DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[]) RETURNING member_id::text AS id',
-      [tenantId, groupId, [...ids]],
-    ));
+    const rows = returnedIds(
+      await this.manager.query('DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2 AND member_id = ANY($3::uuid[]) RETURNING member_id::text AS id', [
+        tenantId,
+        groupId,
+        [...ids],
+      ]),
+    );
     return rows;
   }
 
@@ -137,10 +147,13 @@ export class GroupCommandRepository implements GroupCommandTransaction {
   }
 
   async removeMembersExcept(tenantId: string, groupId: string, keep: readonly string[]): Promise<string[]> {
-    const rows = returnedIds(await this.manager.query(
-      'DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2 AND NOT (member_id = ANY($3::uuid[])) RETURNING member_id::text AS id',
-      [tenantId, groupId, [...keep]],
-    ));
+    const rows = returnedIds(
+      await this.manager.query('DELETE FROM memberships WHERE tenant_id = $1 AND group_id = $2 AND NOT (member_id = ANY($3::uuid[])) RETURNING member_id::text AS id', [
+        tenantId,
+        groupId,
+        [...keep],
+      ]),
+    );
     return rows;
   }
 
@@ -173,16 +186,18 @@ export class GroupCommandRepository implements GroupCommandTransaction {
        ORDER BY g.id FOR UPDATE`,
       [tenantId, userId],
     );
-    const rows = returnedIds(await this.manager.query(
-      `WITH removed AS (
+    const rows = returnedIds(
+      await this.manager.query(
+        `WITH removed AS (
          DELETE FROM memberships WHERE tenant_id = $1 AND member_id = $2 RETURNING group_id
        )
        UPDATE groups g SET version = g.version + 1, last_modified = $3,
          resource = jsonb_set(g.resource, '{meta}', (g.resource -> 'meta') || jsonb_build_object('version', 'W/"' || (g.version + 1) || '"', 'lastModified', $4::text))
        FROM removed r WHERE g.tenant_id = $1 AND g.id = r.group_id
        RETURNING g.id::text AS id`,
-      [tenantId, userId, now, now],
-    ));
+        [tenantId, userId, now, now],
+      ),
+    );
     return rows;
   }
 }

@@ -26,10 +26,10 @@ export class GroupsQueryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findById(tenantId: string, id: string, managedOnly: boolean): Promise<StoredGroup | undefined> {
-    const rows: GroupRow[] = await this.dataSource.query(
-      `SELECT ${GROUP_ROW_COLUMNS} FROM groups g WHERE g.tenant_id = $1 AND g.id = $2${managedOnly ? ' AND g.managed' : ''}`,
-      [tenantId, id],
-    );
+    const rows: GroupRow[] = await this.dataSource.query(`SELECT ${GROUP_ROW_COLUMNS} FROM groups g WHERE g.tenant_id = $1 AND g.id = $2${managedOnly ? ' AND g.managed' : ''}`, [
+      tenantId,
+      id,
+    ]);
     return rows.length > 0 ? toStoredGroup(rows[0]) : undefined;
   }
 

@@ -28,7 +28,13 @@ export class GroupsQueryService {
     const sort = parseSort({ sortBy: request.sortBy, sortOrder: request.sortOrder }, this.context);
     const managedOnly = request.scope.managedOnly;
     const { total, groups } = await this.groups.findPage(tenantId, { filter, sort, managedOnly, offset: page.startIndex - 1, limit: page.count });
-    const members = request.excludeMembers === true ? undefined : await this.groups.membersOf(tenantId, groups.map((g) => g.id));
+    const members =
+      request.excludeMembers === true
+        ? undefined
+        : await this.groups.membersOf(
+            tenantId,
+            groups.map((g) => g.id),
+          );
     return { totalResults: total, resources: groups.map((g) => stored(g, members?.get(g.id) ?? (members ? [] : undefined))) };
   }
 

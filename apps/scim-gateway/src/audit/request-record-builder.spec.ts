@@ -1,5 +1,15 @@
 import { REDACTED } from '@app/contracts';
-import { auditedBody, buildRequestRecord, DEFAULT_RECORD_LIMITS, namedUser, operationOf, redactSecrets, resourceIdsOf, shrinkObserved, type ObservedRequest } from './request-record-builder';
+import {
+  auditedBody,
+  buildRequestRecord,
+  DEFAULT_RECORD_LIMITS,
+  namedUser,
+  operationOf,
+  redactSecrets,
+  resourceIdsOf,
+  shrinkObserved,
+  type ObservedRequest,
+} from './request-record-builder';
 
 function observed(overrides: Partial<ObservedRequest> = {}): ObservedRequest {
   return {
@@ -58,11 +68,20 @@ describe('buildRequestRecord', () => {
       }),
       '/scim/v2',
     );
-    expect(record).toMatchObject({ operation: 'list', scimType: 'invalidFilter', userName: 'bob@example.com', query: 'filter=userName%20eq%20%22bob%40example.com%22', requestBody: null });
+    expect(record).toMatchObject({
+      operation: 'list',
+      scimType: 'invalidFilter',
+      userName: 'bob@example.com',
+      query: 'filter=userName%20eq%20%22bob%40example.com%22',
+      requestBody: null,
+    });
   });
 
   it('names routes that matched nothing "other" and keeps a non-JSON answer as text', () => {
-    const record = buildRequestRecord(observed({ method: 'GET', url: '/scim/v2/Nope', route: undefined, status: 404, requestBody: undefined, responsePayload: 'not json' }), '/scim/v2');
+    const record = buildRequestRecord(
+      observed({ method: 'GET', url: '/scim/v2/Nope', route: undefined, status: 404, requestBody: undefined, responsePayload: 'not json' }),
+      '/scim/v2',
+    );
     expect(record).toMatchObject({ operation: 'other', resourceType: null, responseBody: 'not json', resourceIds: [] });
   });
 });
@@ -120,7 +139,10 @@ describe('redactSecrets and auditedBody', () => {
       Password: 'a',
       nested: [{ password: 'b' }],
       'urn:ietf:params:scim:schemas:core:2.0:User:password': 'c',
-      Operations: [{ op: 'replace', path: 'password', value: 'd' }, { op: 'replace', path: 'active', value: false }],
+      Operations: [
+        { op: 'replace', path: 'password', value: 'd' },
+        { op: 'replace', path: 'active', value: false },
+      ],
     };
     const out = JSON.stringify(redactSecrets(body));
     for (const secret of ['"a"', '"b"', '"c"', '"d"']) expect(out).not.toContain(secret);
@@ -128,7 +150,14 @@ describe('redactSecrets and auditedBody', () => {
   });
 
   it('redacts PATCH operations whatever the case of their members', () => {
-    const out = JSON.stringify(redactSecrets({ Operations: [{ Op: 'Replace', Path: 'Password', Value: 'hunter2' }, { op: 'replace', value: { PASSWORD: 'hunter3' } }] }));
+    const out = JSON.stringify(
+      redactSecrets({
+        Operations: [
+          { Op: 'Replace', Path: 'Password', Value: 'hunter2' },
+          { op: 'replace', value: { PASSWORD: 'hunter3' } },
+        ],
+      }),
+    );
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain('hunter3');
   });
@@ -178,7 +207,19 @@ describe('shrinkObserved', () => {
   it('cuts a large body at once, keeping the members it names', () => {
     const members = Array.from({ length: 80 }, (_, i) => ({ value: `m${i}` }));
     const body = { Operations: [{ op: 'add', path: 'members', value: members }] };
-    const shrunk = shrinkObserved(observed({ method: 'PATCH', url: '/scim/v2/Groups/g1', route: '/scim/v2/Groups/:id', params: { id: 'g1' }, requestBody: body, requestBytes: 5000, responsePayload: 'y'.repeat(6000) }), '/scim/v2', limits);
+    const shrunk = shrinkObserved(
+      observed({
+        method: 'PATCH',
+        url: '/scim/v2/Groups/g1',
+        route: '/scim/v2/Groups/:id',
+        params: { id: 'g1' },
+        requestBody: body,
+        requestBytes: 5000,
+        responsePayload: 'y'.repeat(6000),
+      }),
+      '/scim/v2',
+      limits,
+    );
     expect(shrunk.requestBody).toEqual({ truncated: true, bytes: 5000, preview: '' });
     expect(shrunk.responsePayload).toHaveLength(1000);
     const record = buildRequestRecord(shrunk, '/scim/v2', limits);
@@ -189,6 +230,12 @@ describe('shrinkObserved', () => {
 
   it('does not scan very long filters for a user', () => {
     const filter = `userName eq "${'a'.repeat(2000)}"`;
-    expect(buildRequestRecord(observed({ method: 'GET', url: `/scim/v2/Users?filter=${encodeURIComponent(filter)}`, requestBody: undefined, responsePayload: undefined }), '/scim/v2', DEFAULT_RECORD_LIMITS).userName).toBeNull();
+    expect(
+      buildRequestRecord(
+        observed({ method: 'GET', url: `/scim/v2/Users?filter=${encodeURIComponent(filter)}`, requestBody: undefined, responsePayload: undefined }),
+        '/scim/v2',
+        DEFAULT_RECORD_LIMITS,
+      ).userName,
+    ).toBeNull();
   });
 });

@@ -65,7 +65,7 @@ export function shrinkObserved(observed: ObservedRequest, basePath: string, limi
   if (observed.status === 401) {
     out = { ...out, requestBody: undefined };
   } else if (observed.requestBody !== undefined && observed.requestBytes > keep) {
-    const relative = relativeRoute(observed.route ?? observed.url.split('?')[0]!, basePath);
+    const relative = relativeRoute(observed.route ?? observed.url.split('?')[0], basePath);
     out = {
       ...out,
       requestBody: { truncated: true, bytes: observed.requestBytes, preview: '' } satisfies TruncatedBody,
@@ -240,7 +240,7 @@ function filterOf(query: string): string | undefined {
 
 function eqValue(filter: string, attribute: string): string | null {
   const match = new RegExp(`(?:^|[\\s(])(?:urn:[^\\s]*:)?${attribute}\\s+eq\\s+"((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(filter);
-  return match ? match[1]!.replace(/\\(.)/g, '$1') : null;
+  return match ? match[1].replace(/\\(.)/g, '$1') : null;
 }
 
 /** A body as the audit log keeps it: every `password` redacted, cut to a preview when too long. */
@@ -274,8 +274,7 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
     else if (passwordPath !== null && key === pathKey && passwordPath[2] !== '') {
       const text = (path as string).trim();
       out[key] = clean(`${text.slice(0, passwordPath.index + passwordPath[0].length - 1)}${passwordPath[2] === '[' ? `[${REDACTED}]` : `.${REDACTED}`}`);
-    }
-    else out[clean(key)] = redactSecrets(v, depth + 1);
+    } else out[clean(key)] = redactSecrets(v, depth + 1);
   }
   return out;
 }

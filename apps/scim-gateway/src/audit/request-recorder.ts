@@ -96,8 +96,8 @@ export class RequestRecorder {
     const maxBytes = this.options.maxBufferBytes ?? DEFAULT_MAX_BUFFER_BYTES;
     let excess = Math.max(0, this.buffer.length - this.options.bufferLimit);
     let bytes = this.bufferedBytes;
-    for (let i = 0; i < excess; i++) bytes -= this.buffer[i]!.bytes ?? 0;
-    while (bytes > maxBytes && excess < this.buffer.length - 1) bytes -= this.buffer[excess++]!.bytes ?? 0;
+    for (let i = 0; i < excess; i++) bytes -= this.buffer[i].bytes ?? 0;
+    while (bytes > maxBytes && excess < this.buffer.length - 1) bytes -= this.buffer[excess++].bytes ?? 0;
     if (excess <= 0) return;
     this.take(excess);
     this.droppedSinceLog += excess;
@@ -150,7 +150,7 @@ export class RequestRecorder {
       const records: RequestRecord[] = [];
       for (let i = 0; i < batch.length; i++) {
         if (i > 0 && i % BUILT_PER_TURN === 0) await new Promise((r) => setImmediate(r));
-        const record = await this.build(batch[i]!);
+        const record = await this.build(batch[i]);
         if (record) records.push(record);
       }
       if (records.length > 0) await this.options.send(records);
@@ -194,7 +194,11 @@ export class RequestRecorder {
       // Whatever the bodies held, the request itself is recorded.
       this.options.logger.warn('a request record could not be built with its bodies; recorded without them', { path: entry.observed.url.split('?')[0], error: err as Error });
       try {
-        entry.built = buildRequestRecord({ ...entry.observed, requestBody: undefined, responsePayload: undefined, responseBytes: undefined }, this.options.basePath, this.options.limits);
+        entry.built = buildRequestRecord(
+          { ...entry.observed, requestBody: undefined, responsePayload: undefined, responseBytes: undefined },
+          this.options.basePath,
+          this.options.limits,
+        );
       } catch (again) {
         this.count('dropped', 1);
         this.options.logger.error('a request record could not be built', { path: entry.observed.url.split('?')[0], error: again as Error });
@@ -219,5 +223,7 @@ export function estimatedBytes(observed: ObservedRequest): number {
 /** An upper bound of its record's size on Kafka: bodies over the body limit become a preview of it. */
 export function recordBytesOf(observed: ObservedRequest, bodyLimitBytes: number): number {
   const cap = bodyLimitBytes + 100;
-  return 800 + observed.url.length + Math.min(heldRequestBytes(observed), cap) + Math.min(observed.responsePayload?.length ?? 0, cap) + 40 * (observed.bodyResourceIds?.length ?? 0);
+  return (
+    800 + observed.url.length + Math.min(heldRequestBytes(observed), cap) + Math.min(observed.responsePayload?.length ?? 0, cap) + 40 * (observed.bodyResourceIds?.length ?? 0)
+  );
 }

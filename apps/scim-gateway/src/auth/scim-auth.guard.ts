@@ -71,6 +71,6 @@ export class ScimAuthGuard implements CanActivate {
 
 function rawHeaderCount(rawHeaders: readonly string[], name: string): number {
   let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === name) count++;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].toLowerCase() === name) count++;
   return count;
 }

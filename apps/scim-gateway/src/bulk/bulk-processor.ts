@@ -99,7 +99,8 @@ export class BulkProcessor {
       }
       if (waiting.length === pending.length) {
         // §3.7.2: references that cannot be resolved (circular, or on an operation that never ran) end in 409.
-        for (const op of waiting) if (!stopped()) record(op, conflict(op, `bulkId references of this operation cannot be resolved (circular): ${referencedBulkIds(op).join(', ')}`));
+        for (const op of waiting)
+          if (!stopped()) record(op, conflict(op, `bulkId references of this operation cannot be resolved (circular): ${referencedBulkIds(op).join(', ')}`));
         break;
       }
       pending = waiting;
@@ -114,7 +115,16 @@ export class BulkProcessor {
     const started = performance.now();
     let target: { endpoint: BulkEndpoint; id?: string } | undefined;
     const seen = (status: number, responseBody: unknown, id: string | undefined) =>
-      observe?.({ method: op.method, ...(target ? { endpoint: target.endpoint } : {}), ...(id !== undefined ? { id } : {}), receivedAt, latencyMs: performance.now() - started, status, requestBody: op.data, responseBody });
+      observe?.({
+        method: op.method,
+        ...(target ? { endpoint: target.endpoint } : {}),
+        ...(id !== undefined ? { id } : {}),
+        receivedAt,
+        latencyMs: performance.now() - started,
+        status,
+        requestBody: op.data,
+        responseBody,
+      });
     try {
       target = parseBulkPath(op);
       checkAsTheEdgeDoes(target, op);

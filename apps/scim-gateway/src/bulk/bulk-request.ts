@@ -70,7 +70,7 @@ export function parseBulkRequest(body: unknown, limits: BulkLimits): BulkRequest
     if (seen.has(op.bulkId)) throw new ScimError(400, 'invalidValue', `bulkId '${op.bulkId}' is used by more than one operation`);
     seen.add(op.bulkId);
   }
-  return { ...(failOnErrors !== undefined ? { failOnErrors: failOnErrors as number } : {}), operations: parsed };
+  return { ...(failOnErrors !== undefined ? { failOnErrors: failOnErrors } : {}), operations: parsed };
 }
 
 function parseOperation(raw: unknown, index: number): BulkOperation {
@@ -82,7 +82,8 @@ function parseOperation(raw: unknown, index: number): BulkOperation {
   const path = valueOf(op, 'path');
   if (typeof path !== 'string' || path === '') throw new ScimError(400, 'invalidSyntax', `Operations[${index}].path is required`);
   const bulkId = valueOf(op, 'bulkId');
-  if (bulkId !== undefined && (typeof bulkId !== 'string' || bulkId === '' || bulkId.length > 200)) throw new ScimError(400, 'invalidValue', `Operations[${index}].bulkId must be a non-empty string`);
+  if (bulkId !== undefined && (typeof bulkId !== 'string' || bulkId === '' || bulkId.length > 200))
+    throw new ScimError(400, 'invalidValue', `Operations[${index}].bulkId must be a non-empty string`);
   // §3.7.1: a POST carries the bulkId its new resource is referred to by.
   if (upper === 'POST' && bulkId === undefined) throw new ScimError(400, 'invalidSyntax', `Operations[${index}] is a POST without a bulkId`);
   const version = valueOf(op, 'version');
@@ -107,7 +108,7 @@ export function referencedBulkIds(op: BulkOperation): string[] {
   const visit = (value: JsonValue | undefined): void => {
     if (typeof value === 'string') {
       const match = BULK_ID_REFERENCE.exec(value);
-      if (match) ids.add(match[1]!);
+      if (match) ids.add(match[1]);
     } else if (Array.isArray(value)) value.forEach(visit);
     else if (value !== null && typeof value === 'object') Object.values(value).forEach(visit);
   };
@@ -121,7 +122,7 @@ export function resolveReferences(op: BulkOperation, ids: ReadonlyMap<string, st
   const replace = (value: JsonValue): JsonValue => {
     if (typeof value === 'string') {
       const match = BULK_ID_REFERENCE.exec(value);
-      return match && ids.has(match[1]!) ? ids.get(match[1]!)! : value;
+      return match && ids.has(match[1]) ? ids.get(match[1])! : value;
     }
     if (Array.isArray(value)) return value.map(replace);
     if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replace(v)]));
@@ -139,7 +140,11 @@ export function parseBulkPath(op: BulkOperation): BulkTarget {
   const id = segments[1];
   const wantsId = op.method !== 'POST';
   if (!endpoint || segments.length > 2 || (wantsId ? !id : id !== undefined)) {
-    throw new ScimError(400, 'invalidPath', `'${op.path}' is not a path a bulk ${op.method} may take (${op.method === 'POST' ? '/Users or /Groups' : '/Users/{id} or /Groups/{id}'})`);
+    throw new ScimError(
+      400,
+      'invalidPath',
+      `'${op.path}' is not a path a bulk ${op.method} may take (${op.method === 'POST' ? '/Users or /Groups' : '/Users/{id} or /Groups/{id}'})`,
+    );
   }
   return { endpoint, ...(id !== undefined ? { id: decodedSegment(id, op.path) } : {}) };
 }

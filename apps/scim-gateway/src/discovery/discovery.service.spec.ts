@@ -30,8 +30,14 @@ describe('DiscoveryService', () => {
 
   it("shows the tenant's RFC strictness in a ServiceProviderConfig extension", () => {
     const strict = { profile: parseConnectorProfile({ strictness: 'rfc7644' }) };
-    expect(service.serviceProviderConfig(base, strict)['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({ strictness: 'rfc7644', unknownAttributes: 'strict' });
-    expect(service.serviceProviderConfig(base, fuze)['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({ strictness: 'entra', unknownAttributes: 'ignore' });
+    expect(service.serviceProviderConfig(base, strict)['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({
+      strictness: 'rfc7644',
+      unknownAttributes: 'strict',
+    });
+    expect(service.serviceProviderConfig(base, fuze)['urn:scim-platform:schemas:extension:2.0:ServiceProviderConfig']).toMatchObject({
+      strictness: 'entra',
+      unknownAttributes: 'ignore',
+    });
   });
 
   it('lists the client credentials grant beside the static bearer token when a token endpoint is configured', () => {
@@ -41,7 +47,7 @@ describe('DiscoveryService', () => {
       ['oauthbearertoken', true],
       ['oauth2', false],
     ]);
-    expect(String(schemes[1]!['description'])).toContain('https://gw.example/oauth/v1/token');
+    expect(String(schemes[1]['description'])).toContain('https://gw.example/oauth/v1/token');
   });
 
   it("lists only the tenant's schemas, with its overrides applied", () => {

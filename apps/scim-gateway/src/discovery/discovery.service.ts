@@ -93,7 +93,11 @@ export class DiscoveryService {
 
   resourceTypes(tenant: DiscoveryTenant, baseUrl: string): ListResponse<JsonObject> {
     const resources = this.contexts(tenant).map((context) =>
-      toResourceTypeResource(context.resourceType, baseUrl, context.extensions.map((ext) => ext.id)),
+      toResourceTypeResource(
+        context.resourceType,
+        baseUrl,
+        context.extensions.map((ext) => ext.id),
+      ),
     );
     return buildListResponse(resources, { totalResults: resources.length, startIndex: 1 });
   }

@@ -29,8 +29,8 @@ export function canonicalScimUrl(url: string, basePath: string): string {
   const relative = path.slice(base.length).replace(/\/+$/, '');
   if (relative === '') return base + query;
   const [endpoint, ...rest] = relative.slice(1).split('/');
-  const canonicalEndpoint = BY_LOWER.get(endpoint!.toLowerCase()) ?? endpoint!;
+  const canonicalEndpoint = BY_LOWER.get(endpoint.toLowerCase()) ?? endpoint;
   // Only the action word after an endpoint is folded (`/Users/.SEARCH`); an id keeps its case.
-  const tail = rest.map((segment, i) => (i === 0 ? (ACTIONS as readonly string[]).find((a) => a === segment.toLowerCase()) ?? segment : segment));
+  const tail = rest.map((segment, i) => (i === 0 ? ((ACTIONS as readonly string[]).find((a) => a === segment.toLowerCase()) ?? segment) : segment));
   return `${base}/${[canonicalEndpoint, ...tail].join('/')}${query}`;
 }

@@ -16,6 +16,9 @@ export function ifNoneMatchMatches(header: string | string[] | undefined, curren
   if (header === undefined || currentEtag === undefined) return false;
   const current = ENTITY_TAG.exec(currentEtag.trim())?.[1];
   if (current === undefined) return false;
-  const values = (Array.isArray(header) ? header.join(',') : header).split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const values = (Array.isArray(header) ? header.join(',') : header)
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   return values.some((value) => value === '*' || ENTITY_TAG.exec(value)?.[1] === current);
 }

@@ -74,7 +74,7 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
       else done(null, undefined);
       return;
     }
-    jsonParser(request, body.toString('utf8'), (error, value) => {
+    void jsonParser(request, body.toString('utf8'), (error, value) => {
       // V8's message quotes the text around the error, which may be a password: give the position only.
       if (error) {
         done(ScimError.badRequest(ScimErrorType.invalidSyntax, `Request body is not valid JSON${jsonErrorPosition(error.message)}`), undefined);

@@ -7,7 +7,11 @@ describe('toErrorReply (RFC 7644 §3.12 bodies)', () => {
   const cases: Array<[string, unknown, { status: number; scimType?: string; detail?: RegExp; headers?: Record<string, string> }]> = [
     ['ScimError keeps status and scimType', ScimError.badRequest('invalidFilter', 'bad filter'), { status: 400, scimType: 'invalidFilter', detail: /^bad filter$/ }],
     ['ScimError 404 has no scimType', new ScimError(404, undefined, 'User 1 not found'), { status: 404, detail: /not found/ }],
-    ['missing credentials: challenge without error code (RFC 6750 §3.1)', GatewayError.missingCredentials('scim'), { status: 401, headers: { 'www-authenticate': 'Bearer realm="scim"' } }],
+    [
+      'missing credentials: challenge without error code (RFC 6750 §3.1)',
+      GatewayError.missingCredentials('scim'),
+      { status: 401, headers: { 'www-authenticate': 'Bearer realm="scim"' } },
+    ],
     [
       'invalid token: invalid_token challenge',
       GatewayError.invalidCredentials('scim'),
@@ -20,13 +24,25 @@ describe('toErrorReply (RFC 7644 §3.12 bodies)', () => {
     ['tenant registry unreachable: 503 with Retry-After', GatewayError.temporarilyUnavailable('registry down', 5), { status: 503, headers: { 'retry-after': '5' } }],
     ['an owning service away: 503 with Retry-After', new ScimError(503, undefined, 'user store unavailable'), { status: 503, headers: { 'retry-after': '5' } }],
     ['name taken: 409 uniqueness', GatewayError.tenantNameTaken('acme'), { status: 409, scimType: 'uniqueness' }],
-    ['invalid input: 400 invalidValue naming each problem', GatewayError.invalidInput('connector profile', ['a: x', 'b: y']), { status: 400, scimType: 'invalidValue', detail: /a: x; b: y/ }],
+    [
+      'invalid input: 400 invalidValue naming each problem',
+      GatewayError.invalidInput('connector profile', ['a: x', 'b: y']),
+      { status: 400, scimType: 'invalidValue', detail: /a: x; b: y/ },
+    ],
     ['method not allowed: 405 with Allow', GatewayError.methodNotAllowed('POST', ['GET']), { status: 405, headers: { allow: 'GET' } }],
     ['unknown route from Nest', new NotFoundException('Cannot GET /scim/v2/Nope'), { status: 404, detail: /Cannot GET/ }],
     ['405 from Nest', new MethodNotAllowedException(), { status: 405 }],
-    ['ValidationPipe 400 lists every message', new BadRequestException(['name must be a string', 'name must be longer']), { status: 400, scimType: 'invalidValue', detail: /must be a string; name must be longer/ }],
+    [
+      'ValidationPipe 400 lists every message',
+      new BadRequestException(['name must be a string', 'name must be longer']),
+      { status: 400, scimType: 'invalidValue', detail: /must be a string; name must be longer/ },
+    ],
     ['Fastify body too large (via Nest)', new HttpException('Request body is too large', 413), { status: 413, detail: /larger than the limit of 1024 bytes/ }],
-    ['Fastify unsupported media type (via Nest)', new HttpException('Unsupported Media Type: text/plain', 415), { status: 415, detail: /text\/plain; send application\/scim\+json/ }],
+    [
+      'Fastify unsupported media type (via Nest)',
+      new HttpException('Unsupported Media Type: text/plain', 415),
+      { status: 415, detail: /text\/plain; send application\/scim\+json/ },
+    ],
   ];
 
   it.each(cases)('%s', (_name, exception, expected) => {

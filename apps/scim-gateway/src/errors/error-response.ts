@@ -95,7 +95,5 @@ function messagesOf(response: object): string[] {
 
 export function scimBody(status: number, scimType: ScimErrorType | undefined, detail: string): ScimErrorResponse {
   // scimType is left out when absent rather than null: RFC 7644 §3.12 makes it OPTIONAL.
-  return scimType === undefined
-    ? { schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail }
-    : { schemas: [SCIM_ERROR_SCHEMA], status: String(status), scimType, detail };
+  return scimType === undefined ? { schemas: [SCIM_ERROR_SCHEMA], status: String(status), detail } : { schemas: [SCIM_ERROR_SCHEMA], status: String(status), scimType, detail };
 }

@@ -95,11 +95,9 @@ export class GatewayError extends Error {
   }
 
   static rateLimited(requestsPerSecond: number, retryAfterSeconds: number): GatewayError {
-    return new GatewayError(
-      GatewayErrorCode.rateLimited,
-      `Rate limit of ${requestsPerSecond} requests per second exceeded; retry after ${retryAfterSeconds} s`,
-      { retryAfterSeconds },
-    );
+    return new GatewayError(GatewayErrorCode.rateLimited, `Rate limit of ${requestsPerSecond} requests per second exceeded; retry after ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    });
   }
 
   static decisionPending(detail: string, retryAfterSeconds: number): GatewayError {
@@ -115,11 +113,9 @@ export class GatewayError extends Error {
   }
 
   static tooManyWritesInFlight(limit: number, retryAfterSeconds: number): GatewayError {
-    return new GatewayError(
-      GatewayErrorCode.tooManyWritesInFlight,
-      `Too many writes in flight for this tenant (limit ${limit}); retry after ${retryAfterSeconds} s`,
-      { retryAfterSeconds },
-    );
+    return new GatewayError(GatewayErrorCode.tooManyWritesInFlight, `Too many writes in flight for this tenant (limit ${limit}); retry after ${retryAfterSeconds} s`, {
+      retryAfterSeconds,
+    });
   }
 
   static atCapacity(retryAfterSeconds: number): GatewayError {

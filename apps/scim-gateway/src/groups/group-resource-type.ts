@@ -53,7 +53,7 @@ export function groupResourceType(queries: Pick<GroupQueryClient, 'byId' | 'quer
         ...(m.display !== undefined ? { display: m.display } : {}),
         type: m.type ?? 'User',
       }));
-      return { ...resource, members } as JsonObject;
+      return { ...resource, members };
     },
   };
 }

@@ -22,7 +22,7 @@ export class UserGroups {
       const refs = byUser.get(String(user.id).toLowerCase()) ?? [];
       if (refs.length === 0) return user;
       const groups = refs.map((g) => ({ value: g.value, $ref: `${baseUrl}/Groups/${g.value}`, ...(g.display !== undefined ? { display: g.display } : {}) }));
-      return { ...user, groups } as JsonObject;
+      return { ...user, groups };
     });
   }
 }

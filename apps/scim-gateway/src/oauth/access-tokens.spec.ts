@@ -43,7 +43,14 @@ describe('AccessTokens (RFC 9068 JWT access tokens)', () => {
     expect(minted).toMatchObject({ expiresIn: 3600, scope: 'scim' });
     expect(decodeProtectedHeader(minted.accessToken)).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: expect.any(String) });
     const claims = decodeJwt(minted.accessToken);
-    expect(claims).toMatchObject({ iss: 'https://gw.example', aud: 'https://gw.example/scim/v2', sub: client.clientId, client_id: client.clientId, tenant_id: client.tenantId, scope: 'scim' });
+    expect(claims).toMatchObject({
+      iss: 'https://gw.example',
+      aud: 'https://gw.example/scim/v2',
+      sub: client.clientId,
+      client_id: client.clientId,
+      tenant_id: client.tenantId,
+      scope: 'scim',
+    });
     expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
     expect(claims.jti).toEqual(expect.any(String));
     expect(await tokens.verify(minted.accessToken)).toEqual({ clientId: client.clientId, tenantId: client.tenantId, jti: claims.jti });
@@ -69,7 +76,12 @@ describe('AccessTokens (RFC 9068 JWT access tokens)', () => {
     const { privateKey } = await generateKeyPair('RS256');
     const foreign = await new SignJWT({ client_id: client.clientId, tenant_id: client.tenantId })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: 'nope' })
-      .setIssuer('https://gw.example').setAudience('https://gw.example/scim/v2').setSubject(client.clientId).setIssuedAt().setExpirationTime('1h').setJti('x')
+      .setIssuer('https://gw.example')
+      .setAudience('https://gw.example/scim/v2')
+      .setSubject(client.clientId)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .setJti('x')
       .sign(privateKey);
     expect(await setUp().tokens.verify(foreign)).toBeUndefined();
   });

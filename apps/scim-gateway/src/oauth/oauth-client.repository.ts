@@ -48,22 +48,18 @@ export class OAuthClientRepository {
   }
 
   async recordTokenIssued(tenantId: string, clientId: string, at: Date): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE oauth_clients SET last_token_at = GREATEST(COALESCE(last_token_at, $3), $3) WHERE tenant_id = $1 AND id = $2',
-      [tenantId, clientId, at],
-    );
+    await this.dataSource.query('UPDATE oauth_clients SET last_token_at = GREATEST(COALESCE(last_token_at, $3), $3) WHERE tenant_id = $1 AND id = $2', [tenantId, clientId, at]);
   }
 
   /** The client with its secret hash and its tenant, for the token endpoint and token verification. */
   async findWithTenantAcrossTenants(clientId: string): Promise<OAuthClientWithTenant | undefined> {
-    const rows: Array<ClientRow & { secret_hash: string; tenant_name: string; tenant_profile: Record<string, unknown>; tenant_created_at: Date }> =
-      await this.dataSource.query(
-        `SELECT c.id, c.tenant_id, c.name, c.created_at, c.revoked_at, c.last_token_at, c.secret_hash,
+    const rows: Array<ClientRow & { secret_hash: string; tenant_name: string; tenant_profile: Record<string, unknown>; tenant_created_at: Date }> = await this.dataSource.query(
+      `SELECT c.id, c.tenant_id, c.name, c.created_at, c.revoked_at, c.last_token_at, c.secret_hash,
                 t.name AS tenant_name, t.profile AS tenant_profile, t.created_at AS tenant_created_at
            FROM oauth_clients c JOIN tenants t ON t.id = c.tenant_id
           WHERE c.id = $1`,
-        [clientId],
-      );
+      [clientId],
+    );
     const row = rows[0];
     if (!row) return undefined;
     return {

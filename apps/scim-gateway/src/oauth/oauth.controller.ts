@@ -82,8 +82,5 @@ export class OAuthController {
 
 function sendError(reply: FastifyReply, answer: OAuthErrorAnswer): FastifyReply {
   if (answer.status === 401 && answer.basicChallenge) void reply.header('www-authenticate', 'Basic realm="oauth", charset="UTF-8"');
-  return reply
-    .status(answer.status)
-    .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
-    .send({ error: answer.error, error_description: answer.description });
+  return reply.status(answer.status).headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send({ error: answer.error, error_description: answer.description });
 }

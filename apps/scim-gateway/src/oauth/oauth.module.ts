@@ -34,8 +34,7 @@ export class OAuthModule {
         {
           provide: AccessTokens,
           inject: [SigningKeyRing],
-          useFactory: (keys: SigningKeyRing) =>
-            new AccessTokens(keys, { issuer: options.issuer, audience: options.audience, ttlSeconds: options.accessTokenTtlSeconds }),
+          useFactory: (keys: SigningKeyRing) => new AccessTokens(keys, { issuer: options.issuer, audience: options.audience, ttlSeconds: options.accessTokenTtlSeconds }),
         },
         OAuthClientsService,
         BearerAuthenticator,

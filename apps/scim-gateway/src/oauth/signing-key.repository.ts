@@ -17,10 +17,13 @@ export class SigningKeyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async insert(key: SigningKeyRecord): Promise<void> {
-    await this.dataSource.query(
-      'INSERT INTO oauth_signing_keys (kid, public_jwk, created_at, signs_until, expires_at) VALUES ($1, $2::jsonb, $3, $4, $5)',
-      [key.kid, JSON.stringify(key.publicJwk), key.createdAt, key.signsUntil, key.expiresAt],
-    );
+    await this.dataSource.query('INSERT INTO oauth_signing_keys (kid, public_jwk, created_at, signs_until, expires_at) VALUES ($1, $2::jsonb, $3, $4, $5)', [
+      key.kid,
+      JSON.stringify(key.publicJwk),
+      key.createdAt,
+      key.signsUntil,
+      key.expiresAt,
+    ]);
   }
 
   /** Keys still published at `now`; bounded, since each lives for one rotation plus one token lifetime. */

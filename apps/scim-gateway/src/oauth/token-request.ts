@@ -30,12 +30,8 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 /** A form body as the gateway's parser gives it: every parameter with all its values. */
 export type FormBody = Record<string, string[]>;
 
-export function parseTokenRequest(
-  contentType: string | undefined,
-  body: unknown,
-  authorization: string | string[] | undefined,
-): ClientCredentialsRequest | OAuthErrorAnswer {
-  if (!contentType || contentType.split(';')[0]!.trim().toLowerCase() !== FORM_CONTENT_TYPE || !isFormBody(body)) {
+export function parseTokenRequest(contentType: string | undefined, body: unknown, authorization: string | string[] | undefined): ClientCredentialsRequest | OAuthErrorAnswer {
+  if (!contentType || contentType.split(';')[0].trim().toLowerCase() !== FORM_CONTENT_TYPE || !isFormBody(body)) {
     return invalid('invalid_request', `The token request must be ${FORM_CONTENT_TYPE} (RFC 6749 §4.4.2)`);
   }
   // §3.2: parameters sent without a value are treated as omitted; none may be repeated.
@@ -53,7 +49,8 @@ export function parseTokenRequest(
     return invalid('invalid_scope', `The only scope is "${SCIM_SCOPE}"`);
   }
   const basic = basicCredentials(authorization);
-  if (basic === 'malformed') return { ok: false, status: 401, error: 'invalid_client', description: 'The Authorization header is not valid Basic client authentication', basicChallenge: true };
+  if (basic === 'malformed')
+    return { ok: false, status: 401, error: 'invalid_client', description: 'The Authorization header is not valid Basic client authentication', basicChallenge: true };
   const inBody = params.client_id !== undefined || params.client_secret !== undefined;
   if (basic && inBody) return invalid('invalid_request', 'Authenticate the client one way only: HTTP Basic or the request body (RFC 6749 §2.3)');
   if (basic) return { ok: true, clientId: basic.id, clientSecret: basic.secret, viaBasic: true };
@@ -80,7 +77,7 @@ function basicCredentials(header: string | string[] | undefined): { id: string; 
   if (Array.isArray(header)) return 'malformed';
   const match = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(header.trim());
   if (!match) return /^Basic\b/i.test(header.trim()) ? 'malformed' : undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return 'malformed';
   try {

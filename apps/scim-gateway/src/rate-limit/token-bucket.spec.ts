@@ -4,25 +4,40 @@ type Step = [atMs: number, expected: 'ok' | number];
 
 /** Each step: a request at a time (fake clock) and whether it passes or its Retry-After. */
 const scenarios: Array<[string, { requestsPerSecond: number; burst: number }, Step[]]> = [
-  ['Fuze: 10/s with burst 10 lets 10 through, refuses the 11th', { requestsPerSecond: 10, burst: 10 }, [
-    ...Array.from({ length: 10 }, (): Step => [0, 'ok']),
-    [0, 1],
-    [50, 1], // half a token back
-    [100, 'ok'], // one whole token back after 100 ms
-    [100, 1],
-  ]],
-  ['a bucket refills only up to its burst', { requestsPerSecond: 1, burst: 2 }, [
-    [0, 'ok'], [0, 'ok'], [0, 1],
-    [60_000, 'ok'], [60_000, 'ok'], [60_000, 1],
-  ]],
-  ['Retry-After rounds up to whole seconds', { requestsPerSecond: 1, burst: 1 }, [
-    [0, 'ok'], [0, 1], [999, 1], [1000, 'ok'],
-  ]],
-  ['the default is generous', { requestsPerSecond: 1000, burst: 2000 }, [
-    ...Array.from({ length: 2000 }, (): Step => [0, 'ok']),
-    [0, 1],
-    [1, 'ok'],
-  ]],
+  [
+    'Fuze: 10/s with burst 10 lets 10 through, refuses the 11th',
+    { requestsPerSecond: 10, burst: 10 },
+    [
+      ...Array.from({ length: 10 }, (): Step => [0, 'ok']),
+      [0, 1],
+      [50, 1], // half a token back
+      [100, 'ok'], // one whole token back after 100 ms
+      [100, 1],
+    ],
+  ],
+  [
+    'a bucket refills only up to its burst',
+    { requestsPerSecond: 1, burst: 2 },
+    [
+      [0, 'ok'],
+      [0, 'ok'],
+      [0, 1],
+      [60_000, 'ok'],
+      [60_000, 'ok'],
+      [60_000, 1],
+    ],
+  ],
+  [
+    'Retry-After rounds up to whole seconds',
+    { requestsPerSecond: 1, burst: 1 },
+    [
+      [0, 'ok'],
+      [0, 1],
+      [999, 1],
+      [1000, 'ok'],
+    ],
+  ],
+  ['the default is generous', { requestsPerSecond: 1000, burst: 2000 }, [...Array.from({ length: 2000 }, (): Step => [0, 'ok']), [0, 1], [1, 'ok']]],
 ];
 
 describe('TokenBucketLimiter', () => {

@@ -27,7 +27,11 @@ export class WriteAdmissionGuard implements CanActivate {
     if (!settings) return;
     this.admission = new WriteAdmission({ ...settings, initialLimit: Math.min(settings.maxLimit, Math.max(settings.minLimit, 100)) });
     if (!metrics) return;
-    this.shed = metrics.counter({ name: 'scim_write_admission_shed_total', help: 'Writes refused (429) because the adaptive limit on writes in flight was reached', labelNames: [] });
+    this.shed = metrics.counter({
+      name: 'scim_write_admission_shed_total',
+      help: 'Writes refused (429) because the adaptive limit on writes in flight was reached',
+      labelNames: [],
+    });
     this.gauges = {
       limit: metrics.gauge({ name: 'scim_write_admission_limit', help: 'The adaptive limit on writes in flight across tenants', labelNames: [] }),
       inFlight: metrics.gauge({ name: 'scim_write_admission_in_flight', help: 'Writes in flight across tenants', labelNames: [] }),

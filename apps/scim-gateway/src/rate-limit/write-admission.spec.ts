@@ -56,7 +56,7 @@ describe('WriteAdmission (adaptive limit on writes in flight)', () => {
     now += 30;
     slots.slice(0, 19).forEach((s) => s(true));
     now += 500;
-    slots[19]!(true);
+    slots[19](true);
     expect(a.state.limit).toBe(20);
   });
 
@@ -83,11 +83,11 @@ describe('WriteAdmission (adaptive limit on writes in flight)', () => {
       const order: string[] = [];
       void first.then((s) => order.push(s ? 'first' : 'first shed'));
       void second.then((s) => order.push(s ? 'second' : 'second shed'));
-      held[0]!(true);
+      held[0](true);
       await Promise.resolve();
       expect(order).toEqual(['first']);
       expect(a.state).toMatchObject({ inFlight: 2, queued: 1 });
-      held[1]!(true);
+      held[1](true);
       await Promise.resolve();
       expect(order).toEqual(['first', 'second']);
     });

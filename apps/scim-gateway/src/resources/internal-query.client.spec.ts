@@ -17,7 +17,7 @@ function silentService(): Promise<{ server: Server; url: string; closed: Promise
 }
 
 describe('InternalQueryClient', () => {
-  it("abandons its read as soon as the SCIM client that asked has hung up, so the owning service can cancel it", async () => {
+  it('abandons its read as soon as the SCIM client that asked has hung up, so the owning service can cancel it', async () => {
     const service = await silentService();
     try {
       const client = new InternalQueryClient(service.url, 30_000, 'user store');

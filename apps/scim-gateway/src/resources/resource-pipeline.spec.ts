@@ -63,15 +63,27 @@ describe.each(['User', 'Group'] as const)('ResourcePipeline for %s', (kind) => {
   const endpoint = `${kind}s`;
 
   it('answers a created resource with its meta.location and its version as the ETag', async () => {
-    const { pipeline, sent } = setUp(kind, (s) => ({ commandId: 'x', tenantId: 'tenant-a', status: 201, body: { ...(s.command.payload as { resource: object }).resource, id: 'r1' }, version: 'W/"1"' }));
+    const { pipeline, sent } = setUp(kind, (s) => ({
+      commandId: 'x',
+      tenantId: 'tenant-a',
+      status: 201,
+      body: { ...(s.command.payload as { resource: object }).resource, id: 'r1' },
+      version: 'W/"1"',
+    }));
     const answer = await pipeline.create(tenant(), bodyOf(kind), BASE);
-    expect(sent[0]!.command).toMatchObject({ type: `${kind.toLowerCase()}.create`, tenantId: 'tenant-a' });
+    expect(sent[0].command).toMatchObject({ type: `${kind.toLowerCase()}.create`, tenantId: 'tenant-a' });
     expect(answer).toMatchObject({ status: 201, etag: 'W/"1"', body: { id: 'r1', meta: { location: `${BASE}/${endpoint}/r1` } } });
   });
 
   it('answers 204 without a body but with the ETag of the new version', async () => {
     const { pipeline } = setUp(kind, () => ({ commandId: 'x', tenantId: 'tenant-a', status: 204, version: 'W/"7"' }));
-    const answer = await pipeline.patch(tenant(), 'r1', { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'externalId', value: 'e' }] }, undefined, BASE);
+    const answer = await pipeline.patch(
+      tenant(),
+      'r1',
+      { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'externalId', value: 'e' }] },
+      undefined,
+      BASE,
+    );
     expect(answer).toEqual({ status: 204, etag: 'W/"7"' });
   });
 
@@ -122,7 +134,7 @@ describe('what differs by resource type', () => {
     const { pipeline, sent } = setUp('User', () => ({ commandId: 'x', tenantId: 'tenant-a', status: 201, body: { id: 'u1' }, version: 'W/"1"' }));
     const { context } = await within(() => pipeline.create(tenant({}, 'ignore'), bodyOf('User', { shoeSize: 44 }), BASE));
     expect(context.ignoredAttributes).toEqual(['shoeSize']);
-    expect(JSON.stringify(sent[0]!.command.payload)).not.toContain('shoeSize');
+    expect(JSON.stringify(sent[0].command.payload)).not.toContain('shoeSize');
   });
 
   it('Groups have no tenant schema profile: unknown attributes are always refused', async () => {

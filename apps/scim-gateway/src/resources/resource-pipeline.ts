@@ -1,17 +1,6 @@
 import { CommandReply, ResourceJson, StoredResource } from '@app/contracts';
 import { ComponentLogger, noteIgnoredAttributes } from '@app/observability';
-import {
-  buildListResponse,
-  JsonObject,
-  ListQuery,
-  ListResponse,
-  parseAttributeList,
-  parseListQuery,
-  parsePatchRequest,
-  projectResource,
-  QueryParams,
-  ScimError,
-} from '@app/scim';
+import { buildListResponse, JsonObject, ListQuery, ListResponse, parseAttributeList, parseListQuery, parsePatchRequest, projectResource, QueryParams, ScimError } from '@app/scim';
 import { CommandBus, CommandLogUnavailableError, DecisionTimeoutError } from '@app/commands';
 import { GatewayError } from '../errors/gateway-error';
 import type { CommandOf, CommandTopic, PageRequest, ResourceTenant, ScimResourceType } from './resource-type';
@@ -80,7 +69,7 @@ export class ResourcePipeline<T extends CommandTopic> {
     const stored = await this.type.reader.byId(tenant, id, query);
     if (!stored) throw new ScimError(404, undefined, `${this.type.name} ${id} not found`);
     const [shown] = await this.shown(tenant, [stored], query, baseUrl);
-    return { status: 200, body: projectResource(shown!, context, query), etag: stored.version };
+    return { status: 200, body: projectResource(shown, context, query), etag: stored.version };
   }
 
   /** GET /<endpoint> and POST /<endpoint>/.search (RFC 7644 §3.4.2, §3.4.3). */

@@ -48,12 +48,28 @@ export function scimResourceController(endpoint: string, pipeline: symbol): Type
     }
 
     @Put(':id')
-    async replace(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Query() query: QueryParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    async replace(
+      @CurrentTenant() tenant: AuthenticatedTenant,
+      @Param('id') id: string,
+      @Body() body: unknown,
+      @Headers('if-match') ifMatch: string | undefined,
+      @Query() query: QueryParams,
+      @Req() req: FastifyRequest,
+      @Res() reply: FastifyReply,
+    ) {
       return sendScimAnswer(reply, await this.resources.replace(tenant, id, body, ifMatch, this.baseUrl(req), query));
     }
 
     @Patch(':id')
-    async patch(@CurrentTenant() tenant: AuthenticatedTenant, @Param('id') id: string, @Body() body: unknown, @Headers('if-match') ifMatch: string | undefined, @Query() query: QueryParams, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    async patch(
+      @CurrentTenant() tenant: AuthenticatedTenant,
+      @Param('id') id: string,
+      @Body() body: unknown,
+      @Headers('if-match') ifMatch: string | undefined,
+      @Query() query: QueryParams,
+      @Req() req: FastifyRequest,
+      @Res() reply: FastifyReply,
+    ) {
       return sendScimAnswer(reply, await this.resources.patch(tenant, id, body, ifMatch, this.baseUrl(req), query));
     }
 

@@ -55,7 +55,11 @@ describe('connector profile', () => {
     ['an unknown extension', { userExtensions: ['urn:example:ext'] }, /urn:example:ext is not a User extension/],
     ['duplicate extensions', { userExtensions: [ENTERPRISE_USER_SCHEMA, ENTERPRISE_USER_SCHEMA] }, /userExtensions: .*unique/],
     ['an unknown override target', { mutabilityOverrides: { favouriteColour: 'immutable' } }, /favouriteColour: no such User attribute/],
-    ['an override of an extension that is not enabled', { userExtensions: [], mutabilityOverrides: [`${GENESYS_USER_SCHEMA}:externalIds`].reduce((o, k) => ({ ...o, [k]: 'immutable' }), {}) }, /no such User attribute/],
+    [
+      'an override of an extension that is not enabled',
+      { userExtensions: [], mutabilityOverrides: [`${GENESYS_USER_SCHEMA}:externalIds`].reduce((o, k) => ({ ...o, [k]: 'immutable' }), {}) },
+      /no such User attribute/,
+    ],
     ['an unknown mutability', { mutabilityOverrides: { entitlements: 'createOnly' } }, /entitlements: must be one of readOnly, readWrite, immutable, writeOnly/],
     ['making a server-assigned attribute writable', { mutabilityOverrides: { id: 'readWrite' } }, /id: is readOnly/],
     ['an unknown unknownAttributes policy', { unknownAttributes: 'lenient' }, /unknownAttributes: must be one of the following values: ignore, strict/],
@@ -89,10 +93,26 @@ describe('connector profile', () => {
   it('takes tenant-defined extension schemas, in canonical form, and overrides on their attributes', () => {
     const urn = 'urn:example:params:scim:schemas:extension:acme:2.0:User';
     const profile = parseConnectorProfile({
-      customSchemas: [{ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'string', uniqueness: 'server', caseExact: true }, { name: 'level', type: 'integer' }] }],
+      customSchemas: [
+        {
+          id: urn,
+          name: 'Acme',
+          attributes: [
+            { name: 'badge', type: 'string', uniqueness: 'server', caseExact: true },
+            { name: 'level', type: 'integer' },
+          ],
+        },
+      ],
       mutabilityOverrides: { [`${urn}:Badge`]: 'immutable' },
     });
-    expect(profile.customSchemas[0]).toMatchObject({ id: urn, name: 'Acme', attributes: [{ name: 'badge', type: 'string', uniqueness: 'server', caseExact: true, multiValued: false, mutability: 'readWrite' }, { name: 'level', type: 'integer' }] });
+    expect(profile.customSchemas[0]).toMatchObject({
+      id: urn,
+      name: 'Acme',
+      attributes: [
+        { name: 'badge', type: 'string', uniqueness: 'server', caseExact: true, multiValued: false, mutability: 'readWrite' },
+        { name: 'level', type: 'integer' },
+      ],
+    });
     expect(profile.mutabilityOverrides).toEqual({ [`${urn}:badge`]: 'immutable' });
     expect(schemaProfileOf({ profile }).customSchemas).toHaveLength(1);
   });
@@ -102,8 +122,27 @@ describe('connector profile', () => {
     ['a name that is no attribute name', { id: 'urn:example:x', name: 'x', attributes: [{ name: '1st', type: 'string' }] }, /attribute name/],
     ['an unknown type', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'text' }] }, /type: one of/],
     ['a unique list', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'string', multiValued: true, uniqueness: 'server' }] }, /uniqueness/],
-    ['nested complex attributes', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'complex', subAttributes: [{ name: 'b', type: 'complex', subAttributes: [{ name: 'c', type: 'string' }] }] }] }, /cannot be complex/],
-    ['a repeated attribute', { id: 'urn:example:x', name: 'x', attributes: [{ name: 'a', type: 'string' }, { name: 'A', type: 'string' }] }, /defined twice/],
+    [
+      'nested complex attributes',
+      {
+        id: 'urn:example:x',
+        name: 'x',
+        attributes: [{ name: 'a', type: 'complex', subAttributes: [{ name: 'b', type: 'complex', subAttributes: [{ name: 'c', type: 'string' }] }] }],
+      },
+      /cannot be complex/,
+    ],
+    [
+      'a repeated attribute',
+      {
+        id: 'urn:example:x',
+        name: 'x',
+        attributes: [
+          { name: 'a', type: 'string' },
+          { name: 'A', type: 'string' },
+        ],
+      },
+      /defined twice/,
+    ],
   ])('refuses a custom schema with %s', (_name, schema, expected) => {
     expect(problemsOf({ customSchemas: [schema] }).join('\n')).toMatch(expected);
   });

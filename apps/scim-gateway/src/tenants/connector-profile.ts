@@ -10,21 +10,7 @@
  */
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import {
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-  ValidateNested,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, ValidateNested, validateSync, ValidationError } from 'class-validator';
 import { ENTERPRISE_USER_SCHEMA, parseCustomSchemas, ScimError, SchemaRegistry, toSchemaResource, UserSchemaContexts, type Mutability } from '@app/scim';
 import { GatewayError } from '../errors/gateway-error';
 

@@ -36,10 +36,7 @@ export class TenantTokenRepository {
   }
 
   async listByTenant(tenantId: string): Promise<TokenRecord[]> {
-    const rows: TokenRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM tenant_tokens WHERE tenant_id = $1 ORDER BY created_at, id`,
-      [tenantId],
-    );
+    const rows: TokenRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM tenant_tokens WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]);
     return rows.map(toRecord);
   }
 
@@ -67,14 +64,13 @@ export class TenantTokenRepository {
 
   /** The token with this hash and its tenant: what authentication needs, in one indexed query. */
   async findByHashAcrossTenants(tokenHash: string): Promise<TokenWithTenant | undefined> {
-    const rows: Array<TokenRow & { token_hash: string; tenant_name: string; tenant_profile: Record<string, unknown>; tenant_created_at: Date }> =
-      await this.dataSource.query(
-        `SELECT k.id, k.tenant_id, k.name, k.created_at, k.revoked_at, k.last_used_at, k.token_hash,
+    const rows: Array<TokenRow & { token_hash: string; tenant_name: string; tenant_profile: Record<string, unknown>; tenant_created_at: Date }> = await this.dataSource.query(
+      `SELECT k.id, k.tenant_id, k.name, k.created_at, k.revoked_at, k.last_used_at, k.token_hash,
                 t.name AS tenant_name, t.profile AS tenant_profile, t.created_at AS tenant_created_at
            FROM tenant_tokens k JOIN tenants t ON t.id = k.tenant_id
           WHERE k.token_hash = $1`,
-        [tokenHash],
-      );
+      [tokenHash],
+    );
     const row = rows[0];
     if (!row) return undefined;
     return {

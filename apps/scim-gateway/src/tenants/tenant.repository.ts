@@ -26,10 +26,10 @@ export class TenantRepository {
   /** Throws GatewayError(tenantNameTaken) when the name is in use: the unique index decides races. */
   async insert(name: string, profile: Record<string, unknown>): Promise<TenantRecord> {
     return this.dataSource.transaction(async (tx) => {
-      const rows: TenantRow[] = await tx.query(
-        `INSERT INTO tenants (name, profile) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
-        [name, JSON.stringify(profile)],
-      );
+      const rows: TenantRow[] = await tx.query(`INSERT INTO tenants (name, profile) VALUES ($1, $2::jsonb) ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`, [
+        name,
+        JSON.stringify(profile),
+      ]);
       if (!rows[0]) throw GatewayError.tenantNameTaken(name);
       const record = toRecord(rows[0]);
       await publishTenantEvent(tx, 'scim.tenant.created', record);
@@ -49,10 +49,7 @@ export class TenantRepository {
 
   async updateProfile(tenantId: string, profile: Record<string, unknown>): Promise<TenantRecord | undefined> {
     return this.dataSource.transaction(async (tx) => {
-      const [rows]: [TenantRow[], number] = await tx.query(`UPDATE tenants SET profile = $2::jsonb WHERE id = $1 RETURNING ${COLUMNS}`, [
-        tenantId,
-        JSON.stringify(profile),
-      ]);
+      const [rows]: [TenantRow[], number] = await tx.query(`UPDATE tenants SET profile = $2::jsonb WHERE id = $1 RETURNING ${COLUMNS}`, [tenantId, JSON.stringify(profile)]);
       if (!rows[0]) return undefined;
       const record = toRecord(rows[0]);
       await publishTenantEvent(tx, 'scim.tenant.updated', record);

@@ -14,7 +14,10 @@ import { normaliseBasePath } from '../edge/scim-edge.options';
  * `imports`: tenant registry, SCIM edge (filter, guards, body parsing), discovery, admin API.
  * `resourceTypes` lists what the deployment routes, so discovery describes only that.
  */
-export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourceTypes: DiscoverableResourceType[]; bulk?: { maxOperations: number; maxPayloadSize: number } }): DynamicModule[] {
+export function gatewayEdgeImports(
+  config: GatewayEdgeConfig,
+  options: { resourceTypes: DiscoverableResourceType[]; bulk?: { maxOperations: number; maxPayloadSize: number } },
+): DynamicModule[] {
   return [
     TenantsModule.forRoot({
       tokenCacheTtlMs: config.TOKEN_CACHE_TTL_MS,
@@ -32,7 +35,15 @@ export function gatewayEdgeImports(config: GatewayEdgeConfig, options: { resourc
       defaultMaxWritesInFlight: config.DEFAULT_MAX_WRITES_IN_FLIGHT,
       rateLimitScope: config.RATE_LIMIT_SCOPE,
       ...(config.WRITE_ADMISSION === 'adaptive'
-        ? { writeAdmission: { minLimit: config.WRITE_ADMISSION_MIN, maxLimit: Math.max(config.WRITE_ADMISSION_MIN, config.WRITE_ADMISSION_MAX), targetMs: config.WRITE_ADMISSION_TARGET_MS, maxQueue: config.WRITE_ADMISSION_QUEUE, maxWaitMs: config.WRITE_ADMISSION_QUEUE_MS } }
+        ? {
+            writeAdmission: {
+              minLimit: config.WRITE_ADMISSION_MIN,
+              maxLimit: Math.max(config.WRITE_ADMISSION_MIN, config.WRITE_ADMISSION_MAX),
+              targetMs: config.WRITE_ADMISSION_TARGET_MS,
+              maxQueue: config.WRITE_ADMISSION_QUEUE,
+              maxWaitMs: config.WRITE_ADMISSION_QUEUE_MS,
+            },
+          }
         : {}),
     }),
     ScimDiscoveryModule.forRoot({

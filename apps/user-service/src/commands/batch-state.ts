@@ -29,7 +29,8 @@ export class BatchState {
    * by their state in memory, the others by the store.
    */
   async holderOfExtensionValue(tenantId: string, value: ExtensionValue, exceptId: string): Promise<string | undefined> {
-    const same = (v: unknown) => (typeof v === 'string' || typeof v === 'number') && (value.caseExact ? String(v) === String(value.value) : String(v).toLowerCase() === String(value.value).toLowerCase());
+    const same = (v: unknown) =>
+      (typeof v === 'string' || typeof v === 'number') && (value.caseExact ? String(v) === String(value.value) : String(v).toLowerCase() === String(value.value).toLowerCase());
     for (const [key, entry] of this.entries) {
       const user = entry.current;
       if (!user || user.tenantId !== tenantId || user.id === exceptId || !key.startsWith(`${tenantId}\u0000`)) continue;

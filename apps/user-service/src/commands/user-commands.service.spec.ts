@@ -107,9 +107,7 @@ describe('user.create', () => {
   });
 
   it('ignores readOnly input (id, meta, groups) and never stores the password', async () => {
-    const [reply] = await run(
-      create('t1', { userName: 'a', id: 'mine', meta: { created: '1999-01-01T00:00:00Z' }, groups: [{ value: 'g' }], password: 'hunter2' }),
-    );
+    const [reply] = await run(create('t1', { userName: 'a', id: 'mine', meta: { created: '1999-01-01T00:00:00Z' }, groups: [{ value: 'g' }], password: 'hunter2' }));
     expect(reply.body).toMatchObject({ id: '00000000-0000-4000-8000-000000000001', meta: { created: '2026-11-22T10:00:01.000Z' } });
     expect(reply.body).not.toHaveProperty('groups');
     expect(JSON.stringify(store.state)).not.toContain('hunter2');
@@ -126,7 +124,12 @@ describe('user.create', () => {
   it('gives the second of two creates of one userName in a batch 409', async () => {
     const replies = await run(create('t1', { userName: 'x@y' }), create('t1', { userName: 'X@Y' }), create('t1', { userName: 'other' }));
     expect(replies.map((r) => r.status)).toEqual([201, 409, 201]);
-    expect(store.users().map((u) => u.resource.userName).sort()).toEqual(['other', 'x@y']);
+    expect(
+      store
+        .users()
+        .map((u) => u.resource.userName)
+        .sort(),
+    ).toEqual(['other', 'x@y']);
     expect(store.events().map((e) => e.type)).toEqual(['scim.user.created', 'scim.user.created']);
   });
 
@@ -158,7 +161,11 @@ describe('user.patch', () => {
   it('applies the operations, bumps the version and lastModified, keeps created, and publishes scim.user.updated', async () => {
     const id = await created('t1', { userName: 'a', displayName: 'A' });
     const [reply] = await run(patch('t1', id, [{ op: 'replace', path: 'displayName', value: 'Ay' }]));
-    expect(reply).toMatchObject({ status: 200, version: 'W/"2"', body: { displayName: 'Ay', meta: { created: '2026-11-22T10:00:01.000Z', lastModified: '2026-11-22T10:00:02.000Z', version: 'W/"2"' } } });
+    expect(reply).toMatchObject({
+      status: 200,
+      version: 'W/"2"',
+      body: { displayName: 'Ay', meta: { created: '2026-11-22T10:00:01.000Z', lastModified: '2026-11-22T10:00:02.000Z', version: 'W/"2"' } },
+    });
     expect(store.events().map((e) => [e.type, e.data.changedAttributes])).toEqual([
       ['scim.user.created', ['userName', 'displayName']],
       ['scim.user.updated', ['displayName']],
@@ -195,7 +202,12 @@ describe('user.patch', () => {
 
   it('applies all operations or none (RFC 7644 §3.5.2)', async () => {
     const id = await created('t1', { userName: 'a', displayName: 'A' });
-    const [reply] = await run(patch('t1', id, [{ op: 'replace', path: 'displayName', value: 'B' }, { op: 'replace', path: 'meta.created', value: 'x' }]));
+    const [reply] = await run(
+      patch('t1', id, [
+        { op: 'replace', path: 'displayName', value: 'B' },
+        { op: 'replace', path: 'meta.created', value: 'x' },
+      ]),
+    );
     expect(reply).toMatchObject({ status: 400, body: { scimType: 'mutability' } });
     expect(store.users()[0].resource.displayName).toBe('A');
   });
@@ -204,7 +216,12 @@ describe('user.patch', () => {
     const id = await created('t1', { userName: 'a' });
     const [strict] = await run(patch('t1', id, [{ op: 'add', path: 'shoeSize', value: '42' }], {}, STRICT));
     expect(strict).toMatchObject({ status: 400, body: { scimType: 'invalidPath', detail: "Unknown attribute: 'shoeSize'" } });
-    const [ignored] = await run(patch('t1', id, [{ op: 'add', path: 'shoeSize', value: '42' }, { op: 'add', path: 'title', value: 'T' }]));
+    const [ignored] = await run(
+      patch('t1', id, [
+        { op: 'add', path: 'shoeSize', value: '42' },
+        { op: 'add', path: 'title', value: 'T' },
+      ]),
+    );
     expect(ignored).toMatchObject({ status: 200, version: 'W/"2"' });
     expect(logLines.find((l) => l.level === 'warn')).toMatchObject({ tenantId: 't1', attributes: ['shoeSize'] });
   });
@@ -224,7 +241,12 @@ describe('user.patch', () => {
       create('t1', { userName: 'Alice' }),
     );
     expect(replies.map((r) => r.status)).toEqual([409, 200, 201]);
-    expect(store.users().map((u) => u.resource.userName).sort()).toEqual(['Alice', 'bob', 'carol']);
+    expect(
+      store
+        .users()
+        .map((u) => u.resource.userName)
+        .sort(),
+    ).toEqual(['Alice', 'bob', 'carol']);
   });
 
   it('allows changing only the case of the userName', async () => {
@@ -396,7 +418,12 @@ describe('group commit', () => {
     await Promise.all([first, ...others]);
     expect(store.transactions).toBe(2);
     expect(sender.sent.map((s) => s.reply.status)).toEqual([201, 201, 201, 201]);
-    expect(store.users().map((u) => u.resource.userName).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      store
+        .users()
+        .map((u) => u.resource.userName)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('tries each batch of a failed merged transaction on its own, so only the failing one hears of it', async () => {

@@ -52,7 +52,10 @@ export class UserCommandsService {
     );
     const lookups = lookupsOf(toDecide);
     if (lookups.length > 0) {
-      state.learn(await tx.loadUsers(lookups), lookups.flatMap((l) => l.userNames.map((userName) => ({ tenantId: l.tenantId, userName }))));
+      state.learn(
+        await tx.loadUsers(lookups),
+        lookups.flatMap((l) => l.userNames.map((userName) => ({ tenantId: l.tenantId, userName }))),
+      );
     }
     const decisions = new Map<string, Decision>();
     for (const r of toDecide) decisions.set(r.command.commandId, await this.decider.decide(r.command, state, clock));

@@ -4,16 +4,7 @@
  * request. Pure apart from the state it is given: no I/O of its own, errors become replies.
  */
 import { Injectable } from '@nestjs/common';
-import type {
-  CommandReply,
-  CreateUserPayload,
-  DeleteUserPayload,
-  PatchUserPayload,
-  ReplaceUserPayload,
-  SchemaProfile,
-  UserCommand,
-  UserEventType,
-} from '@app/contracts';
+import type { CommandReply, CreateUserPayload, DeleteUserPayload, PatchUserPayload, ReplaceUserPayload, SchemaProfile, UserCommand, UserEventType } from '@app/contracts';
 import {
   applyPatch,
   etagOf,
@@ -221,7 +212,7 @@ async function checkUniqueExtensionValues(tenantId: string, userId: string, cont
     if (typeof values !== 'object' || values === null || Array.isArray(values)) continue;
     for (const def of section.attributes) {
       if (def.uniqueness === 'none' || def.multiValued || def.type === 'complex') continue;
-      const value = (values as JsonObject)[def.name];
+      const value = values[def.name];
       if (typeof value !== 'string' && typeof value !== 'number') continue;
       const holder = await state.holderOfExtensionValue(tenantId, { schemaUrn: section.schemaUrn, name: def.name, value, caseExact: def.caseExact }, userId);
       if (holder !== undefined) throw new ScimError(409, 'uniqueness', `'${section.schemaUrn}:${def.name}' value '${String(value)}' is already in use`);

@@ -18,8 +18,7 @@ function translate(filter: string): { sql: string; params: unknown[] } {
   return { sql, params: params.values.slice(1) };
 }
 
-const elements = (json: string, alias = 'e1') =>
-  `jsonb_array_elements(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} ELSE '[]'::jsonb END) AS ${alias}(v)`;
+const elements = (json: string, alias = 'e1') => `jsonb_array_elements(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} ELSE '[]'::jsonb END) AS ${alias}(v)`;
 const EMAILS = elements(`u.resource -> 'emails'`);
 const EMPTY = `('""'::jsonb, '[]'::jsonb, '{}'::jsonb, 'null'::jsonb)`;
 

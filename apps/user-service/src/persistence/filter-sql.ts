@@ -21,10 +21,7 @@ import { escapeLike, SqlParams, sqlLiteral } from '@app/persistence';
 type Scope = { kind: 'resource' } | { kind: 'element'; json: string };
 
 /** A single jsonb value, or the values of a multi-valued attribute's entries. */
-type Source =
-  | { kind: 'column'; column: UserColumn }
-  | { kind: 'json'; json: string }
-  | { kind: 'elements'; arrayJson: string; valueOf: (element: string) => string };
+type Source = { kind: 'column'; column: UserColumn } | { kind: 'json'; json: string } | { kind: 'elements'; arrayJson: string; valueOf: (element: string) => string };
 
 const SQL_OPERATOR: Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', string> = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' };
 const EMPTY_JSON = `('""'::jsonb, '[]'::jsonb, '{}'::jsonb, 'null'::jsonb)`;
@@ -101,7 +98,7 @@ class FilterTranslator {
     const json = attributeJson(parent);
     const alias = this.alias();
     const conditions = inner.map((f) => this.translate(f, { kind: 'element', json: `${alias}.v` }));
-    const condition = conditions.length === 1 ? conditions[0]! : `(${conditions.join(' OR ')})`;
+    const condition = conditions.length === 1 ? conditions[0] : `(${conditions.join(' OR ')})`;
     return `EXISTS (SELECT 1 FROM ${arrayElements(json, alias)} WHERE jsonb_typeof(${alias}.v) = 'object' AND ${condition})`;
   }
 

@@ -3,14 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Topics, type UserEvent } from '@app/contracts';
 import { SqlReplyLedger } from '@app/commands';
 import { appendToOutbox, type OutboxEntry } from '@app/messaging';
-import {
-  ExtensionValue,
-  UserChanges,
-  UserCommandStore,
-  UserCommandTransaction,
-  UserLookup,
-  UserNameTaken,
-} from '../commands/user-command-store';
+import { ExtensionValue, UserChanges, UserCommandStore, UserCommandTransaction, UserLookup, UserNameTaken } from '../commands/user-command-store';
 import type { StoredUser } from '../users/stored-user';
 import { toStoredUser, USER_COLUMNS_UNNEST, USER_ROW_COLUMNS, userColumnArrays, UserRow } from './user-rows';
 
@@ -55,21 +48,13 @@ export class UserCommandRepository implements UserCommandTransaction {
   async loadUsers(lookups: readonly UserLookup[]): Promise<StoredUser[]> {
     const ids = lookups.flatMap((l) => l.ids.map((id) => [l.tenantId, id] as const));
     const names = lookups.flatMap((l) => l.userNames.map((name) => [l.tenantId, name] as const));
-    const rows: UserRow[] = await this.manager.query(LOAD_USERS_SQL, [
-      ids.map((i) => i[0]),
-      ids.map((i) => i[1]),
-      names.map((n) => n[0]),
-      names.map((n) => n[1]),
-    ]);
+    const rows: UserRow[] = await this.manager.query(LOAD_USERS_SQL, [ids.map((i) => i[0]), ids.map((i) => i[1]), names.map((n) => n[0]), names.map((n) => n[1])]);
     const unique = new Map(rows.map((r) => [`${r.tenant_id}\u0000${r.id}`, r]));
     return [...unique.values()].map(toStoredUser);
   }
 
   async findByUserName(tenantId: string, userName: string): Promise<StoredUser | undefined> {
-    const rows: UserRow[] = await this.manager.query(
-      `SELECT ${USER_ROW_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND lower(u.user_name) = lower($2)`,
-      [tenantId, userName],
-    );
+    const rows: UserRow[] = await this.manager.query(`SELECT ${USER_ROW_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND lower(u.user_name) = lower($2)`, [tenantId, userName]);
     return rows.length > 0 ? toStoredUser(rows[0]) : undefined;
   }
 

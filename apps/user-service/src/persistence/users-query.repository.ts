@@ -32,10 +32,7 @@ export class UsersQueryRepository {
   }
 
   async existingIds(tenantId: string, ids: readonly string[]): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id::text AS id FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [
-      tenantId,
-      [...ids],
-    ]);
+    const rows: Array<{ id: string }> = await this.dataSource.query('SELECT id::text AS id FROM users WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, [...ids]]);
     return rows.map((r) => r.id);
   }
 

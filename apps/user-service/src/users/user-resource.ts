@@ -103,7 +103,7 @@ function canonical(value: JsonValue): string {
   if (isObject(value)) {
     return `{${Object.keys(value)
       .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical(value[key]!)}`)
+      .map((key) => `${JSON.stringify(key)}:${canonical(value[key])}`)
       .join(',')}}`;
   }
   return JSON.stringify(value);

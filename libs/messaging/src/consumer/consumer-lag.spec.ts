@@ -43,8 +43,7 @@ function setUp(broker: { committed: Record<number, string>; ends: Array<{ partit
     logger: new JsonLogger('user-service', 'error', () => undefined).child('consumer'),
     intervalMs: 60_000,
   });
-  const lag = async () =>
-    Object.fromEntries(((await consumerMetrics.lag.get()).values ?? []).map((v) => [`${v.labels.topic}/${v.labels.partition}/${v.labels.group}`, v.value]));
+  const lag = async () => Object.fromEntries(((await consumerMetrics.lag.get()).values ?? []).map((v) => [`${v.labels.topic}/${v.labels.partition}/${v.labels.group}`, v.value]));
   return { monitor, admin, lag };
 }
 

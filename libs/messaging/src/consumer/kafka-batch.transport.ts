@@ -206,12 +206,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   }
 
   /** Runs each record in order; false when the partition was revoked on the way (nothing to commit). */
-  private async eachRecord(
-    messages: InboundMessage[],
-    run: (m: InboundMessage) => Promise<void>,
-    heartbeat: () => Promise<void>,
-    isStale: () => boolean,
-  ): Promise<boolean> {
+  private async eachRecord(messages: InboundMessage[], run: (m: InboundMessage) => Promise<void>, heartbeat: () => Promise<void>, isStale: () => boolean): Promise<boolean> {
     for (const m of messages) {
       if (isStale()) return false;
       const outcome = await this.attempt(() => run(m), this.maxAttempts, heartbeat, isStale);
@@ -259,18 +254,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const first = Array.isArray(arg) ? arg[0] : arg;
     const correlationId = first.correlationId ?? first.messageId;
     await runWithCorrelation({ correlationId, tenantId: first.headers[Headers.tenantId] }, async () => {
-      const result = isBatch
-        ? await handler(arg)
-        : await handler((arg as InboundMessage).value, new KafkaBatchContext([arg as InboundMessage]));
+      const result = isBatch ? await handler(arg) : await handler((arg as InboundMessage).value, new KafkaBatchContext([arg as InboundMessage]));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     });
   }
 
-  private decode(
-    topic: string,
-    partition: number,
-    raw: KafkaMessage,
-  ): { ok: true; message: InboundMessage } | { ok: false; error: Error } {
+  private decode(topic: string, partition: number, raw: KafkaMessage): { ok: true; message: InboundMessage } | { ok: false; error: Error } {
     try {
       const value = this.validator.parse(topic, raw.value);
       const headers = headersOf(raw);
@@ -374,6 +363,6 @@ function sleep(ms: number): Promise<void> {
 }
 
 function describeError(err: unknown): string {
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  if (err && typeof err === 'object' && 'message' in err) return String(err.message);
   return String(err);
 }

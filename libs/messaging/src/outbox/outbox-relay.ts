@@ -151,10 +151,7 @@ export class OutboxRelay {
     const session = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.relayId}-outbox-relay` });
     session.on('error', () => undefined); // a dropped session surfaces on the next query
     await session.connect();
-    const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [
-      ADVISORY_LOCK_NAMESPACE,
-      AdvisoryLocks.outboxRelayLeader,
-    ]);
+    const { rows } = await session.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS locked', [ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.outboxRelayLeader]);
     if (!rows[0].locked) {
       await session.end();
       return false;
@@ -196,10 +193,9 @@ export class OutboxRelay {
   }
 
   private async publishBatch(): Promise<number> {
-    const rows: OutboxRow[] = await this.options.dataSource.query(
-      'SELECT id, topic, key, headers, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
-      [this.batchSize],
-    );
+    const rows: OutboxRow[] = await this.options.dataSource.query('SELECT id, topic, key, headers, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1', [
+      this.batchSize,
+    ]);
     if (rows.length === 0) return 0;
     this.lastPublishAt = Date.now();
     const ids = rows.map((r) => r.id);
@@ -241,9 +237,7 @@ export class OutboxRelay {
   private async cleanupIfDue(): Promise<void> {
     if (Date.now() - this.lastCleanup < 60_000) return;
     this.lastCleanup = Date.now();
-    await this.options.dataSource.query(
-      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at IS NOT NULL LIMIT 10000)`,
-    );
+    await this.options.dataSource.query(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE published_at IS NOT NULL LIMIT 10000)`);
   }
 
   private idle(ms: number): Promise<void> {

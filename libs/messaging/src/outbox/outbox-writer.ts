@@ -19,11 +19,7 @@ export interface OutboxEntry<P> {
  * in commit order: the relay's checkpoint ("every id up to N is on Kafka") depends on it. The
  * lock is held only from here to commit, which ends the transaction anyway.
  */
-export async function appendToOutbox<T extends PayloadTopic>(
-  manager: EntityManager,
-  topic: T,
-  entries: OutboxEntry<TopicPayload<T>>[],
-): Promise<void> {
+export async function appendToOutbox<T extends PayloadTopic>(manager: EntityManager, topic: T, entries: OutboxEntry<TopicPayload<T>>[]): Promise<void> {
   if (entries.length === 0) return;
   const correlationId = currentCorrelation()?.correlationId;
   const headers = entries.map((e) =>
@@ -41,14 +37,6 @@ export async function appendToOutbox<T extends PayloadTopic>(
      FROM (SELECT pg_advisory_xact_lock($5, $6), pg_notify($7, '')) AS guard,
           unnest($2::varchar[], $3::text[], $4::text[]) WITH ORDINALITY AS t(k, h, p, n)
      ORDER BY t.n`,
-    [
-      topic,
-      entries.map((e) => e.key),
-      headers,
-      entries.map((e) => JSON.stringify(e.value)),
-      ADVISORY_LOCK_NAMESPACE,
-      AdvisoryLocks.outboxWrite,
-      OUTBOX_NOTIFY_CHANNEL,
-    ],
+    [topic, entries.map((e) => e.key), headers, entries.map((e) => JSON.stringify(e.value)), ADVISORY_LOCK_NAMESPACE, AdvisoryLocks.outboxWrite, OUTBOX_NOTIFY_CHANNEL],
   );
 }

@@ -62,7 +62,7 @@ export function tenantHealthMetricsOf(metrics: MetricsRegistry) {
     }),
     failureShare: metrics.gauge({
       name: AuditMetricNames.tenantFailureShare,
-      help: 'Share of the tenant\'s requests in the window that failed, by kind: client (4xx), server (5xx, 499), throttled (429), unauthorized (401)',
+      help: "Share of the tenant's requests in the window that failed, by kind: client (4xx), server (5xx, 499), throttled (429), unauthorized (401)",
       labelNames: ['tenant_id', 'tenant', 'kind'],
     }),
     errorRate: metrics.gauge({

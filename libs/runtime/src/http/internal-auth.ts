@@ -51,6 +51,10 @@ export function protectMetrics(fastify: FastifyInstance, config: InternalApiConf
   fastify.addHook('onRequest', async (request, reply) => {
     if ((request.url.split('?', 1)[0] ?? '') !== '/metrics') return;
     if (isInternalCredential(request.headers.authorization, token)) return;
-    return reply.status(401).header('www-authenticate', 'Bearer realm="internal"').header('content-type', 'text/plain; charset=utf-8').send('metrics need the service credential\n');
+    return reply
+      .status(401)
+      .header('www-authenticate', 'Bearer realm="internal"')
+      .header('content-type', 'text/plain; charset=utf-8')
+      .send('metrics need the service credential\n');
   });
 }

@@ -146,7 +146,13 @@ export class TenantReadGate implements NestInterceptor {
         (error: unknown) => {
           const reason = error instanceof SlotRefusedError ? error.reason : 'queue';
           subscriber.error(
-            new ScimError(503, undefined, reason === 'gone' ? 'The read was cancelled: its caller is gone' : `Too many reads of this tenant at once (at most ${this.concurrency} run, the rest wait up to ${this.queueMs} ms)`),
+            new ScimError(
+              503,
+              undefined,
+              reason === 'gone'
+                ? 'The read was cancelled: its caller is gone'
+                : `Too many reads of this tenant at once (at most ${this.concurrency} run, the rest wait up to ${this.queueMs} ms)`,
+            ),
           );
         },
       );

@@ -4,18 +4,7 @@ describe('ScimError.toResponse (RFC 7644 §3.12)', () => {
   const allTypes = Object.values(ScimErrorType);
 
   it('defines exactly the ten scimType keywords of Table 9', () => {
-    expect(allTypes).toEqual([
-      'invalidFilter',
-      'tooMany',
-      'uniqueness',
-      'mutability',
-      'invalidSyntax',
-      'invalidPath',
-      'noTarget',
-      'invalidValue',
-      'invalidVers',
-      'sensitive',
-    ]);
+    expect(allTypes).toEqual(['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive']);
   });
 
   it.each(allTypes.map((scimType) => ({ name: scimType, scimType })))('$name renders status as a string', ({ scimType }) => {

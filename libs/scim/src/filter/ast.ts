@@ -51,13 +51,7 @@ export interface ValuePathExpression {
   readonly attribute?: ResolvedAttribute;
 }
 
-export type FilterExpression =
-  | CompareExpression
-  | PresentExpression
-  | AndExpression
-  | OrExpression
-  | NotExpression
-  | ValuePathExpression;
+export type FilterExpression = CompareExpression | PresentExpression | AndExpression | OrExpression | NotExpression | ValuePathExpression;
 
 export function isCompareOperator(text: string): text is CompareOperator {
   return (COMPARE_OPERATORS as readonly string[]).includes(text);
@@ -69,7 +63,7 @@ export function isCompareOperator(text: string): text is CompareOperator {
  */
 export function orTerms(expression: FilterExpression): FilterExpression[] {
   const terms: FilterExpression[] = [];
-  for (const pending: FilterExpression[] = [expression]; pending.length > 0; ) {
+  for (const pending: FilterExpression[] = [expression]; pending.length > 0;) {
     const next = pending.pop()!;
     if (next.type === 'or') pending.push(next.right, next.left);
     else terms.push(next);

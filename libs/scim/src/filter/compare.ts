@@ -40,12 +40,7 @@ function asBoolean(value: JsonValue): boolean | undefined {
  * `title eq null` matches a user without a title and `type ne "work"` matches an entry
  * without a type.
  */
-export function compareValue(
-  def: AttributeDefinition,
-  actual: JsonValue | undefined,
-  operator: CompareOperator,
-  expected: ComparisonValue,
-): boolean {
+export function compareValue(def: AttributeDefinition, actual: JsonValue | undefined, operator: CompareOperator, expected: ComparisonValue): boolean {
   const actualMissing = actual === undefined || actual === null;
   if (actualMissing || expected === null) {
     const bothNull = actualMissing && expected === null;

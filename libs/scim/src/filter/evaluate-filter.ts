@@ -13,11 +13,7 @@ import { validateFilter, validateValueFilter } from './validate-filter';
  * multi-valued complex attribute (scope: that attribute, resolved). The filter is validated
  * first, so an unknown attribute is a 400 invalidFilter rather than a silent non-match.
  */
-export function matchesFilter(
-  resource: JsonObject,
-  filter: FilterExpression,
-  scope: SchemaContext | ResolvedAttribute,
-): boolean {
+export function matchesFilter(resource: JsonObject, filter: FilterExpression, scope: SchemaContext | ResolvedAttribute): boolean {
   if (scope instanceof SchemaContext) return evaluate(resource, validateFilter(filter, scope), false);
   return evaluate(resource, validateValueFilter(filter, scope), true);
 }
@@ -46,9 +42,7 @@ function evaluate(target: JsonObject, node: FilterExpression, elementScope: bool
     }
     case 'valuePath': {
       const resolved = requireAnnotation(node.attribute);
-      return valuesOf(target, resolved, false).some(
-        (entry) => isJsonObject(entry) && evaluate(entry, node.filter, true),
-      );
+      return valuesOf(target, resolved, false).some((entry) => isJsonObject(entry) && evaluate(entry, node.filter, true));
     }
   }
 }

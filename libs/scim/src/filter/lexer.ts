@@ -56,7 +56,7 @@ export function tokenize(input: string, errorType: ScimErrorType): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < input.length) {
-    const ch = input[i]!;
+    const ch = input[i];
     if (/\s/.test(ch)) {
       i++;
       continue;
@@ -73,7 +73,7 @@ export function tokenize(input: string, errorType: ScimErrorType): Token[] {
       i++;
       for (;;) {
         if (i >= input.length) fail(start, 'Unterminated string');
-        const c = input[i]!;
+        const c = input[i];
         if (closers.includes(c)) {
           i++;
           break;
@@ -101,7 +101,7 @@ export function tokenize(input: string, errorType: ScimErrorType): Token[] {
     }
     if (WORD_CHAR.test(ch)) {
       const start = i;
-      while (i < input.length && WORD_CHAR.test(input[i]!)) i++;
+      while (i < input.length && WORD_CHAR.test(input[i])) i++;
       tokens.push({ kind: 'word', text: input.slice(start, i), start, end: i });
       continue;
     }

@@ -30,11 +30,11 @@ export class FilterParser {
   ) {}
 
   peek(): Token {
-    return this.tokens[this.index]!;
+    return this.tokens[this.index];
   }
 
   next(): Token {
-    const token = this.tokens[this.index]!;
+    const token = this.tokens[this.index];
     if (token.kind !== 'eof') this.index++;
     return token;
   }

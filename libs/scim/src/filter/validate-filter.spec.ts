@@ -72,10 +72,7 @@ describe('validateFilter annotations', () => {
     {
       name: 'value path inside resolves to sub-attributes',
       input: 'emails[type eq "work" and value co "@x"]',
-      expected: [
-        ann('emails.type', 'string', false, { multiValuedParent: true }),
-        ann('emails.value', 'string', false, { multiValuedParent: true }),
-      ],
+      expected: [ann('emails.type', 'string', false, { multiValuedParent: true }), ann('emails.value', 'string', false, { multiValuedParent: true })],
     },
     {
       name: 'Genesys externalIds value path',

@@ -24,11 +24,7 @@ export function validateFilter(filter: FilterExpression, context: SchemaContext)
  * Validates the filter inside a value path (`emails[type eq "work"]`) whose paths are
  * sub-attributes of `parent`. PATCH passes 'invalidPath' as the error type.
  */
-export function validateValueFilter(
-  filter: FilterExpression,
-  parent: ResolvedAttribute,
-  errorType: ScimErrorType = 'invalidFilter',
-): FilterExpression {
+export function validateValueFilter(filter: FilterExpression, parent: ResolvedAttribute, errorType: ScimErrorType = 'invalidFilter'): FilterExpression {
   return annotate(filter, { parent }, errorType);
 }
 
@@ -92,12 +88,7 @@ function checkCompare(node: CompareExpression, resolved: ResolvedAttribute, fail
   return { ...node, value: checkValue(target, operator, node.value, fail), attribute: target };
 }
 
-function checkValue(
-  target: ResolvedAttribute,
-  operator: CompareOperator,
-  value: ComparisonValue,
-  fail: (why: string) => never,
-): ComparisonValue {
+function checkValue(target: ResolvedAttribute, operator: CompareOperator, value: ComparisonValue, fail: (why: string) => never): ComparisonValue {
   const type = target.definition.type;
   const mismatch = (): never => fail(`Value ${JSON.stringify(value)} is not a valid ${type} for '${target.path}'`);
   if (value === null) {

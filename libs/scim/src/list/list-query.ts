@@ -33,10 +33,7 @@ export function parseListQuery(query: QueryParams, context: SchemaContext, optio
   const filter = filterText !== undefined ? validateFilter(parseFilter(filterText), context) : undefined;
   const startIndex = param(query, 'startIndex');
   const count = param(query, 'count');
-  const page = parsePagination(
-    { ...(startIndex !== undefined ? { startIndex } : {}), ...(count !== undefined ? { count } : {}) },
-    options,
-  );
+  const page = parsePagination({ ...(startIndex !== undefined ? { startIndex } : {}), ...(count !== undefined ? { count } : {}) }, options);
   const sortBy = param(query, 'sortBy');
   const sortOrder = param(query, 'sortOrder');
   const sort = parseSort({ ...(sortBy !== undefined ? { sortBy } : {}), ...(sortOrder !== undefined ? { sortOrder } : {}) }, context);

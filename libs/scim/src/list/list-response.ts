@@ -10,10 +10,7 @@ export interface ListResponse<T> {
 }
 
 /** `resources` is the returned page; itemsPerPage is its size (§3.4.2.4). */
-export function buildListResponse<T>(
-  resources: readonly T[],
-  page: { readonly totalResults: number; readonly startIndex: number },
-): ListResponse<T> {
+export function buildListResponse<T>(resources: readonly T[], page: { readonly totalResults: number; readonly startIndex: number }): ListResponse<T> {
   return {
     schemas: [LIST_RESPONSE_SCHEMA],
     totalResults: page.totalResults,

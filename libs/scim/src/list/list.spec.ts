@@ -1,12 +1,4 @@
-import {
-  buildListResponse,
-  parseAttributeList,
-  parseListQuery,
-  parsePagination,
-  parseSort,
-  projectResource,
-  type JsonObject,
-} from '@app/scim';
+import { buildListResponse, parseAttributeList, parseListQuery, parsePagination, parseSort, projectResource, type JsonObject } from '@app/scim';
 import { CORE_USER, ENT, expectScimError, GEN, groupContext, userContext } from '../testing/helpers';
 
 describe('parsePagination (RFC 7644 §3.4.2.4)', () => {

@@ -22,10 +22,7 @@ function parseInteger(name: string, raw: string | number | undefined): number | 
 }
 
 /** startIndex < 1 is read as 1 and count < 0 as 0 (§3.4.2.4); count above the maximum is capped. */
-export function parsePagination(
-  params: { readonly startIndex?: string | number; readonly count?: string | number },
-  options: PaginationOptions,
-): Pagination {
+export function parsePagination(params: { readonly startIndex?: string | number; readonly count?: string | number }, options: PaginationOptions): Pagination {
   const startIndex = parseInteger('startIndex', params.startIndex) ?? 1;
   const count = parseInteger('count', params.count) ?? options.defaultCount;
   return {

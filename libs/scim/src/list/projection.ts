@@ -89,12 +89,7 @@ export function projectResource(resource: JsonObject, context: SchemaContext, op
   return result;
 }
 
-function projectValue(
-  def: AttributeDefinition,
-  value: JsonValue,
-  include: 'all' | Set<string>,
-  exclude: Set<string> | undefined,
-): JsonValue | undefined {
+function projectValue(def: AttributeDefinition, value: JsonValue, include: 'all' | Set<string>, exclude: Set<string> | undefined): JsonValue | undefined {
   if (def.type !== 'complex') return value;
   const projectOne = (entry: JsonValue): JsonValue | undefined => {
     if (!isJsonObject(entry)) return entry;

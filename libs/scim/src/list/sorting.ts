@@ -13,10 +13,7 @@ export interface SortSpec {
 }
 
 /** Undefined when no sortBy is given; sortOrder defaults to ascending. Errors are 400 invalidValue. */
-export function parseSort(
-  params: { readonly sortBy?: string; readonly sortOrder?: string },
-  context: SchemaContext,
-): SortSpec | undefined {
+export function parseSort(params: { readonly sortBy?: string; readonly sortOrder?: string }, context: SchemaContext): SortSpec | undefined {
   const sortBy = params.sortBy?.trim();
   if (sortBy === undefined || sortBy === '') return undefined;
   let order: SortOrder = 'ascending';

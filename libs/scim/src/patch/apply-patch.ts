@@ -55,12 +55,7 @@ interface Step {
   readonly fromValueKey: boolean;
 }
 
-export function applyPatch(
-  resource: JsonObject,
-  operations: readonly PatchOperationInput[],
-  context: SchemaContext,
-  options: PatchOptions = {},
-): PatchResult {
+export function applyPatch(resource: JsonObject, operations: readonly PatchOperationInput[], context: SchemaContext, options: PatchOptions = {}): PatchResult {
   const entraCompat = options.entraCompat ?? true;
   const normalised = operations.map((op, index) => normalisePatchOperation(op, index));
   const unknown = new Set<string>();
@@ -250,20 +245,12 @@ function applyToEveryEntry(state: PatchState, step: Step, target: ResolvedAttrib
 }
 
 function coerceSub(state: PatchState, sub: AttributeDefinition, raw: JsonValue | undefined, path: string): JsonValue {
-  const value = sub.multiValued
-    ? coerceAttributeValue(sub, raw, path, state.coerce)
-    : coerceSingleValue(sub, raw, path, state.coerce);
+  const value = sub.multiValued ? coerceAttributeValue(sub, raw, path, state.coerce) : coerceSingleValue(sub, raw, path, state.coerce);
   return stripUnassigned(value);
 }
 
 /** `emails[type eq "work"]` and `emails[type eq "work"].value`. */
-function applyFiltered(
-  state: PatchState,
-  step: Step,
-  target: ResolvedAttribute,
-  filter: FilterExpression,
-  subName: string | undefined,
-): void {
+function applyFiltered(state: PatchState, step: Step, target: ResolvedAttribute, filter: FilterExpression, subName: string | undefined): void {
   const def = target.attribute;
   if (def.type !== 'complex' || !def.multiValued) {
     throw new ScimError(400, 'invalidPath', `A value filter needs a multi-valued complex attribute, '${target.path}' is not`);
@@ -332,12 +319,7 @@ function applyFiltered(
 }
 
 /** The object merged into matched entries: {sub: value} for `.sub` paths, else the entry value. */
-function filteredPatchValue(
-  state: PatchState,
-  step: Step,
-  target: ResolvedAttribute,
-  sub: ResolvedAttribute | undefined,
-): JsonObject | null {
+function filteredPatchValue(state: PatchState, step: Step, target: ResolvedAttribute, sub: ResolvedAttribute | undefined): JsonObject | null {
   if (sub !== undefined) {
     const value = coerceSub(state, sub.subAttribute!, step.value, sub.path);
     return { [sub.subAttribute!.name]: value };

@@ -102,12 +102,7 @@ export function entryKey(def: AttributeDefinition, entry: JsonValue): string | u
  * Adds entries without duplicating (RFC 7644 §3.5.2.1): an incoming entry equal to an
  * existing one is merged into it. `touched` receives the entries the request wrote.
  */
-export function mergeEntries(
-  def: AttributeDefinition,
-  existing: readonly JsonValue[],
-  incoming: readonly JsonValue[],
-  touched: Set<JsonValue>,
-): JsonValue[] {
+export function mergeEntries(def: AttributeDefinition, existing: readonly JsonValue[], incoming: readonly JsonValue[], touched: Set<JsonValue>): JsonValue[] {
   const result = [...existing];
   const byKey = new Map<string, number[]>();
   const unkeyed: number[] = [];
@@ -120,7 +115,7 @@ export function mergeEntries(
   for (const entry of incoming) {
     const key = entryKey(def, entry);
     const candidates = key === undefined ? result.map((_, i) => i) : [...(byKey.get(key) ?? []), ...unkeyed];
-    const index = candidates.find((i) => sameEntry(def, result[i]!, entry));
+    const index = candidates.find((i) => sameEntry(def, result[i], entry));
     if (index === undefined) {
       result.push(entry);
       remember(entry, result.length - 1);
@@ -158,12 +153,7 @@ export function removeEntries(def: AttributeDefinition, entries: readonly JsonVa
  * RFC 7643 §2.4: "primary" may be true for one entry only. When the request marks an entry
  * primary, the flag is taken off the others; a request that itself marks two is refused.
  */
-export function enforceSinglePrimary(
-  def: AttributeDefinition,
-  entries: JsonValue[],
-  touched: ReadonlySet<JsonValue>,
-  path: string,
-): JsonValue[] {
+export function enforceSinglePrimary(def: AttributeDefinition, entries: JsonValue[], touched: ReadonlySet<JsonValue>, path: string): JsonValue[] {
   if (findSubAttribute(def, 'primary') === undefined) return entries;
   const isPrimary = (entry: JsonValue): entry is JsonObject => isJsonObject(entry) && getIgnoringCase(entry, 'primary') === true;
   const primaries = entries.filter(isPrimary);

@@ -71,7 +71,7 @@ const pairs: FlagPair[] = [
       externalId: 'Eqpj',
       displayName: 'Pvlo',
       name: { givenName: 'Gtfd', familyName: 'Pkqf' },
-      emails: [{ value: 'TestBcwqnm@test.microsoft.com', type: 'work', primary: true }, EMAILS[1]!],
+      emails: [{ value: 'TestBcwqnm@test.microsoft.com', type: 'work', primary: true }, EMAILS[1]],
       [ENT]: { ...ENT_DATA, employeeNumber: 'Eqpj' },
     }),
     changedPaths: ['externalId', 'name.familyName', 'name.givenName', 'displayName', 'emails', `${ENT}:employeeNumber`],
@@ -250,7 +250,7 @@ const dialect: PatchCase[] = [
     name: 'empty string on a filtered value removes that entry',
     resource: USER,
     operations: [{ op: 'Replace', path: 'emails[type eq "home"].value', value: '' }],
-    expected: withChanges(USER, { emails: [EMAILS[0]!] }),
+    expected: withChanges(USER, { emails: [EMAILS[0]] }),
     changedPaths: ['emails'],
   },
   {
@@ -313,7 +313,7 @@ describe('strict RFC mode (entraCompat: false) refuses the dialect', () => {
     {
       name: '"False" for a boolean',
       operations: [{ op: 'Replace', path: 'active', value: 'False' }],
-      error: { status: 400, scimType: 'invalidValue' as const, detail: "Attribute 'active' expects a boolean, got string \"False\"" },
+      error: { status: 400, scimType: 'invalidValue' as const, detail: 'Attribute \'active\' expects a boolean, got string "False"' },
     },
     {
       name: 'manager as a bare string',

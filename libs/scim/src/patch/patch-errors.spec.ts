@@ -22,28 +22,121 @@ const cases: ErrorCase[] = [
   { name: 'path-less add with a non-object', operations: [{ op: 'add', value: 'x' }], scimType: 'invalidValue', detail: 'A add without path needs an object value' },
   { name: 'non-string path', operations: [{ op: 'add', path: 5 as unknown as string, value: 'x' }], scimType: 'invalidPath', detail: 'Operations[0].path must be a string' },
   { name: 'malformed path', operations: [{ op: 'add', path: 'emails[type eq', value: 'x' }], scimType: 'invalidPath', detail: "Expected a comparison value after 'eq'" },
-  { name: 'unknown attribute in value filter', operations: [{ op: 'remove', path: 'emails[kind eq "work"]' }], scimType: 'invalidPath', detail: "Unknown attribute 'kind' of 'emails'" },
-  { name: 'value filter on a single-valued attribute', operations: [{ op: 'remove', path: 'name[givenName eq "x"]' }], scimType: 'invalidPath', detail: "A value filter needs a multi-valued complex attribute, 'name' is not" },
-  { name: 'gt on boolean in a value filter', operations: [{ op: 'remove', path: 'emails[primary gt true]' }], scimType: 'invalidPath', detail: "Operator 'gt' cannot be applied to boolean" },
+  {
+    name: 'unknown attribute in value filter',
+    operations: [{ op: 'remove', path: 'emails[kind eq "work"]' }],
+    scimType: 'invalidPath',
+    detail: "Unknown attribute 'kind' of 'emails'",
+  },
+  {
+    name: 'value filter on a single-valued attribute',
+    operations: [{ op: 'remove', path: 'name[givenName eq "x"]' }],
+    scimType: 'invalidPath',
+    detail: "A value filter needs a multi-valued complex attribute, 'name' is not",
+  },
+  {
+    name: 'gt on boolean in a value filter',
+    operations: [{ op: 'remove', path: 'emails[primary gt true]' }],
+    scimType: 'invalidPath',
+    detail: "Operator 'gt' cannot be applied to boolean",
+  },
   { name: 'path to readOnly id', operations: [{ op: 'replace', path: 'id', value: 'x' }], scimType: 'mutability', detail: "Attribute 'id' is readOnly" },
-  { name: 'path to readOnly meta sub-attribute', operations: [{ op: 'replace', path: 'meta.lastModified', value: '2020-01-01T00:00:00Z' }], scimType: 'mutability', detail: "Attribute 'meta' is readOnly" },
+  {
+    name: 'path to readOnly meta sub-attribute',
+    operations: [{ op: 'replace', path: 'meta.lastModified', value: '2020-01-01T00:00:00Z' }],
+    scimType: 'mutability',
+    detail: "Attribute 'meta' is readOnly",
+  },
   { name: 'path to readOnly groups', operations: [{ op: 'add', path: 'groups', value: [{ value: 'g1' }] }], scimType: 'mutability', detail: "Attribute 'groups' is readOnly" },
   { name: 'remove readOnly groups', operations: [{ op: 'remove', path: 'groups' }], scimType: 'mutability', detail: "Attribute 'groups' is readOnly" },
-  { name: 'path to readOnly manager.displayName', operations: [{ op: 'replace', path: `${ENT}:manager.displayName`, value: 'x' }], scimType: 'mutability', detail: `Attribute '${ENT}:manager.displayName' is readOnly` },
-  { name: 'string that is no boolean', operations: [{ op: 'replace', path: 'active', value: 'yes' }], scimType: 'invalidValue', detail: "Attribute 'active' expects a boolean, got string \"yes\"" },
-  { name: 'number for a boolean', operations: [{ op: 'replace', path: 'active', value: 1 }], scimType: 'invalidValue', detail: "expects a boolean, got number 1" },
-  { name: 'object for a string', operations: [{ op: 'replace', path: 'displayName', value: { a: 1 } }], scimType: 'invalidValue', detail: "Attribute 'displayName' expects a string, got an object" },
+  {
+    name: 'path to readOnly manager.displayName',
+    operations: [{ op: 'replace', path: `${ENT}:manager.displayName`, value: 'x' }],
+    scimType: 'mutability',
+    detail: `Attribute '${ENT}:manager.displayName' is readOnly`,
+  },
+  {
+    name: 'string that is no boolean',
+    operations: [{ op: 'replace', path: 'active', value: 'yes' }],
+    scimType: 'invalidValue',
+    detail: 'Attribute \'active\' expects a boolean, got string "yes"',
+  },
+  { name: 'number for a boolean', operations: [{ op: 'replace', path: 'active', value: 1 }], scimType: 'invalidValue', detail: 'expects a boolean, got number 1' },
+  {
+    name: 'object for a string',
+    operations: [{ op: 'replace', path: 'displayName', value: { a: 1 } }],
+    scimType: 'invalidValue',
+    detail: "Attribute 'displayName' expects a string, got an object",
+  },
   { name: 'array for a string', operations: [{ op: 'replace', path: 'displayName', value: ['a'] }], scimType: 'invalidValue', detail: 'expects a string, got an array' },
-  { name: 'number for a string sub-attribute', operations: [{ op: 'replace', path: 'name.givenName', value: 7 }], scimType: 'invalidValue', detail: "Attribute 'name.givenName' expects a string, got number 7" },
-  { name: 'string for a complex attribute without value', operations: [{ op: 'replace', path: 'name', value: 'Babs' }], scimType: 'invalidValue', detail: "Attribute 'name' expects a complex value (object)" },
-  { name: 'type mismatch inside a path-less value', operations: [{ op: 'replace', value: { displayName: 'ok', active: 'nope' } }], scimType: 'invalidValue', detail: "Attribute 'active' expects a boolean" },
-  { name: 'type mismatch inside an entry', operations: [{ op: 'add', path: 'emails', value: [{ value: 'a@b', primary: 'sometimes' }] }], scimType: 'invalidValue', detail: "Attribute 'emails.primary' expects a boolean" },
-  { name: 'two primaries in one request', operations: [{ op: 'replace', path: 'emails', value: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }], scimType: 'invalidValue', detail: "More than one entry of 'emails' is marked primary" },
-  { name: 'every entry made primary', operations: [{ op: 'replace', path: 'emails.primary', value: true }], scimType: 'invalidValue', detail: "More than one entry of 'emails' is marked primary" },
-  { name: 'filter that describes no entry', resource: BARE_USER, operations: [{ op: 'add', path: 'emails[value co "x"].type', value: 'work' }], scimType: 'noTarget', detail: 'its filter does not describe a new one' },
-  { name: 'filtered entry value given as two entries', operations: [{ op: 'replace', path: 'emails[type eq "work"]', value: [{ value: 'a' }, { value: 'b' }] }], scimType: 'invalidValue', detail: 'give one entry object' },
+  {
+    name: 'number for a string sub-attribute',
+    operations: [{ op: 'replace', path: 'name.givenName', value: 7 }],
+    scimType: 'invalidValue',
+    detail: "Attribute 'name.givenName' expects a string, got number 7",
+  },
+  {
+    name: 'string for a complex attribute without value',
+    operations: [{ op: 'replace', path: 'name', value: 'Babs' }],
+    scimType: 'invalidValue',
+    detail: "Attribute 'name' expects a complex value (object)",
+  },
+  {
+    name: 'type mismatch inside a path-less value',
+    operations: [{ op: 'replace', value: { displayName: 'ok', active: 'nope' } }],
+    scimType: 'invalidValue',
+    detail: "Attribute 'active' expects a boolean",
+  },
+  {
+    name: 'type mismatch inside an entry',
+    operations: [{ op: 'add', path: 'emails', value: [{ value: 'a@b', primary: 'sometimes' }] }],
+    scimType: 'invalidValue',
+    detail: "Attribute 'emails.primary' expects a boolean",
+  },
+  {
+    name: 'two primaries in one request',
+    operations: [
+      {
+        op: 'replace',
+        path: 'emails',
+        value: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      },
+    ],
+    scimType: 'invalidValue',
+    detail: "More than one entry of 'emails' is marked primary",
+  },
+  {
+    name: 'every entry made primary',
+    operations: [{ op: 'replace', path: 'emails.primary', value: true }],
+    scimType: 'invalidValue',
+    detail: "More than one entry of 'emails' is marked primary",
+  },
+  {
+    name: 'filter that describes no entry',
+    resource: BARE_USER,
+    operations: [{ op: 'add', path: 'emails[value co "x"].type', value: 'work' }],
+    scimType: 'noTarget',
+    detail: 'its filter does not describe a new one',
+  },
+  {
+    name: 'filtered entry value given as two entries',
+    operations: [{ op: 'replace', path: 'emails[type eq "work"]', value: [{ value: 'a' }, { value: 'b' }] }],
+    scimType: 'invalidValue',
+    detail: 'give one entry object',
+  },
   { name: 'extension path with a non-object', operations: [{ op: 'add', path: ENT, value: 'x' }], scimType: 'invalidValue', detail: `Extension '${ENT}' needs an object value` },
-  { name: 'failing second operation rejects the whole PATCH', operations: [{ op: 'replace', path: 'displayName', value: 'ok' }, { op: 'replace', path: 'id', value: 'x' }], scimType: 'mutability', detail: "Attribute 'id' is readOnly" },
+  {
+    name: 'failing second operation rejects the whole PATCH',
+    operations: [
+      { op: 'replace', path: 'displayName', value: 'ok' },
+      { op: 'replace', path: 'id', value: 'x' },
+    ],
+    scimType: 'mutability',
+    detail: "Attribute 'id' is readOnly",
+  },
 ];
 
 describe('applyPatch errors', () => {
@@ -128,9 +221,7 @@ describe('parsePatchRequest (RFC 7644 §3.5.2 message)', () => {
   });
 
   it('accepts member names in any case', () => {
-    expect(parsePatchRequest({ Schemas: [PATCH_OP.toUpperCase()], operations: [{ Op: 'ADD', Path: 'x', Value: 1 }] })).toEqual([
-      { op: 'add', path: 'x', value: 1 },
-    ]);
+    expect(parsePatchRequest({ Schemas: [PATCH_OP.toUpperCase()], operations: [{ Op: 'ADD', Path: 'x', Value: 1 }] })).toEqual([{ op: 'add', path: 'x', value: 1 }]);
   });
 
   it.each([
@@ -140,7 +231,11 @@ describe('parsePatchRequest (RFC 7644 §3.5.2 message)', () => {
     { name: 'missing Operations', body: { schemas: [PATCH_OP] }, detail: '"Operations" must be a non-empty array' },
     { name: 'empty Operations', body: { schemas: [PATCH_OP], Operations: [] }, detail: '"Operations" must be a non-empty array' },
     { name: 'operation not an object', body: { schemas: [PATCH_OP], Operations: ['add'] }, detail: 'Operations[0] must be an object' },
-    { name: 'bad op in second operation', body: { schemas: [PATCH_OP], Operations: [{ op: 'add', value: {} }, { op: 'copy' }] }, detail: 'Operations[1] has unsupported op "copy"' },
+    {
+      name: 'bad op in second operation',
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'add', value: {} }, { op: 'copy' }] },
+      detail: 'Operations[1] has unsupported op "copy"',
+    },
   ])('$name → invalidSyntax', ({ body, detail }) => {
     expectScimError(() => parsePatchRequest(body), { status: 400, scimType: 'invalidSyntax', detail });
   });

@@ -24,11 +24,7 @@ export function isAttributeName(text: string): boolean {
 }
 
 /** Parses attrPath text; `position` only feeds error details. */
-export function parseAttributePath(
-  text: string,
-  errorType: ScimErrorType = 'invalidPath',
-  position = 0,
-): AttributePath {
+export function parseAttributePath(text: string, errorType: ScimErrorType = 'invalidPath', position = 0): AttributePath {
   const fail = (why: string): never => {
     throw new ScimError(400, errorType, `Invalid attribute path "${text}" at position ${position}: ${why}`);
   };

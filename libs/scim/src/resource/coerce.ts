@@ -91,9 +91,7 @@ export function coerceSingleValue(def: AttributeDefinition, raw: unknown, path: 
     case 'decimal':
       return typeof raw === 'number' && Number.isFinite(raw) ? raw : invalid(path, 'a decimal number', raw);
     case 'dateTime':
-      return typeof raw === 'string' && DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw))
-        ? raw
-        : invalid(path, 'an xsd:dateTime string', raw);
+      return typeof raw === 'string' && DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : invalid(path, 'an xsd:dateTime string', raw);
     case 'binary':
       return typeof raw === 'string' && BASE64.test(raw) ? raw : invalid(path, 'base64 text', raw);
     case 'string':
@@ -128,9 +126,7 @@ function coerceComplex(def: AttributeDefinition, raw: unknown, path: string, opt
     }
     // RFC 7644 §3.5.1: values given for readOnly attributes are ignored.
     if (sub.mutability === 'readOnly') continue;
-    result[sub.name] = sub.multiValued
-      ? coerceAttributeValue(sub, value, `${path}.${sub.name}`, options)
-      : coerceSingleValue(sub, value, `${path}.${sub.name}`, options);
+    result[sub.name] = sub.multiValued ? coerceAttributeValue(sub, value, `${path}.${sub.name}`, options) : coerceSingleValue(sub, value, `${path}.${sub.name}`, options);
   }
   return result;
 }

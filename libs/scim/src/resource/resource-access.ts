@@ -2,15 +2,7 @@
  * Where attribute values live in a resource document: core attributes at the top level,
  * extension attributes inside an object keyed by the extension URN (RFC 7643 §3.3).
  */
-import {
-  deleteIgnoringCase,
-  findKey,
-  getIgnoringCase,
-  isJsonObject,
-  setIgnoringCase,
-  type JsonObject,
-  type JsonValue,
-} from '../common/json';
+import { deleteIgnoringCase, findKey, getIgnoringCase, isJsonObject, setIgnoringCase, type JsonObject, type JsonValue } from '../common/json';
 import type { SchemaContext, SchemaAttributes } from '../schemas/schema-context';
 
 /** The object holding a schema section's attributes; created on demand when `create`. */
@@ -32,22 +24,13 @@ export function sectionContainer(resource: JsonObject, section: Pick<SchemaAttri
   return created;
 }
 
-export function readAttribute(
-  resource: JsonObject,
-  section: Pick<SchemaAttributes, 'schemaUrn' | 'extension'>,
-  name: string,
-): JsonValue | undefined {
+export function readAttribute(resource: JsonObject, section: Pick<SchemaAttributes, 'schemaUrn' | 'extension'>, name: string): JsonValue | undefined {
   const container = sectionContainer(resource, section, false);
   return container === undefined ? undefined : getIgnoringCase(container, name);
 }
 
 /** Writes a value, or removes the attribute when `value` is undefined. */
-export function writeAttribute(
-  resource: JsonObject,
-  section: Pick<SchemaAttributes, 'schemaUrn' | 'extension'>,
-  name: string,
-  value: JsonValue | undefined,
-): void {
+export function writeAttribute(resource: JsonObject, section: Pick<SchemaAttributes, 'schemaUrn' | 'extension'>, name: string, value: JsonValue | undefined): void {
   if (value === undefined) {
     const container = sectionContainer(resource, section, false);
     if (container !== undefined) deleteIgnoringCase(container, name);

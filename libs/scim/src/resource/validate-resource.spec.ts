@@ -93,14 +93,20 @@ const validCases: ValidCase[] = [
       userName: 'MiXeD@Case',
       title: '',
       password: 'secret',
-      phoneNumbers: [{ value: '1', type: 'work3' }, { value: '2', type: 'microsoftteams' }],
+      phoneNumbers: [
+        { value: '1', type: 'work3' },
+        { value: '2', type: 'microsoftteams' },
+      ],
     },
     expected: {
       schemas: [CORE_USER],
       userName: 'MiXeD@Case',
       title: '',
       password: 'secret',
-      phoneNumbers: [{ value: '1', type: 'work3' }, { value: '2', type: 'microsoftteams' }],
+      phoneNumbers: [
+        { value: '1', type: 'work3' },
+        { value: '2', type: 'microsoftteams' },
+      ],
     },
   },
   {
@@ -134,22 +140,73 @@ const errorCases: ErrorCase[] = [
   { name: 'schemas not an array', body: { schemas: CORE_USER, userName: 'a' }, scimType: 'invalidSyntax', detail: '"schemas" must be a non-empty array' },
   { name: 'empty schemas', body: { schemas: [], userName: 'a' }, scimType: 'invalidSyntax', detail: '"schemas" must be a non-empty array' },
   { name: 'core schema missing', body: { schemas: [ENT], userName: 'a' }, scimType: 'invalidSyntax', detail: `"schemas" must contain ${CORE_USER}` },
-  { name: 'unknown schema URN', body: { schemas: [CORE_USER, 'urn:example:x'], userName: 'a' }, scimType: 'invalidValue', detail: "Schema 'urn:example:x' is not supported for User" },
+  {
+    name: 'unknown schema URN',
+    body: { schemas: [CORE_USER, 'urn:example:x'], userName: 'a' },
+    scimType: 'invalidValue',
+    detail: "Schema 'urn:example:x' is not supported for User",
+  },
   { name: 'Group schema on a User', body: { schemas: [CORE_GROUP], displayName: 'x' }, scimType: 'invalidValue', detail: `Schema '${CORE_GROUP}' is not supported for User` },
   { name: 'missing userName', body: { schemas: [CORE_USER], displayName: 'x' }, scimType: 'invalidValue', detail: "Attribute 'userName' is required" },
   { name: 'empty userName', body: { schemas: [CORE_USER], userName: '' }, scimType: 'invalidValue', detail: "Attribute 'userName' is required" },
   { name: 'null userName', body: { schemas: [CORE_USER], userName: null }, scimType: 'invalidValue', detail: "Attribute 'userName' is required" },
   { name: 'Group without displayName', group: true, body: { schemas: [CORE_GROUP], members: [] }, scimType: 'invalidValue', detail: "Attribute 'displayName' is required" },
-  { name: 'member without value', group: true, body: { schemas: [CORE_GROUP], displayName: 'x', members: [{ type: 'User' }] }, scimType: 'invalidValue', detail: "Each entry of 'members' requires 'value'" },
+  {
+    name: 'member without value',
+    group: true,
+    body: { schemas: [CORE_GROUP], displayName: 'x', members: [{ type: 'User' }] },
+    scimType: 'invalidValue',
+    detail: "Each entry of 'members' requires 'value'",
+  },
   { name: 'string that is no boolean', body: { schemas: [CORE_USER], userName: 'a', active: 'yes' }, scimType: 'invalidValue', detail: "Attribute 'active' expects a boolean" },
   { name: 'number for a string', body: { schemas: [CORE_USER], userName: 42 }, scimType: 'invalidValue', detail: "Attribute 'userName' expects a string, got number 42" },
   { name: 'string for name', body: { schemas: [CORE_USER], userName: 'a', name: 'A B' }, scimType: 'invalidValue', detail: "Attribute 'name' expects a complex value (object)" },
-  { name: 'certificate that is not base64', body: { schemas: [CORE_USER], userName: 'a', x509Certificates: [{ value: 'not base64!' }] }, scimType: 'invalidValue', detail: "Attribute 'x509Certificates.value' expects base64 text" },
-  { name: 'two primary emails', body: { schemas: [CORE_USER], userName: 'a', emails: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }, scimType: 'invalidValue', detail: "More than one entry of 'emails' is marked primary" },
-  { name: 'extension that is not an object', body: { schemas: [CORE_USER, ENT], userName: 'a', [ENT]: 'x' }, scimType: 'invalidValue', detail: `Extension '${ENT}' must be an object` },
-  { name: 'strict: boolean string', strict: true, body: { schemas: [CORE_USER], userName: 'a', active: 'True' }, scimType: 'invalidValue', detail: "Attribute 'active' expects a boolean, got string \"True\"" },
-  { name: 'strict: single entry for emails', strict: true, body: { schemas: [CORE_USER], userName: 'a', emails: { value: 'a@x' } }, scimType: 'invalidValue', detail: "Attribute 'emails' expects an array" },
-  { name: 'strict: bare manager', strict: true, body: { schemas: [CORE_USER, ENT], userName: 'a', [ENT]: { manager: 'm1' } }, scimType: 'invalidValue', detail: `Attribute '${ENT}:manager' expects a complex value` },
+  {
+    name: 'certificate that is not base64',
+    body: { schemas: [CORE_USER], userName: 'a', x509Certificates: [{ value: 'not base64!' }] },
+    scimType: 'invalidValue',
+    detail: "Attribute 'x509Certificates.value' expects base64 text",
+  },
+  {
+    name: 'two primary emails',
+    body: {
+      schemas: [CORE_USER],
+      userName: 'a',
+      emails: [
+        { value: 'a', primary: true },
+        { value: 'b', primary: true },
+      ],
+    },
+    scimType: 'invalidValue',
+    detail: "More than one entry of 'emails' is marked primary",
+  },
+  {
+    name: 'extension that is not an object',
+    body: { schemas: [CORE_USER, ENT], userName: 'a', [ENT]: 'x' },
+    scimType: 'invalidValue',
+    detail: `Extension '${ENT}' must be an object`,
+  },
+  {
+    name: 'strict: boolean string',
+    strict: true,
+    body: { schemas: [CORE_USER], userName: 'a', active: 'True' },
+    scimType: 'invalidValue',
+    detail: 'Attribute \'active\' expects a boolean, got string "True"',
+  },
+  {
+    name: 'strict: single entry for emails',
+    strict: true,
+    body: { schemas: [CORE_USER], userName: 'a', emails: { value: 'a@x' } },
+    scimType: 'invalidValue',
+    detail: "Attribute 'emails' expects an array",
+  },
+  {
+    name: 'strict: bare manager',
+    strict: true,
+    body: { schemas: [CORE_USER, ENT], userName: 'a', [ENT]: { manager: 'm1' } },
+    scimType: 'invalidValue',
+    detail: `Attribute '${ENT}:manager' expects a complex value`,
+  },
 ];
 
 describe('validateResource errors', () => {
@@ -201,10 +258,11 @@ describe('validateResource (PUT) keeps immutable attributes', () => {
   });
 
   it('a different immutable value is 400 mutability', () => {
-    expectScimError(
-      () => validateResource({ schemas: [CORE_USER], userName: 'b', entitlements: [{ value: 'lic-b' }] }, createOnly, { mode: 'replace', existing }),
-      { status: 400, scimType: 'mutability', detail: "Attribute 'entitlements' is immutable and cannot be changed" },
-    );
+    expectScimError(() => validateResource({ schemas: [CORE_USER], userName: 'b', entitlements: [{ value: 'lic-b' }] }, createOnly, { mode: 'replace', existing }), {
+      status: 400,
+      scimType: 'mutability',
+      detail: "Attribute 'entitlements' is immutable and cannot be changed",
+    });
   });
 
   it('immutable values may be set on creation', () => {

@@ -28,11 +28,7 @@ export interface ValidatedResource {
   readonly unknownAttributes: string[];
 }
 
-export function validateResource(
-  body: unknown,
-  context: SchemaContext,
-  options: ValidateResourceOptions = {},
-): ValidatedResource {
+export function validateResource(body: unknown, context: SchemaContext, options: ValidateResourceOptions = {}): ValidatedResource {
   const json = asJsonValue(body);
   if (!isJsonObject(json)) throw new ScimError(400, 'invalidSyntax', 'Request body must be a JSON object');
   const listed = checkSchemas(json, context);
@@ -144,7 +140,7 @@ function keepImmutable(resource: JsonObject, existing: JsonObject, context: Sche
       const stored = readAttribute(existing, section, def.name);
       if (isUnassigned(stored)) continue;
       const given = readAttribute(resource, section, def.name);
-      if (given === undefined) writeAttribute(resource, section, def.name, stored!);
+      if (given === undefined) writeAttribute(resource, section, def.name, stored);
       else if (!equivalentValues(def, stored, given)) {
         throw new ScimError(400, 'mutability', `Attribute '${pathOf(section, def)}' is immutable and cannot be changed`);
       }

@@ -56,7 +56,10 @@ describe('withoutWriteOnlyOperations', () => {
       ops({ op: 'replace', value: { password: 'p1', displayName: 'Ada' } }, { op: 'replace', value: { password: 'p2' } }, { op: 'add', value: 'not an object' }),
       userContext,
     );
-    expect(kept).toEqual([{ op: 'replace', value: { displayName: 'Ada' } }, { op: 'add', value: 'not an object' }]);
+    expect(kept).toEqual([
+      { op: 'replace', value: { displayName: 'Ada' } },
+      { op: 'add', value: 'not an object' },
+    ]);
     expect(JSON.stringify(kept)).not.toMatch(/p1|p2/);
   });
 

@@ -107,13 +107,13 @@ function withoutHiddenIn(container: Readonly<Record<string, unknown>>, section: 
     result ??= { ...container };
     if (isWriteOnly(def)) delete result[key];
     else {
-      const cleaned = withoutHiddenSubAttributes(result[key]!, def);
+      const cleaned = withoutHiddenSubAttributes(result[key], def);
       if (cleaned === result[key]) continue;
       result[key] = cleaned;
     }
   }
   if (result === undefined) return container;
-  const changed = Object.keys(result).length !== Object.keys(container).length || Object.keys(result).some((k) => result![k] !== container[k]);
+  const changed = Object.keys(result).length !== Object.keys(container).length || Object.keys(result).some((k) => result[k] !== container[k]);
   return changed ? result : container;
 }
 
@@ -142,7 +142,6 @@ function withoutHiddenSubAttributes(value: unknown, def: AttributeDefinition): u
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
 
 /** Attribute names are case-insensitive (RFC 7643 §2.1); only the keys are read. */
 function findKey(object: Readonly<Record<string, unknown>>, name: string): string | undefined {

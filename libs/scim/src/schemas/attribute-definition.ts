@@ -59,11 +59,7 @@ export function attribute(name: string, type: AttributeType, options: AttributeO
   };
 }
 
-export function complexAttribute(
-  name: string,
-  subAttributes: readonly AttributeDefinition[],
-  options: AttributeOptions = {},
-): AttributeDefinition {
+export function complexAttribute(name: string, subAttributes: readonly AttributeDefinition[], options: AttributeOptions = {}): AttributeDefinition {
   return attribute(name, 'complex', { ...options, subAttributes });
 }
 
@@ -96,10 +92,7 @@ export function findSubAttribute(parent: AttributeDefinition, name: string): Att
   return parent.subAttributes?.find((sub) => sub.name.toLowerCase() === lower);
 }
 
-export function findAttribute(
-  attributes: readonly AttributeDefinition[],
-  name: string,
-): AttributeDefinition | undefined {
+export function findAttribute(attributes: readonly AttributeDefinition[], name: string): AttributeDefinition | undefined {
   const lower = name.toLowerCase();
   return attributes.find((attr) => attr.name.toLowerCase() === lower);
 }

@@ -69,7 +69,10 @@ function attributeList(value: unknown, where: string, max: number, allowComplex:
     return [];
   }
   if (value.length > max) problems.push(`${where}: at most ${max} attributes`);
-  const defs = value.slice(0, max).map((a, i) => attributeDefinition(a, `${where}[${i}]`, allowComplex, problems)).filter((d): d is AttributeDefinition => d !== undefined);
+  const defs = value
+    .slice(0, max)
+    .map((a, i) => attributeDefinition(a, `${where}[${i}]`, allowComplex, problems))
+    .filter((d): d is AttributeDefinition => d !== undefined);
   const names = new Set<string>();
   for (const d of defs) {
     if (names.has(d.name.toLowerCase())) problems.push(`${where}: attribute ${d.name} is defined twice (names are case-insensitive)`);
@@ -83,7 +86,12 @@ function attributeDefinition(json: unknown, where: string, allowComplex: boolean
     problems.push(`${where}: an object`);
     return undefined;
   }
-  allowOnly(json, ['name', 'type', 'multiValued', 'description', 'required', 'caseExact', 'mutability', 'returned', 'uniqueness', 'canonicalValues', 'referenceTypes', 'subAttributes'], where, problems);
+  allowOnly(
+    json,
+    ['name', 'type', 'multiValued', 'description', 'required', 'caseExact', 'mutability', 'returned', 'uniqueness', 'canonicalValues', 'referenceTypes', 'subAttributes'],
+    where,
+    problems,
+  );
   const before = problems.length;
   const name = json.name;
   if (typeof name !== 'string' || !ATTRNAME.test(name)) problems.push(`${where}.name: an attribute name (RFC 7643 §2.1: a letter, then letters, digits, "-" or "_")`);

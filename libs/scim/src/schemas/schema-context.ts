@@ -4,12 +4,7 @@
  */
 import { parseAttributePath, type AttributePath } from '../paths/attribute-path';
 import { ScimError } from '../errors/scim-error';
-import {
-  findAttribute,
-  findSubAttribute,
-  type AttributeDefinition,
-  type SchemaDefinition,
-} from './attribute-definition';
+import { findAttribute, findSubAttribute, type AttributeDefinition, type SchemaDefinition } from './attribute-definition';
 import type { ResourceTypeDefinition } from './resource-types';
 
 export interface ResolvedAttribute {
@@ -84,10 +79,7 @@ export class SchemaContext {
     } else {
       parsed = path;
     }
-    const section =
-      parsed.uri === undefined
-        ? this.sections[0]
-        : this.sections.find((s) => s.schemaUrn.toLowerCase() === parsed.uri!.toLowerCase());
+    const section = parsed.uri === undefined ? this.sections[0] : this.sections.find((s) => s.schemaUrn.toLowerCase() === parsed.uri!.toLowerCase());
     if (section === undefined) return undefined;
     const top = findAttribute(section.attributes, parsed.attribute);
     if (top === undefined) return undefined;

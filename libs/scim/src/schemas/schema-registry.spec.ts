@@ -1,12 +1,4 @@
-import {
-  contextSchemaResources,
-  SchemaRegistry,
-  toResourceTypeResource,
-  toSchemaResource,
-  USER_SCHEMA_DEFINITION,
-  type AttributeDefinition,
-  type JsonObject,
-} from '@app/scim';
+import { contextSchemaResources, SchemaRegistry, toResourceTypeResource, toSchemaResource, USER_SCHEMA_DEFINITION, type AttributeDefinition, type JsonObject } from '@app/scim';
 import { CORE_GROUP, CORE_USER, ENT, GEN, registry, userContext } from '../testing/helpers';
 
 describe('SchemaContext.resolve', () => {
@@ -70,9 +62,27 @@ describe('User schema (RFC 7643 §4.1)', () => {
 
   it('defines every §4.1 attribute in order', () => {
     expect(USER_SCHEMA_DEFINITION.attributes.map((a) => a.name)).toEqual([
-      'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale',
-      'timezone', 'active', 'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements',
-      'roles', 'x509Certificates',
+      'userName',
+      'name',
+      'displayName',
+      'nickName',
+      'profileUrl',
+      'title',
+      'userType',
+      'preferredLanguage',
+      'locale',
+      'timezone',
+      'active',
+      'password',
+      'emails',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'groups',
+      'entitlements',
+      'roles',
+      'x509Certificates',
     ]);
   });
 
@@ -88,9 +98,7 @@ describe('User schema (RFC 7643 §4.1)', () => {
   });
 
   it('name has the six §4.1.1 sub-attributes', () => {
-    expect(byName('name').subAttributes!.map((s) => s.name)).toEqual([
-      'formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix',
-    ]);
+    expect(byName('name').subAttributes!.map((s) => s.name)).toEqual(['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix']);
   });
 
   it('phone types are advisory canonical values', () => {
@@ -147,8 +155,12 @@ describe('/Schemas representation (RFC 7643 §7)', () => {
     expect(find(attrs(core), 'roles')['mutability']).toBe('readWrite');
     const name = find(attrs(core), 'name');
     expect((name['subAttributes'] as JsonObject[]).map((s) => [s['name'], s['mutability']])).toEqual([
-      ['formatted', 'readWrite'], ['familyName', 'readWrite'], ['givenName', 'immutable'],
-      ['middleName', 'readWrite'], ['honorificPrefix', 'readWrite'], ['honorificSuffix', 'readWrite'],
+      ['formatted', 'readWrite'],
+      ['familyName', 'readWrite'],
+      ['givenName', 'immutable'],
+      ['middleName', 'readWrite'],
+      ['honorificPrefix', 'readWrite'],
+      ['honorificSuffix', 'readWrite'],
     ]);
     expect(find(attrs(ent), 'employeeNumber')['mutability']).toBe('immutable');
     expect(context.resolve('externalId')?.definition.mutability).toBe('immutable');
@@ -175,8 +187,6 @@ describe('/Schemas representation (RFC 7643 §7)', () => {
   });
 
   it('rejects resource types naming unregistered schemas', () => {
-    expect(() => new SchemaRegistry([], [registry.getResourceType('Group')!])).toThrow(
-      `Resource type Group refers to unregistered schema ${CORE_GROUP}`,
-    );
+    expect(() => new SchemaRegistry([], [registry.getResourceType('Group')!])).toThrow(`Resource type Group refers to unregistered schema ${CORE_GROUP}`);
   });
 });

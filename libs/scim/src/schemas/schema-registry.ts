@@ -87,8 +87,7 @@ export class SchemaRegistry {
     for (const [pathText, mutability] of Object.entries(options.mutabilityOverrides ?? {})) {
       const path = parseAttributePath(pathText);
       const schemaUrn = path.uri ?? core.id;
-      const apply = (attrs: readonly AttributeDefinition[]): readonly AttributeDefinition[] | undefined =>
-        overrideMutability(attrs, path.attribute, path.subAttribute, mutability);
+      const apply = (attrs: readonly AttributeDefinition[]): readonly AttributeDefinition[] | undefined => overrideMutability(attrs, path.attribute, path.subAttribute, mutability);
       let done = false;
       if (schemaUrn.toLowerCase() === core.id.toLowerCase()) {
         const inCore = apply(core.attributes);
@@ -117,15 +116,10 @@ export class SchemaRegistry {
   }
 }
 
-function overrideMutability(
-  attrs: readonly AttributeDefinition[],
-  name: string,
-  subName: string | undefined,
-  mutability: Mutability,
-): readonly AttributeDefinition[] | undefined {
+function overrideMutability(attrs: readonly AttributeDefinition[], name: string, subName: string | undefined, mutability: Mutability): readonly AttributeDefinition[] | undefined {
   const index = attrs.findIndex((a) => a.name.toLowerCase() === name.toLowerCase());
   if (index < 0) return undefined;
-  const target = attrs[index]!;
+  const target = attrs[index];
   let replaced: AttributeDefinition;
   if (subName === undefined) {
     replaced = { ...target, mutability };

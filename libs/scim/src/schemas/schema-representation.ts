@@ -46,16 +46,10 @@ export function contextSchemaResources(context: SchemaContext, baseUrl?: string)
   return [context.core, ...context.extensions].map((schema) => toSchemaResource(schema, baseUrl));
 }
 
-export function toResourceTypeResource(
-  type: ResourceTypeDefinition,
-  baseUrl?: string,
-  enabledExtensions?: readonly string[],
-): JsonObject {
+export function toResourceTypeResource(type: ResourceTypeDefinition, baseUrl?: string, enabledExtensions?: readonly string[]): JsonObject {
   const meta: JsonObject = { resourceType: 'ResourceType' };
   if (baseUrl !== undefined) meta['location'] = `${baseUrl.replace(/\/+$/, '')}/ResourceTypes/${type.id}`;
-  const extensions = type.schemaExtensions.filter(
-    (ext) => enabledExtensions === undefined || enabledExtensions.some((e) => e.toLowerCase() === ext.schema.toLowerCase()),
-  );
+  const extensions = type.schemaExtensions.filter((ext) => enabledExtensions === undefined || enabledExtensions.some((e) => e.toLowerCase() === ext.schema.toLowerCase()));
   return {
     schemas: [RESOURCE_TYPE_SCHEMA],
     id: type.id,

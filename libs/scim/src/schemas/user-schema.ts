@@ -1,13 +1,7 @@
 /**
  * Core User schema, RFC 7643 §4.1 (characteristics as in the §8.7.1 representation).
  */
-import {
-  attribute,
-  complexAttribute,
-  multiValuedSubAttributes,
-  type AttributeDefinition,
-  type SchemaDefinition,
-} from './attribute-definition';
+import { attribute, complexAttribute, multiValuedSubAttributes, type AttributeDefinition, type SchemaDefinition } from './attribute-definition';
 import { USER_SCHEMA } from './urns';
 
 const nameAttribute = complexAttribute(
@@ -72,7 +66,7 @@ export const USER_SCHEMA_DEFINITION: SchemaDefinition = {
     attribute('displayName', 'string', { description: 'Name of the user, suitable for display.' }),
     attribute('nickName', 'string', { description: 'Casual name of the user.' }),
     attribute('profileUrl', 'reference', { referenceTypes: ['external'], description: "URI of the user's online profile." }),
-    attribute('title', 'string', { description: "The user's title, e.g. \"Vice President\"." }),
+    attribute('title', 'string', { description: 'The user\'s title, e.g. "Vice President".' }),
     attribute('userType', 'string', { description: 'Relationship between the organization and the user.' }),
     attribute('preferredLanguage', 'string', { description: "The user's preferred written or spoken language." }),
     attribute('locale', 'string', { description: 'Default location for localisation, e.g. "en-US".' }),
@@ -84,16 +78,8 @@ export const USER_SCHEMA_DEFINITION: SchemaDefinition = {
       description: 'Cleartext password; never returned (RFC 7643 §4.1.1).',
     }),
     multiValued('emails', 'Email addresses for the user.', multiValuedSubAttributes('string', ['work', 'home', 'other'])),
-    multiValued(
-      'phoneNumbers',
-      'Phone numbers for the user.',
-      multiValuedSubAttributes('string', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
-    ),
-    multiValued(
-      'ims',
-      'Instant messaging addresses for the user.',
-      multiValuedSubAttributes('string', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
-    ),
+    multiValued('phoneNumbers', 'Phone numbers for the user.', multiValuedSubAttributes('string', ['work', 'home', 'mobile', 'fax', 'pager', 'other'])),
+    multiValued('ims', 'Instant messaging addresses for the user.', multiValuedSubAttributes('string', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo'])),
     multiValued(
       'photos',
       'URLs of photos of the user.',

@@ -1,13 +1,5 @@
 /** Builders shared by the specs; keep expected values literal and exact. */
-import {
-  ScimError,
-  SchemaRegistry,
-  type AttributePath,
-  type CompareOperator,
-  type ComparisonValue,
-  type FilterExpression,
-  type ScimErrorType,
-} from '@app/scim';
+import { ScimError, SchemaRegistry, type AttributePath, type CompareOperator, type ComparisonValue, type FilterExpression, type ScimErrorType } from '@app/scim';
 
 export const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const GEN = 'urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User';

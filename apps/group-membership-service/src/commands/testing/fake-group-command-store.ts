@@ -13,7 +13,11 @@ export class FakeGroupCommandStore implements GroupCommandStore, GroupCommandTra
   readonly replies = new Map<string, CommandReply>();
   readonly events: GroupEvent[] = [];
   readonly ledger: ReplyLedger = {
-    claim: (commands) => this.claim(GROUP_COMMANDS_CONSUMER, commands.map((c) => c.commandId)),
+    claim: (commands) =>
+      this.claim(
+        GROUP_COMMANDS_CONSUMER,
+        commands.map((c) => c.commandId),
+      ),
     storedReplies: async (commands) => this.storedReplies(commands.map((c) => c.commandId)),
     saveReplies: (replies) => this.saveReplies(replies),
   };
@@ -24,7 +28,11 @@ export class FakeGroupCommandStore implements GroupCommandStore, GroupCommandTra
 
   async claim(consumer: string, ids: readonly string[]): Promise<Set<string>> {
     const fresh = new Set<string>();
-    for (const id of ids) if (!this.claimed.has(`${consumer}/${id}`)) (this.claimed.add(`${consumer}/${id}`), fresh.add(id));
+    for (const id of ids) {
+      if (this.claimed.has(`${consumer}/${id}`)) continue;
+      this.claimed.add(`${consumer}/${id}`);
+      fresh.add(id);
+    }
     return fresh;
   }
   async storedReplies(ids: readonly string[]) {
@@ -34,7 +42,8 @@ export class FakeGroupCommandStore implements GroupCommandStore, GroupCommandTra
     return this.groups.get(key(tenantId, id));
   }
   async managedGroupNamed(tenantId: string, name: string, exceptId?: string) {
-    return [...this.groups.values()].find((g) => g.tenantId === tenantId && g.managed && g.id !== exceptId && String(g.resource.displayName).toLowerCase() === name.toLowerCase())?.id;
+    return [...this.groups.values()].find((g) => g.tenantId === tenantId && g.managed && g.id !== exceptId && String(g.resource.displayName).toLowerCase() === name.toLowerCase())
+      ?.id;
   }
   async insertGroup(g: StoredGroup) {
     this.groups.set(key(g.tenantId, g.id), g);

@@ -1,13 +1,6 @@
 import type { CommandReply, UserEvent } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
-import {
-  ExtensionValue,
-  UserChanges,
-  UserCommandStore,
-  UserCommandTransaction,
-  UserLookup,
-  UserNameTaken,
-} from '../user-command-store';
+import { ExtensionValue, UserChanges, UserCommandStore, UserCommandTransaction, UserLookup, UserNameTaken } from '../user-command-store';
 import type { CommandKey, OutgoingReply, ReplyLedger, ReplySender } from '@app/commands';
 import { StoredUser } from '../../users/stored-user';
 
@@ -79,18 +72,12 @@ class FakeTransaction implements UserCommandTransaction {
 
   async loadUsers(lookups: readonly UserLookup[]): Promise<StoredUser[]> {
     return [...this.state.users.values()].filter((u) =>
-      lookups.some(
-        (l) =>
-          l.tenantId === u.tenantId &&
-          (l.ids.includes(u.id) || l.userNames.some((n) => n.toLowerCase() === String(u.resource.userName).toLowerCase())),
-      ),
+      lookups.some((l) => l.tenantId === u.tenantId && (l.ids.includes(u.id) || l.userNames.some((n) => n.toLowerCase() === String(u.resource.userName).toLowerCase()))),
     );
   }
 
   async findByUserName(tenantId: string, userName: string): Promise<StoredUser | undefined> {
-    return [...this.state.users.values()].find(
-      (u) => u.tenantId === tenantId && String(u.resource.userName).toLowerCase() === userName.toLowerCase(),
-    );
+    return [...this.state.users.values()].find((u) => u.tenantId === tenantId && String(u.resource.userName).toLowerCase() === userName.toLowerCase());
   }
 
   async idsWithExtensionValue(tenantId: string, value: ExtensionValue, limit: number): Promise<string[]> {
