@@ -9,3 +9,4 @@ export * from './process-safety-net';
 export * from './until-available';
 export * from './http/internal-auth';
 export * from './http/tenant-read-gate';
+export * from './http/openapi';
