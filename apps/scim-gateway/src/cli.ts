@@ -3,7 +3,7 @@
  * migrated first exactly as the gateway does at start-up) through the same services as the
  * admin API. Output is JSON on stdout; errors go to stderr with a non-zero exit code.
  *
- *   node -r tsconfig-paths/register dist/apps/scim-gateway/src/cli.js <command>
+ *   npm run cli -- <command> [options]      (after a build; or node -r tsconfig-paths/register dist/apps/scim-gateway/src/cli.js)
  *     tenant create --name NAME [--profile JSON]
  *     tenant list
  *     tenant get --tenant ID
@@ -22,6 +22,7 @@
  */
 import './admin/built-module-paths'; // first: later imports use the @app/* aliases
 import 'reflect-metadata';
+import { parseArgs as parseNodeArgs } from 'node:util';
 import { Logger } from '@nestjs/common';
 import { ConfigurationError, loadConfig, ServiceBaseConfig } from '@app/config';
 import { JsonLogger } from '@app/observability';
@@ -31,7 +32,7 @@ import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './scim-gateway.definition'
 import { createTenantRegistry, type TenantRegistry } from './tenants/tenant-registry';
 import { TenantSchemas } from './tenants/tenants.service';
 
-export const CLI_USAGE = `usage: cli <command>
+export const CLI_USAGE = `usage: npm run cli -- <command> [options]   (DATABASE_URL: the gateway database; --help: this text)
   tenant create --name NAME [--profile JSON]
   tenant list
   tenant get --tenant ID
@@ -90,6 +91,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     io.err(`${(error as Error).message}\n${CLI_USAGE}`);
     return 2;
   }
+  if (name === 'help') {
+    io.out(CLI_USAGE);
+    return 0;
+  }
   let config: ServiceBaseConfig;
   try {
     config = loadConfig(ServiceBaseConfig, env);
@@ -128,25 +133,31 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-/** `tenant create --name X --profile={...}` → { name: 'tenant create', flags: { name: 'X', profile: '{...}' } }. */
+/** The options the commands take, each with a value (`--name X` or `--name=X`). */
+const OPTIONS = ['name', 'profile', 'tenant', 'token-id', 'client-id', 'schema', 'urn'] as const;
+
+/**
+ * `tenant create --name X --profile={...}` → { name: 'tenant create', flags: { name: 'X', profile: '{...}' } },
+ * by node:util's parseArgs (strict: an unknown option or one without its value is a usage error);
+ * `--help` (or `help`) gives `{ name: 'help' }`.
+ */
 export function parseArgs(argv: string[]): { name: string; flags: Flags } {
-  const words: string[] = [];
-  const flags: Flags = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      words.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const key = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (!key || value === undefined) throw new UsageError(`option ${arg} needs a value`);
-    flags[key] = value;
+  let parsed;
+  try {
+    parsed = parseNodeArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { help: { type: 'boolean', short: 'h' }, ...Object.fromEntries(OPTIONS.map((o) => [o, { type: 'string' as const }])) },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  const name = words.join(' ');
+  const { help, ...values } = parsed.values as Record<string, string | boolean | undefined>;
+  const name = parsed.positionals.join(' ');
+  if (help === true || name === 'help') return { name: 'help', flags: {} };
   if (!COMMANDS[name]) throw new UsageError(name ? `unknown command "${name}"` : 'no command given');
-  return { name, flags };
+  return { name, flags: Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string')) };
 }
 
 function required(flags: Flags, key: string): string {
