@@ -32,8 +32,6 @@ export function scimGatewayDefinition(env: NodeJS.ProcessEnv = process.env): Ser
     migrations: GATEWAY_MIGRATIONS,
     module: (deps) => ScimGatewayModule.forRoot(deps.config),
     bodyLimitBytes: config.SCIM_BODY_LIMIT_BYTES,
-    // The SCIM edge (edge/scim-http.ts) sets each request's correlation context itself.
-    ownHttpCorrelation: true,
     // Endpoint names ignoring case, trailing slash tolerated (as Microsoft's reference routes).
     rewriteUrl: (url) => canonicalScimUrl(url, config.SCIM_BASE_PATH),
     // No tenantOf: tenant ids are not label values of the gateway's metrics (docs/security.md).

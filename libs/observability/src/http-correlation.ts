@@ -5,21 +5,34 @@ import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, type Correlat
 /** What a caller may send as a correlation id; anything else is replaced by a new one. */
 export const SANE_CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const SCOPE = Symbol('correlation-scope');
-type Scoped = FastifyRequest & { [SCOPE]?: AsyncResource };
+const INSTALLED = Symbol('correlationInstalled');
+const SCOPE = Symbol('correlationScope');
+const CONTEXT = Symbol('correlationContext');
+type Scoped = FastifyRequest & { [SCOPE]?: AsyncResource; [CONTEXT]?: CorrelationContext };
 
 /**
  * Every HTTP request of a service runs in a correlation context: the caller's `x-correlation-id`
  * (the gateway sends the SCIM request's own to the internal query APIs), else a new one, echoed
- * in the answer, so each log line the request causes carries it. Body parsing may resume on
- * socket events outside the request's async context: it is re-entered before the handler runs.
+ * in the answer, so each log line the request causes carries it; and its `clientGone` signal
+ * aborts when the caller's connection closes before the answer (reads made for it are then
+ * abandoned). Body parsing may resume on socket events outside the request's async context: it
+ * is re-entered before the handler runs (what @fastify/request-context does). Idempotent.
  */
 export function correlateHttpRequests(fastify: FastifyInstance): void {
+  const marked = fastify as FastifyInstance & { [INSTALLED]?: boolean };
+  if (marked[INSTALLED]) return;
+  marked[INSTALLED] = true;
   fastify.addHook('onRequest', (request, reply, done) => {
     const given = request.headers[CORRELATION_HEADER];
     const correlationId = typeof given === 'string' && SANE_CORRELATION_ID.test(given) ? given : newCorrelationId();
     void reply.header(CORRELATION_HEADER, correlationId);
-    const context: CorrelationContext = { correlationId };
+    const gone = new AbortController();
+    const response = reply.raw;
+    response.once('close', () => {
+      if (!response.writableFinished) gone.abort();
+    });
+    const context: CorrelationContext = { correlationId, clientGone: gone.signal };
+    (request as Scoped)[CONTEXT] = context;
     runWithCorrelation(context, () => {
       (request as Scoped)[SCOPE] = new AsyncResource('http-request');
       done();
@@ -30,6 +43,14 @@ export function correlateHttpRequests(fastify: FastifyInstance): void {
     if (scope) scope.runInAsyncScope(done);
     else done();
   });
+}
+
+/**
+ * The correlation context of a request (undefined when correlateHttpRequests is not installed),
+ * for code that holds the request but may run outside its async context (Fastify hooks).
+ */
+export function correlationOfRequest(request: FastifyRequest): CorrelationContext | undefined {
+  return (request as Scoped)[CONTEXT];
 }
 
 /** The header that carries the current correlation id to another service's HTTP API (none outside a context). */

@@ -53,8 +53,6 @@ export interface ServiceDefinition<C extends ServiceBaseConfig> {
    * rewritten one and `request.originalUrl` what the client sent.
    */
   rewriteUrl?: (url: string) => string;
-  /** True when the service's own HTTP edge sets each request's correlation context (the gateway); else the bootstrap does. */
-  ownHttpCorrelation?: boolean;
   /** What the service's HTTP API is, for its OpenAPI document (`GET /openapi.json`). */
   apiDescription?: string;
 }
@@ -126,7 +124,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
     adapter.getInstance().get(OPENAPI_PATH, (_request, reply) => {
       void (openApi ? reply.send(openApi) : reply.code(503).header('retry-after', '1').send({ detail: 'the document is being built' }));
     });
-    if (!def.ownHttpCorrelation) correlateHttpRequests(adapter.getInstance());
+    correlateHttpRequests(adapter.getInstance());
     instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
     protectMetrics(adapter.getInstance(), config as InternalApiConfig);
     const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {

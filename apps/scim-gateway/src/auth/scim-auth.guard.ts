@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
-import type { ComponentLogger, JsonLogger } from '@app/observability';
+import { correlationOfRequest, type ComponentLogger, type JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors/gateway-error';
-import { correlationOfRequest } from '../edge/scim-http';
 import { isScimRoute, SCIM_EDGE_OPTIONS, type ScimEdgeOptions } from '../edge/scim-edge.options';
 import { BearerAuthenticator } from './bearer-authenticator';
 import { bearerCredentialOf } from './bearer-token';

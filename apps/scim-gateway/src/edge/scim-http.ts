@@ -11,7 +11,6 @@
  * ScimEdgeModule calls configureScimHttp at module init (before Fastify is ready), so wiring the
  * module is enough; the function is exported for an app built without the module.
  */
-import { AsyncResource } from 'node:async_hooks';
 import type { INestApplication } from '@nestjs/common';
 import type { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -19,7 +18,7 @@ import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { checkStorableJson, ScimError, ScimErrorType } from '@app/scim';
 import { toErrorReply } from '../errors/error-response';
 import { FORM_CONTENT_TYPE, parseFormBody } from '../oauth/token-request';
-import { CORRELATION_HEADER, newCorrelationId, runWithCorrelation, SANE_CORRELATION_ID, type CorrelationContext } from '@app/observability';
+import { correlateHttpRequests, correlationOfRequest } from '@app/observability';
 import { ifNoneMatchMatches } from './conditional-get';
 import { isUnderBasePath, normaliseBasePath, SCIM_CONTENT_TYPE } from './scim-edge.options';
 
@@ -42,19 +41,7 @@ const FORM_BODY_LIMIT_BYTES = 16 * 1024;
 export const ACCEPTED_BODY_TYPES = ['application/scim+json', 'application/json'] as const;
 
 const CONFIGURED = Symbol('scimHttpConfigured');
-const REQUEST_SCOPE = Symbol('scimRequestScope');
-const REQUEST_CORRELATION = Symbol('scimRequestCorrelation');
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
-
-type ScopedRequest = FastifyRequest & { [REQUEST_SCOPE]?: AsyncResource; [REQUEST_CORRELATION]?: CorrelationContext };
-
-/**
- * The correlation context of this request (undefined when configureScimHttp did not run). The
- * auth guard sets its tenantId, so later log lines of the request name the tenant.
- */
-export function correlationOfRequest(request: FastifyRequest): CorrelationContext | undefined {
-  return (request as ScopedRequest)[REQUEST_CORRELATION];
-}
 
 /** Configures body parsing, the SCIM content type and correlation on the app's Fastify instance. Idempotent. */
 export function configureScimHttp(target: INestApplication | FastifyAdapter, options: ScimHttpOptions): void {
@@ -98,25 +85,8 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
     }
     done(null, parseFormBody(String(body)));
   });
-  fastify.addHook('onRequest', (request, reply, done) => {
-    const given = request.headers[CORRELATION_HEADER];
-    const correlationId = typeof given === 'string' && SANE_CORRELATION_ID.test(given) ? given : newCorrelationId();
-    void reply.header(CORRELATION_HEADER, correlationId);
-    // Reads to the owning services made for this request are abandoned when its client hangs up.
-    const gone = new AbortController();
-    const response = reply.raw;
-    response.once('close', () => {
-      if (!response.writableFinished) gone.abort();
-    });
-    const context: CorrelationContext = { correlationId, clientGone: gone.signal };
-    (request as ScopedRequest)[REQUEST_CORRELATION] = context;
-    runWithCorrelation(context, () => {
-      // Body parsing may resume on socket events whose async context is not this one: keep a
-      // handle and re-enter it before the handler runs (what @fastify/request-context does).
-      (request as ScopedRequest)[REQUEST_SCOPE] = new AsyncResource('scim-request');
-      done();
-    });
-  });
+  // First: the auth hook below and every later one answer inside the request's correlation context.
+  correlateHttpRequests(fastify);
   const authenticate = options.authenticate;
   if (authenticate) {
     fastify.addHook('onRequest', async (request, reply) => {
@@ -128,11 +98,6 @@ export function configureScimHttp(target: INestApplication | FastifyAdapter, opt
       }
     });
   }
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    const scope = (request as ScopedRequest)[REQUEST_SCOPE];
-    if (scope) scope.runInAsyncScope(done);
-    else done();
-  });
 
   fastify.addHook('onSend', (request, reply, payload, done) => {
     const scim = isUnderBasePath(request.url, basePath);

@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import { correlationOfRequest } from '@app/observability';
 import { Observable } from 'rxjs';
 import { ReadCancelledError, withReadSignal } from '@app/persistence';
 import { ScimError } from '@app/scim';
@@ -113,23 +114,18 @@ export class TenantReadGate implements NestInterceptor {
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest<{ Params: { tenantId?: string } }>>();
-    const response = http.getResponse<FastifyReply>().raw;
+    const request = context.switchToHttp().getRequest<FastifyRequest<{ Params: { tenantId?: string } }>>();
     const tenantId = request.params?.tenantId ?? '';
-    const caller = new AbortController();
-    const onClose = () => {
-      if (!response.writableFinished) caller.abort();
-    };
-    response.once('close', onClose);
+    // Aborted when the caller hangs up (correlateHttpRequests, installed by the bootstrap).
+    const callerGone = correlationOfRequest(request)?.clientGone ?? new AbortController().signal;
     return new Observable((subscriber) => {
       let release: (() => void) | undefined;
       let inner: { unsubscribe(): void } | undefined;
-      this.slots.acquire(tenantId, caller.signal).then(
+      this.slots.acquire(tenantId, callerGone).then(
         (granted) => {
           release = granted;
           if (subscriber.closed) return release();
-          inner = withReadSignal(caller.signal, () =>
+          inner = withReadSignal(callerGone, () =>
             next.handle().subscribe({
               next: (value) => subscriber.next(value),
               error: (error: unknown) => {
@@ -157,7 +153,6 @@ export class TenantReadGate implements NestInterceptor {
         },
       );
       return () => {
-        response.off('close', onClose);
         inner?.unsubscribe();
         release?.();
       };

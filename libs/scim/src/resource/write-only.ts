@@ -100,21 +100,18 @@ export function withoutWriteOnlyOperations<T extends WriteOperation>(operations:
 
 /** An extension's container without its write-only attributes (and sub-attributes). */
 function withoutHiddenIn(container: Readonly<Record<string, unknown>>, section: SchemaAttributes): Readonly<Record<string, unknown>> {
-  let result: Record<string, unknown> | undefined;
+  let result: Record<string, unknown> | undefined; // a copy, made at the first change only
   for (const def of section.attributes) {
-    const key = findKey(result ?? container, def.name);
+    const key = findKey(container, def.name);
     if (key === undefined) continue;
+    const value = container[key];
+    const cleaned = isWriteOnly(def) ? undefined : withoutHiddenSubAttributes(value, def);
+    if (cleaned === value) continue;
     result ??= { ...container };
-    if (isWriteOnly(def)) delete result[key];
-    else {
-      const cleaned = withoutHiddenSubAttributes(result[key], def);
-      if (cleaned === result[key]) continue;
-      result[key] = cleaned;
-    }
+    if (cleaned === undefined) delete result[key];
+    else result[key] = cleaned;
   }
-  if (result === undefined) return container;
-  const changed = Object.keys(result).length !== Object.keys(container).length || Object.keys(result).some((k) => result[k] !== container[k]);
-  return changed ? result : container;
+  return result ?? container;
 }
 
 /** A complex value (or each of a multi-valued one) without its write-only sub-attributes. */
