@@ -12,6 +12,10 @@ describe('isDependencyOutage', () => {
     ['kafkajs connection error', Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' })],
     ['kafkajs retries exhausted', Object.assign(new Error('retries'), { name: 'KafkaJSNumberOfRetriesExceeded' })],
     ['kafkajs retriable protocol error', Object.assign(new Error('leader not available'), { name: 'KafkaJSProtocolError', retriable: true })],
+    [
+      'a producer session the restarted broker lost',
+      Object.assign(new Error('out of order sequence number'), { name: 'KafkaJSProtocolError', type: 'OUT_OF_ORDER_SEQUENCE_NUMBER', retriable: false }),
+    ],
     ['cause chain', new Error('outer', { cause: Object.assign(new Error('inner'), { code: 'ETIMEDOUT' }) })],
   ];
   const notOutages: Array<[string, unknown]> = [

@@ -9,7 +9,7 @@ export function isDependencyOutage(err: unknown): boolean {
     const { code, name, retriable, message } = e as { code?: unknown; name?: unknown; retriable?: unknown; message?: unknown };
     if (typeof code === 'string' && (NODE_NETWORK_CODES.has(code) || isPostgresOutageCode(code))) return true;
     if (typeof name === 'string' && KAFKAJS_OUTAGE_ERRORS.has(name)) return true;
-    if (name === 'KafkaJSProtocolError' && retriable === true) return true;
+    if (name === 'KafkaJSProtocolError' && (retriable === true || isLostProducerSession(e))) return true;
     if (typeof message === 'string' && PG_DRIVER_OUTAGE_MESSAGES.some((m) => message.includes(m))) return true;
     e =
       (e as { cause?: unknown; driverError?: unknown; originalError?: unknown }).cause ??
@@ -45,3 +45,19 @@ const PG_DRIVER_OUTAGE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'the database system is',
 ];
+
+/**
+ * The broker no longer knows the idempotent producer's session (a broker that restarted without
+ * its state: out-of-order sequence, unknown producer id, old epoch). kafkajs cannot recover such a
+ * producer by itself; TypedProducer replaces it, and the send that met it is a passing outage.
+ */
+const LOST_PRODUCER_SESSION = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
+
+export function isLostProducerSession(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { name, type } = e as { name?: unknown; type?: unknown };
+    if (name === 'KafkaJSProtocolError' && typeof type === 'string' && LOST_PRODUCER_SESSION.has(type)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}

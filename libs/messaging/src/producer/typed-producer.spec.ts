@@ -78,3 +78,38 @@ describe('TypedProducer with linger', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
+
+describe('TypedProducer after the broker lost its producer session', () => {
+  it('replaces the producer (a new producer id) and sends on the new one; the failed send is reported', async () => {
+    const lost = Object.assign(new Error('The broker received an out of order sequence number'), {
+      name: 'KafkaJSProtocolError',
+      type: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+      retriable: false,
+    });
+    const created: Array<{ connects: number; disconnects: number; sent: ProducerRecord[] }> = [];
+    const kafka = {
+      producer: () => {
+        const state = { connects: 0, disconnects: 0, sent: [] as ProducerRecord[] };
+        created.push(state);
+        const first = created.length === 1;
+        return {
+          connect: async () => void state.connects++,
+          disconnect: async () => void state.disconnects++,
+          send: async (record: ProducerRecord) => {
+            if (first) throw lost; // kafkajs fails every send of such a producer
+            state.sent.push(record);
+            return [];
+          },
+        };
+      },
+    } as unknown as Kafka;
+    const producer = new TypedProducer(kafka, new TopicNames(''));
+    await producer.connect();
+    await expect(producer.send(Topics.userCommands, [{ key: 't-1', value: command }])).rejects.toBe(lost);
+    await producer.send(Topics.userCommands, [{ key: 't-1', value: command }]);
+    expect(created.map((p) => [p.connects, p.disconnects, p.sent.length])).toEqual([
+      [1, 1, 0],
+      [1, 0, 1],
+    ]);
+  });
+});

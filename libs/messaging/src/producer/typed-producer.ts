@@ -1,6 +1,6 @@
-import { IHeaders, Kafka, Message, Partitioners, Producer } from 'kafkajs';
+import { IHeaders, Kafka, Message, Partitioners, Producer, ProducerRecord } from 'kafkajs';
 import { Headers, PayloadTopic, TopicPayload } from '@app/contracts';
-import { currentCorrelation } from '@app/observability';
+import { currentCorrelation, isLostProducerSession } from '@app/observability';
 import { TopicNames } from '../topic-names';
 
 export interface OutgoingRecord<P> {
@@ -33,28 +33,65 @@ interface Pending {
  * in the order they were made (so per-key order holds).
  */
 export class TypedProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** Set while a producer whose session the broker lost is being replaced. */
+  private renewing?: Promise<void>;
+  /** The replacement could not connect yet: the next send connects it first. */
+  private unconnected = false;
   private readonly lingerMs: number;
   private readonly maxBatchRecords: number;
   private readonly pending = new Map<string, Pending>();
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topics: TopicNames,
     options: TypedProducerOptions = {},
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 5,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = this.newProducer();
     this.lingerMs = options.lingerMs ?? 0;
     this.maxBatchRecords = options.maxBatchRecords ?? 1000;
   }
 
   connect(): Promise<void> {
     return this.producer.connect();
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 5,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /**
+   * One send on the current producer. When the broker lost the producer's idempotence session
+   * (it restarted without its state), kafkajs keeps failing every later send of that producer:
+   * it is replaced by a new one (a new producer id) and the failed send is reported as it is —
+   * a passing outage to the caller, which may retry.
+   */
+  private async sendRecord(record: ProducerRecord): Promise<void> {
+    if (this.renewing) await this.renewing;
+    if (this.unconnected) {
+      await this.producer.connect();
+      this.unconnected = false;
+    }
+    const producer = this.producer;
+    try {
+      await producer.send(record);
+    } catch (err) {
+      if (isLostProducerSession(err) && producer === this.producer) {
+        this.renewing ??= this.renew(producer).finally(() => (this.renewing = undefined));
+      }
+      throw err;
+    }
+  }
+
+  private async renew(old: Producer): Promise<void> {
+    this.producer = this.newProducer();
+    await old.disconnect().catch(() => undefined);
+    await this.producer.connect().catch(() => (this.unconnected = true));
   }
 
   /** Sends what is still lingering, then disconnects. */
@@ -68,7 +105,7 @@ export class TypedProducer {
     const physical = this.topics.physical(topic);
     const messages = records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), headers: withCorrelation(r.headers) }));
     if (this.lingerMs <= 0) {
-      await this.producer.send({ topic: physical, acks: -1, messages });
+      await this.sendRecord({ topic: physical, acks: -1, messages });
       return;
     }
     await new Promise<void>((resolve, reject) => {
@@ -91,7 +128,7 @@ export class TypedProducer {
     this.pending.delete(physical);
     clearTimeout(batch.timer);
     try {
-      await this.producer.send({ topic: physical, acks: -1, messages: batch.messages });
+      await this.sendRecord({ topic: physical, acks: -1, messages: batch.messages });
       for (const w of batch.waiters) w.resolve();
     } catch (err) {
       for (const w of batch.waiters) w.reject(err);
