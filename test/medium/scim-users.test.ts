@@ -290,3 +290,18 @@ describe('events for downstream systems', () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(5);
   });
 });
+
+describe('trace context without a tracing backend (the default)', () => {
+  it("passes the client's traceparent on to the event: same trace, nothing recorded", async () => {
+    const traceId = '6bf92f3577b34da6a3ce929d0e0e4738';
+    const created = await entra.request('POST', '/Users', entraUser(), { traceparent: `00-${traceId}-00f067aa0ba902b9-01` });
+    expect(created.status).toBe(201);
+    const deadline = Date.now() + 30_000;
+    let event: { headers: Record<string, string> } | undefined;
+    while (!event && Date.now() < deadline) {
+      event = stack.userEvents.records.find((r) => r.value?.includes(created.body.id as string));
+      if (!event) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(event?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+  });
+});

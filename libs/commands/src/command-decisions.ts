@@ -10,6 +10,8 @@ export interface ReceivedCommand<C extends CommandKey> {
   command: C;
   replyTo?: string;
   correlationId?: string;
+  /** Trace context headers of the command's processing (InboundMessage.trace): its events carry them. */
+  trace?: Record<string, string>;
 }
 
 /** What the owning service decided for the fresh commands of a batch. */

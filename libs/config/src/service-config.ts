@@ -120,6 +120,24 @@ export class ServiceBaseConfig extends KafkaConnectionConfig {
   @IsIn(['debug', 'info', 'warn', 'error'])
   LOG_LEVEL = 'info';
 
+  /**
+   * Levels of single components, overriding LOG_LEVEL: `access=warn,kafkajs=error,outbox-relay=debug`
+   * (a name covers its dotted sub-components). Components are named in every log line.
+   */
+  @Transform(({ value }) => value ?? '')
+  @Matches(/^$|^\s*[A-Za-z0-9._-]+\s*=\s*(debug|info|warn|error)\s*(,\s*[A-Za-z0-9._-]+\s*=\s*(debug|info|warn|error)\s*)*$/, {
+    message: 'must be a list like "access=warn,kafkajs=error" (levels: debug, info, warn, error)',
+  })
+  LOG_LEVELS = '';
+
+  /**
+   * Further log fields to censor, besides passwords, tokens, secrets and authorization headers at
+   * the top level and one level down: comma-separated paths such as `detail.mail,*.phoneNumbers`.
+   */
+  @Transform(({ value }) => value ?? '')
+  @Matches(/^[A-Za-z0-9_*.[\]", -]*$/, { message: 'must be comma-separated field paths (letters, digits, ".", "*", "[]")' })
+  LOG_REDACT = '';
+
   /** How long a SIGTERM may take to finish the batch in flight and flush the outbox. */
   @Type(() => Number)
   @IsInt()

@@ -3,6 +3,9 @@ export const Headers = {
   /** Unique id of this message (command id, CloudEvents id); consumers deduplicate on it. */
   messageId: 'message-id',
   correlationId: 'correlation-id',
+  /** W3C trace context (https://www.w3.org/TR/trace-context/) of the span that sent the record, or of the command an event follows. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
   tenantId: 'tenant-id',
   /** Set on command records: the gateway instance waiting for the reply. */
   replyTo: 'reply-to',

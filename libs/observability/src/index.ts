@@ -5,3 +5,5 @@ export * from './health';
 export * from './metrics';
 export * from './throttle';
 export * from './outage';
+export * from './tracing';
+export * from './http-access-log';

@@ -1,47 +1,121 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
+import pino, { type DestinationStream, type Level, type Logger as PinoLogger } from 'pino';
 import { currentCorrelation } from './correlation';
-
-const LEVEL_ORDER: Record<string, number> = { debug: 10, verbose: 10, log: 20, info: 20, warn: 30, error: 40, fatal: 50 };
+import { currentTraceIds } from './tracing/trace-ids';
 
 export type LogFields = Record<string, unknown>;
 
+const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error', 'fatal'];
+const NEST_LEVEL: Record<string, Level> = { debug: 'debug', verbose: 'debug', log: 'info', info: 'info', warn: 'warn', error: 'error', fatal: 'fatal' };
+
 /**
- * Structured JSON logs, one object per line on stdout, each carrying the service name and the
- * correlation id of the unit of work it was written in. Also serves as Nest's logger.
+ * What is censored in every log line, wherever a caller put it: credentials by their usual names,
+ * at the top level and one level down (fast-redact paths; `LOG_REDACT` adds more).
+ */
+export const DEFAULT_REDACTED_PATHS: readonly string[] = [
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'cookie',
+  'client_secret',
+  'clientSecret',
+  'access_token',
+  'refresh_token',
+  'apiKey',
+].flatMap((key) => [key, `*.${key}`]);
+
+export const REDACTED = '[redacted]';
+
+export interface LoggerOptions {
+  /** Lowest level written (default `info`). */
+  level?: string;
+  /**
+   * Levels per component, overriding `level`: `{ access: 'warn', kafkajs: 'error' }`; a name also
+   * covers its dotted sub-components (`kafkajs` covers `kafkajs.Connection`).
+   */
+  componentLevels?: Record<string, string>;
+  /** Paths censored in addition to DEFAULT_REDACTED_PATHS (fast-redact syntax: `a.b`, `*.c`, `d[*].e`). */
+  redact?: readonly string[];
+}
+
+/** `access=warn,kafkajs=error` (the LOG_LEVELS setting) → `{ access: 'warn', kafkajs: 'error' }`. */
+export function parseComponentLevels(text: string | undefined): Record<string, string> {
+  const levels: Record<string, string> = {};
+  for (const part of (text ?? '').split(',')) {
+    const [name, level] = part.split('=').map((s) => s.trim());
+    if (name && level) levels[name] = level;
+  }
+  return levels;
+}
+
+/** `a.b, *.c` (the LOG_REDACT setting) → `['a.b', '*.c']`. */
+export function parseRedactPaths(text: string | undefined): string[] {
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Structured JSON logs through pino, one object per line on stdout:
+ * `{time, level, service, component, message, correlationId, tenantId, traceId, spanId, ...fields}`.
+ * The correlation id and tenant of the unit of work (HTTP request or Kafka message) and the
+ * active trace are added to every line written inside it; secrets are censored by configuration;
+ * each component may have its own level. Also serves as Nest's logger.
  */
 export class JsonLogger implements LoggerService {
-  private minLevel: number;
+  private readonly root: PinoLogger;
+  private readonly componentLevels: Record<string, string>;
+  private readonly children = new Map<string, PinoLogger>();
 
-  constructor(
-    private readonly service: string,
-    level: string = process.env.LOG_LEVEL ?? 'info',
-    private readonly sink: (line: string) => void = (line) => process.stdout.write(line + '\n'),
-  ) {
-    this.minLevel = LEVEL_ORDER[level] ?? LEVEL_ORDER.info;
+  constructor(service: string, options: string | LoggerOptions = process.env.LOG_LEVEL ?? 'info', sink?: (line: string) => void) {
+    const opts: LoggerOptions = typeof options === 'string' ? { level: options } : options;
+    this.componentLevels = opts.componentLevels ?? {};
+    const destination: DestinationStream | undefined = sink ? { write: (line: string) => sink(line.endsWith('\n') ? line.slice(0, -1) : line) } : undefined;
+    this.root = pino(
+      {
+        level: levelOrInfo(opts.level),
+        base: { service },
+        messageKey: 'message',
+        errorKey: 'error',
+        timestamp: pino.stdTimeFunctions.isoTime,
+        formatters: { level: (label) => ({ level: label }) },
+        serializers: { error: serializeError, err: serializeError },
+        redact: { paths: [...DEFAULT_REDACTED_PATHS, ...(opts.redact ?? [])], censor: REDACTED },
+        mixin: contextOfLine,
+      },
+      destination ?? pino.destination({ dest: 1, sync: true }),
+    );
   }
 
+  /** A logger bound to one component name (its level may differ from the service's). */
   child(component: string): ComponentLogger {
     return new ComponentLogger(this, component);
   }
 
+  /** The pino logger of a component (created once per name), for libraries that take a pino logger. */
+  pinoFor(component: string | undefined): PinoLogger {
+    if (!component) return this.root;
+    let child = this.children.get(component);
+    if (!child) {
+      child = this.root.child({ component }, { level: levelOrInfo(this.levelOf(component) ?? this.root.level) });
+      this.children.set(component, child);
+    }
+    return child;
+  }
+
   write(level: string, message: string, fields: LogFields = {}): void {
-    if ((LEVEL_ORDER[level] ?? 20) < this.minLevel) return;
-    const correlation = currentCorrelation();
-    const entry: LogFields = {
-      time: new Date().toISOString(),
-      level,
-      service: this.service,
-      message,
-      ...(correlation?.correlationId ? { correlationId: correlation.correlationId } : {}),
-      ...(correlation?.tenantId ? { tenantId: correlation.tenantId } : {}),
-      ...fields,
-    };
-    this.sink(JSON.stringify(entry, errorReplacer));
+    const { component, ...rest } = fields;
+    const logger = this.pinoFor(typeof component === 'string' ? component : undefined);
+    const method = (LEVELS.includes(level) ? level : 'info') as Level;
+    if (!logger.isLevelEnabled(method)) return;
+    logger[method](rest, message);
   }
 
   // Nest's LoggerService: (message, ...optionalParams) where the last param is the context.
   log(message: unknown, ...params: unknown[]): void {
-    this.nest('info', message, params);
+    this.nest('log', message, params);
   }
   error(message: unknown, ...params: unknown[]): void {
     this.nest('error', message, params);
@@ -53,17 +127,25 @@ export class JsonLogger implements LoggerService {
     this.nest('debug', message, params);
   }
   verbose(message: unknown, ...params: unknown[]): void {
-    this.nest('debug', message, params);
+    this.nest('verbose', message, params);
   }
   fatal(message: unknown, ...params: unknown[]): void {
     this.nest('fatal', message, params);
   }
   setLogLevels(levels: LogLevel[]): void {
-    const lowest = Math.min(...levels.map((l) => LEVEL_ORDER[l] ?? 20));
-    this.minLevel = Number.isFinite(lowest) ? lowest : this.minLevel;
+    const lowest = LEVELS.find((l) => levels.some((given) => NEST_LEVEL[given] === l));
+    if (lowest) this.root.level = lowest;
   }
 
-  private nest(level: string, message: unknown, params: unknown[]): void {
+  private levelOf(component: string): string | undefined {
+    for (let name = component; ; name = name.slice(0, name.lastIndexOf('.'))) {
+      if (this.componentLevels[name]) return this.componentLevels[name];
+      if (!name.includes('.')) return undefined;
+    }
+  }
+
+  private nest(nestLevel: string, message: unknown, params: unknown[]): void {
+    const level = NEST_LEVEL[nestLevel] ?? 'info';
     const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
     const fields: LogFields = context ? { component: context } : {};
     for (const p of params) {
@@ -78,28 +160,46 @@ export class JsonLogger implements LoggerService {
 
 /** A logger bound to one component name, so call sites stay short. */
 export class ComponentLogger {
-  constructor(
-    private readonly root: JsonLogger,
-    private readonly component: string,
-  ) {}
+  private readonly pino: PinoLogger;
+  constructor(root: JsonLogger, component: string) {
+    this.pino = root.pinoFor(component);
+  }
   debug(message: string, fields?: LogFields): void {
-    this.root.write('debug', message, { component: this.component, ...fields });
+    this.pino.debug(fields ?? {}, message);
   }
   info(message: string, fields?: LogFields): void {
-    this.root.write('info', message, { component: this.component, ...fields });
+    this.pino.info(fields ?? {}, message);
   }
   warn(message: string, fields?: LogFields): void {
-    this.root.write('warn', message, { component: this.component, ...fields });
+    this.pino.warn(fields ?? {}, message);
   }
   error(message: string, fields?: LogFields): void {
-    this.root.write('error', message, { component: this.component, ...fields });
+    this.pino.error(fields ?? {}, message);
+  }
+  /** The underlying pino logger (for libraries that log through pino themselves, e.g. pino-http). */
+  get pinoLogger(): PinoLogger {
+    return this.pino;
   }
 }
 
-function errorReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack };
-  }
-  if (typeof value === 'bigint') return value.toString();
-  return value;
+function levelOrInfo(level: string | undefined): Level {
+  return level && LEVELS.includes(level) ? (level as Level) : 'info';
+}
+
+/** The unit of work a line was written in: correlation id, tenant and the active trace. */
+function contextOfLine(): LogFields {
+  const correlation = currentCorrelation();
+  const trace = currentTraceIds();
+  if (!correlation && !trace) return {};
+  return {
+    ...(correlation?.correlationId ? { correlationId: correlation.correlationId } : {}),
+    ...(correlation?.tenantId ? { tenantId: correlation.tenantId } : {}),
+    ...trace,
+  };
+}
+
+function serializeError(value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  const code = (value as { code?: unknown }).code;
+  return { name: value.name, message: value.message, ...(code !== undefined ? { code } : {}), stack: value.stack };
 }

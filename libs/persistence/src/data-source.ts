@@ -1,7 +1,7 @@
 import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { ADVISORY_LOCK_NAMESPACE, AdvisoryLocks } from './advisory-locks';
 import { ensureDatabase } from './database-url';
-import { TypeOrmJsonLogger } from './typeorm-json-logger';
+import { TypeOrmJsonLogger, type LogLineWriter } from './typeorm-json-logger';
 
 export interface DatabaseOptions {
   url: string;
@@ -13,6 +13,8 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** Postgres statement_timeout of every pooled connection (ms); none when absent. Migrations run without it. */
   statementTimeoutMs?: number;
+  /** Where TypeORM's lines (failed and slow queries, migrations) go; JSON on stdout when absent. */
+  log?: LogLineWriter;
 }
 
 /**
@@ -29,7 +31,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     migrationsRun: false,
     migrationsTableName: 'schema_migrations',
     logging: ['error', 'warn', 'migration'],
-    logger: new TypeOrmJsonLogger(options.applicationName ?? 'service'),
+    logger: new TypeOrmJsonLogger(options.applicationName ?? 'service', undefined, options.log),
     maxQueryExecutionTime: 1000,
     extra: {
       max: options.poolSize ?? 10,

@@ -5,10 +5,17 @@ import type { Logger as TypeOrmLogger } from 'typeorm';
  * whole SCIM resources (personal data) into the logs. This one writes a JSON line with the SQL
  * text and the error only, and migrations as info lines. Parameters are never written.
  */
+export type LogLineWriter = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+
 export class TypeOrmJsonLogger implements TypeOrmLogger {
+  /**
+   * `write`: where the lines go — the service's logger (bootstrapService passes it, so they share
+   * its shape, levels and redaction); without it, JSON lines on stdout.
+   */
   constructor(
     private readonly service: string,
     private readonly sink: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+    private readonly writeLine?: LogLineWriter,
   ) {}
 
   logQuery(): void {}
@@ -31,7 +38,8 @@ export class TypeOrmJsonLogger implements TypeOrmLogger {
     if (level === 'warn') this.write('warn', String(message), {});
   }
 
-  private write(level: string, message: string, fields: Record<string, unknown>): void {
+  private write(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>): void {
+    if (this.writeLine) return this.writeLine(level, message, fields);
     this.sink(JSON.stringify({ time: new Date().toISOString(), level, service: this.service, component: 'typeorm', message, ...fields }));
   }
 }

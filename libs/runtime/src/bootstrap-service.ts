@@ -16,9 +16,10 @@ import {
   TypedProducer,
 } from '@app/messaging';
 import { ConfigurationError, ServiceBaseConfig } from '@app/config';
-import { correlateHttpRequests, instrumentHttp, JsonLogger, MetricsRegistry, newCorrelationId, runWithCorrelation, TenantOf } from '@app/observability';
+import { correlateHttpRequests, instrumentHttp, logHttpAccess, MetricsRegistry, newCorrelationId, runWithCorrelation, startTracing, TenantOf } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
 import { migrateService } from './migrate-service';
+import { serviceLogger } from './service-logger';
 import { EXIT_USAGE, ProcessMode, processModeOf, UsageError } from './process-mode';
 import { ProcessSafetyNet } from './process-safety-net';
 import { RuntimeDeps, RuntimeModule } from './runtime.module';
@@ -76,7 +77,9 @@ export interface RunningService {
  */
 export async function bootstrapService<C extends ServiceBaseConfig>(def: ServiceDefinition<C>, options: { safetyNet?: ProcessSafetyNet } = {}): Promise<RunningService> {
   const { config } = def;
-  const logger = new JsonLogger(def.name, config.LOG_LEVEL);
+  // Before anything opens a database connection: the pg instrumentation patches the driver.
+  const tracing = startTracing({ service: def.name });
+  const logger = serviceLogger(def.name, config);
   const log = logger.child('bootstrap');
   return runWithCorrelation({ correlationId: newCorrelationId() }, async () => {
     log.info('starting', {
@@ -85,6 +88,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
       kafkaSasl: config.KAFKA_SASL_MECHANISM ?? 'none',
       kafkaTls: config.KAFKA_SSL === 'true',
       topicPrefix: config.TOPIC_PREFIX,
+      tracesExported: tracing.exporting,
     });
     // A dependency that is away at start-up is waited for, not a reason to exit: a service
     // restarted during a Kafka or Postgres outage comes up by itself when it returns.
@@ -96,6 +100,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
         poolSize: def.poolSize,
         applicationName: def.name,
         statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+        log: (level, message, fields) => logger.write(level, message, { component: 'typeorm', ...fields }),
       }),
     );
     const kafka = createKafka({ ...kafkaConnectionOf(config), clientId: def.name, logger });
@@ -125,6 +130,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
       void (openApi ? reply.send(openApi) : reply.code(503).header('retry-after', '1').send({ detail: 'the document is being built' }));
     });
     correlateHttpRequests(adapter.getInstance());
+    logHttpAccess(adapter.getInstance(), logger.child('access'), { tenantOf: def.tenantOf });
     instrumentHttp(adapter.getInstance(), metrics, { tenantOf: def.tenantOf, logger: logger.child('metrics') });
     protectMetrics(adapter.getInstance(), config as InternalApiConfig);
     const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
@@ -183,6 +189,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
         await pruner?.stop();
         await producer.disconnect().catch(() => undefined);
         await dataSource.destroy();
+        await tracing.shutdown().catch((error: unknown) => log.warn('exporting the last spans failed', { error }));
         log.info('stopped');
       })());
     return { app, url: url.replace('[::1]', '127.0.0.1'), metrics, close };
@@ -207,7 +214,7 @@ export function runServiceProcess<C extends ServiceBaseConfig>(def: () => Servic
     fatal(err, err instanceof ConfigurationError ? err.problems : undefined);
     process.exit(err instanceof ConfigurationError ? 78 : err instanceof UsageError ? EXIT_USAGE : 1);
   }
-  const logger = new JsonLogger(definition.name, definition.config.LOG_LEVEL).child('process');
+  const logger = serviceLogger(definition.name, definition.config).child('process');
   if (mode === 'migrate') {
     migrateService(definition).then(
       () => process.exit(0),

@@ -10,3 +10,4 @@ export * from './until-available';
 export * from './http/internal-auth';
 export * from './http/tenant-read-gate';
 export * from './http/openapi';
+export * from './service-logger';

@@ -1,7 +1,7 @@
 import { ServiceBaseConfig } from '@app/config';
-import { JsonLogger } from '@app/observability';
 import { openDatabase, redactUrl } from '@app/persistence';
 import type { ServiceDefinition } from './bootstrap-service';
+import { serviceLogger } from './service-logger';
 
 /**
  * The `migrate` mode of a service process: creates the service's database if missing and applies
@@ -10,7 +10,7 @@ import type { ServiceDefinition } from './bootstrap-service';
  * names of every migration the database now has, oldest first.
  */
 export async function migrateService<C extends ServiceBaseConfig>(def: ServiceDefinition<C>): Promise<string[]> {
-  const log = new JsonLogger(def.name, def.config.LOG_LEVEL).child('migrate');
+  const log = serviceLogger(def.name, def.config).child('migrate');
   log.info('migrating', { database: redactUrl(def.config.DATABASE_URL) });
   const dataSource = await openDatabase({
     url: def.config.DATABASE_URL,

@@ -31,6 +31,7 @@ export class ScimStack {
   /** Set when started with `{ audit: true }`: the audit-log-service and its ops credential. */
   auditUrl = '';
   readonly auditOpsToken = randomBytes(32).toString('base64url');
+  private commonEnv: Record<string, string> = {};
 
   /** `kafkaBrokers`: a broker of the test's own (one it kills) instead of the shared one. */
   constructor(overrides: { kafkaBrokers?: string } = {}) {
@@ -40,12 +41,14 @@ export class ScimStack {
 
   /**
    * `groups: true` also starts the group-membership-service (for /Groups and User.groups);
-   * `audit: true` the audit-log-service (the gateway then sends request records).
+   * `audit: true` the audit-log-service (the gateway then sends request records); `env` is given
+   * to every service.
    */
   async start(
     extraGatewayEnv: Record<string, string> = {},
-    options: { groups?: boolean; audit?: boolean; auditEnv?: Record<string, string>; instances?: number } = {},
+    options: { groups?: boolean; audit?: boolean; auditEnv?: Record<string, string>; instances?: number; env?: Record<string, string> } = {},
   ): Promise<this> {
+    this.commonEnv = options.env ?? {};
     await createPrefixedTopics(this.kafka, this.prefix);
     this.userEvents = await new TopicCollector(this.kafka, this.prefix + Topics.userEvents).start();
     if (options.groups) this.groupEvents = await new TopicCollector(this.kafka, this.prefix + Topics.groupEvents).start();
@@ -85,7 +88,7 @@ export class ScimStack {
       topicPrefix: this.prefix,
       databasePrefix: this.databasePrefix,
       portOverride: port,
-      extraEnv,
+      extraEnv: { ...this.commonEnv, ...extraEnv },
     });
     const p = ServiceProcess.built(name, env, `${this.prefix}${name}-${this.processes.size}`);
     // A second process of a service (another gateway instance) is kept under a name of its own.

@@ -12,7 +12,7 @@ export class GroupCommandsConsumer {
 
   @EventPattern(Topics.groupCommands, { batch: true })
   async onCommands(messages: InboundMessage<GroupCommand>[]): Promise<void> {
-    await this.commands.handle(messages.map((m) => ({ command: m.value, replyTo: m.headers[Headers.replyTo], correlationId: m.correlationId })));
+    await this.commands.handle(messages.map((m) => ({ command: m.value, replyTo: m.headers[Headers.replyTo], correlationId: m.correlationId, trace: m.trace })));
   }
 
   @EventPattern(Topics.userEvents, { batch: true })

@@ -7,6 +7,7 @@ import { LOGGER } from '@app/runtime';
 import { isUuid } from '@app/persistence';
 import { GROUP_COMMAND_STORE, USER_EVENTS_CONSUMER, type GroupCommandStore, type GroupCommandTransaction } from './group-command-store';
 import { DecisionClock, GroupDecider, GroupDecision } from './group-decider';
+import { followingCommand } from '@app/messaging';
 import { GroupChange, groupEventEntry } from './group-events';
 
 /** A group command as it came off the topic, with what the reply needs from its headers. */
@@ -77,7 +78,7 @@ export class GroupCommandsService {
   private async decideFresh(tx: GroupCommandTransaction, toDecide: readonly ReceivedCommand[], clock: DecisionClock): Promise<DecidedBatch> {
     const decisions: GroupDecision[] = [];
     for (const r of toDecide) decisions.push(await this.decider.decide(r.command, tx, clock));
-    await tx.appendEvents(decisions.flatMap((d) => d.changes.map((c) => groupEventEntry(c, clock.newId(), clock.now))));
+    await tx.appendEvents(decisions.flatMap((d, i) => d.changes.map((c) => followingCommand(groupEventEntry(c, clock.newId(), clock.now), toDecide[i].trace))));
     return { replies: toDecide.map((r, i) => ({ commandId: r.command.commandId, tenantId: r.command.tenantId, ...decisions[i].reply })) };
   }
 }

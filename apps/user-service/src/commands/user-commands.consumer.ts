@@ -12,6 +12,6 @@ export class UserCommandsConsumer {
 
   @EventPattern(Topics.userCommands, { batch: true })
   async onCommands(messages: InboundMessage<UserCommand>[]): Promise<void> {
-    await this.commands.handle(messages.map((m) => ({ command: m.value, replyTo: m.headers[Headers.replyTo], correlationId: m.correlationId })));
+    await this.commands.handle(messages.map((m) => ({ command: m.value, replyTo: m.headers[Headers.replyTo], correlationId: m.correlationId, trace: m.trace })));
   }
 }

@@ -5,6 +5,7 @@ import { CommandDecisions, REPLY_SENDER, type DecidedBatch, type ReceivedCommand
 import type { ComponentLogger, JsonLogger } from '@app/observability';
 import { LOGGER } from '@app/runtime';
 import { isUuid } from '@app/persistence';
+import { followingCommand } from '@app/messaging';
 import { ScimError } from '@app/scim';
 import { BatchState } from './batch-state';
 import { USER_COMMAND_STORE, UserLookup, UserNameTaken, type UserCommandStore, type UserCommandTransaction } from './user-command-store';
@@ -63,7 +64,7 @@ export class UserCommandsService {
     await tx.appendEvents(
       toDecide.flatMap((r) => {
         const change = decisions.get(r.command.commandId)!.change;
-        return change ? [userEventEntry(change, clock.newId(), clock.now)] : [];
+        return change ? [followingCommand(userEventEntry(change, clock.newId(), clock.now), r.trace)] : [];
       }),
     );
     const warnings = toDecide.flatMap((r) => {

@@ -13,6 +13,12 @@ export interface InboundMessage<P = unknown> {
   /** From the `message-id` header, else topic/partition/offset (unique either way). */
   messageId: string;
   correlationId?: string;
+  /**
+   * The W3C trace context headers of this record's processing span (child of the sender's
+   * `traceparent`), set while its handler runs: what the record causes (events, replies) carries
+   * them on, so one trace follows a command through every hop.
+   */
+  trace?: Record<string, string>;
   raw: KafkaMessage;
 }
 

@@ -1,9 +1,21 @@
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { EachBatchPayload, Kafka, KafkaMessage, Partitioners, Producer } from 'kafkajs';
+import { context as traceContext, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { deadLetterTopicOf, Headers } from '@app/contracts';
 import { isDataError } from '@app/persistence';
-import { ComponentLogger, ConsumerMetrics, consumerMetricsOf, isDependencyOutage, MetricsRegistry, runWithCorrelation } from '@app/observability';
+import {
+  ComponentLogger,
+  ConsumerMetrics,
+  consumerMetricsOf,
+  contextFromHeaders,
+  failSpan,
+  isDependencyOutage,
+  MetricsRegistry,
+  runWithCorrelation,
+  traceHeadersOf,
+  tracer,
+} from '@app/observability';
 import { TopicNames } from '../topic-names';
 import { ConsumerKeeper } from './consumer-keeper';
 import { ConsumerLagMonitor } from './consumer-lag';
@@ -250,13 +262,48 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     }
   }
 
+  /**
+   * Runs a handler in the first record's correlation context. Each record gets a consumer span,
+   * child of the trace context its sender put in its headers; the handler runs in the first
+   * one's (a batch's shared work, its database calls, shows in that trace), and each record's
+   * own is in `message.trace` for what it causes.
+   */
   private async invoke(handler: MessageHandler, arg: InboundMessage | InboundMessage[], isBatch: boolean): Promise<void> {
-    const first = Array.isArray(arg) ? arg[0] : arg;
+    const messages = Array.isArray(arg) ? arg : [arg];
+    const first = messages[0];
     const correlationId = first.correlationId ?? first.messageId;
-    await runWithCorrelation({ correlationId, tenantId: first.headers[Headers.tenantId] }, async () => {
-      const result = isBatch ? await handler(arg) : await handler((arg as InboundMessage).value, new KafkaBatchContext([arg as InboundMessage]));
-      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-    });
+    const spans = messages.map((m) =>
+      tracer().startSpan(
+        `process ${m.topic}`,
+        {
+          kind: SpanKind.CONSUMER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': m.topic,
+            'messaging.destination.partition.id': String(m.partition),
+            'messaging.kafka.offset': Number(m.offset),
+            'messaging.message.id': m.messageId,
+            ...(isBatch ? { 'messaging.batch.message_count': messages.length } : {}),
+          },
+        },
+        contextFromHeaders(m.headers, ROOT_CONTEXT),
+      ),
+    );
+    messages.forEach((m, i) => (m.trace = traceHeadersOf(spans[i])));
+    try {
+      await traceContext.with(trace.setSpan(contextFromHeaders(first.headers, ROOT_CONTEXT), spans[0]), () =>
+        runWithCorrelation({ correlationId, tenantId: first.headers[Headers.tenantId] }, async () => {
+          const result = isBatch ? await handler(arg) : await handler((arg as InboundMessage).value, new KafkaBatchContext([arg as InboundMessage]));
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+        }),
+      );
+    } catch (err) {
+      for (const span of spans) failSpan(span, err);
+      throw err;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   private decode(topic: string, partition: number, raw: KafkaMessage): { ok: true; message: InboundMessage } | { ok: false; error: Error } {

@@ -1,6 +1,7 @@
 import { IHeaders, Kafka, Message, Partitioners, Producer, ProducerRecord } from 'kafkajs';
 import { Headers, PayloadTopic, TopicPayload } from '@app/contracts';
-import { currentCorrelation, isLostProducerSession } from '@app/observability';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { currentCorrelation, inSpan, isLostProducerSession, traceHeaders } from '@app/observability';
 import { TopicNames } from '../topic-names';
 
 export interface OutgoingRecord<P> {
@@ -28,7 +29,8 @@ interface Pending {
 
 /**
  * An idempotent producer (acks=all) whose payload type follows from the topic. Adds the current
- * correlation id to every record that does not carry one. A send resolves once the broker has
+ * correlation id and trace context to every record that does not carry its own; inside a trace,
+ * a send is a producer span whose context the records carry (`traceparent`). A send resolves once the broker has
  * acknowledged its records; with lingerMs > 0, concurrent sends to a topic share one request,
  * in the order they were made (so per-key order holds).
  */
@@ -102,6 +104,12 @@ export class TypedProducer {
 
   async send<T extends PayloadTopic>(topic: T, records: OutgoingRecord<TopicPayload<T>>[]): Promise<void> {
     if (records.length === 0) return;
+    if (!trace.getSpan(context.active())) return this.sendNow(topic, records);
+    const attributes = { 'messaging.system': 'kafka', 'messaging.operation.type': 'send', 'messaging.destination.name': topic, 'messaging.batch.message_count': records.length };
+    return inSpan(`send ${topic}`, SpanKind.PRODUCER, attributes, () => this.sendNow(topic, records));
+  }
+
+  private async sendNow<T extends PayloadTopic>(topic: T, records: OutgoingRecord<TopicPayload<T>>[]): Promise<void> {
     const physical = this.topics.physical(topic);
     const messages = records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), headers: withCorrelation(r.headers) }));
     if (this.lingerMs <= 0) {
@@ -136,7 +144,9 @@ export class TypedProducer {
   }
 }
 
+/** A record's headers with the current correlation id and trace context, where it does not set its own. */
 export function withCorrelation(headers: Record<string, string> = {}): IHeaders {
   const correlationId = currentCorrelation()?.correlationId;
-  return correlationId && !headers[Headers.correlationId] ? { ...headers, [Headers.correlationId]: correlationId } : headers;
+  const withId = correlationId && !headers[Headers.correlationId] ? { ...headers, [Headers.correlationId]: correlationId } : headers;
+  return withId[Headers.traceparent] ? withId : { ...traceHeaders(), ...withId };
 }
