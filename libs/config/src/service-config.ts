@@ -132,7 +132,8 @@ export class ServiceBaseConfig extends KafkaConnectionConfig {
 
   /**
    * Further log fields to censor, besides passwords, tokens, secrets and authorization headers at
-   * the top level and one level down: comma-separated paths such as `detail.mail,*.phoneNumbers`.
+   * the top level and in the usual containers: comma-separated paths such as `detail.mail,*.phoneNumbers`
+   * (a leading `*` costs about 10 µs per line).
    */
   @Transform(({ value }) => value ?? '')
   @Matches(/^[A-Za-z0-9_*.[\]", -]*$/, { message: 'must be comma-separated field paths (letters, digits, ".", "*", "[]")' })

@@ -1,3 +1,4 @@
+import { connect, type AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { currentCorrelation } from './correlation';
@@ -28,6 +29,7 @@ async function app(lines: Array<Record<string, unknown>>): Promise<FastifyInstan
   fastify.get('/scim/v2/Users/:id', async (_request, reply) => reply.send({ next: correlationHeaders(currentCorrelation()) }));
   fastify.delete('/scim/v2/Users/:id', async (_request, reply) => reply.status(503).send({}));
   fastify.get('/health', async () => ({ status: 'ok' }));
+  fastify.get('/slow', async () => new Promise((resolve) => setTimeout(() => resolve({}), 300)));
   await fastify.ready();
   return fastify;
 }
@@ -77,6 +79,22 @@ describe('access log', () => {
       ['error', '/scim/v2/Users/:id', 503, 'none'],
       ['info', 'unmatched', 404, 'none'],
     ]);
+  });
+
+  it('writes an aborted line (499) when the client hangs up before the answer', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const fastify = await app(lines);
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = fastify.server.address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n'));
+      await new Promise((r) => setTimeout(r, 100));
+      socket.destroy();
+      await new Promise((r) => setTimeout(r, 400));
+      expect(lines.filter((l) => l.route === '/slow')).toEqual([expect.objectContaining({ status: 499, aborted: true, message: 'request aborted by the client' })]);
+    } finally {
+      await fastify.close();
+    }
   });
 });
 

@@ -47,13 +47,13 @@ describe('JsonLogger through pino', () => {
       password: 'p-1',
       token: 't-1',
       headers: { authorization: 'Bearer abc', accept: 'json' },
-      client: { client_secret: 's-1', clientId: 'c-1' },
+      credentials: { client_secret: 's-1', clientId: 'c-1' },
       detail: { mail: 'a@example.com', kept: 1 },
       person: { phone: '+1' },
     });
     const line = JSON.stringify(lines[0]);
     for (const secret of ['p-1', 't-1', 'Bearer abc', 's-1', 'a@example.com', '+1']) expect(line).not.toContain(secret);
-    expect(lines[0]).toMatchObject({ password: '[redacted]', headers: { authorization: '[redacted]', accept: 'json' }, client: { clientId: 'c-1' }, detail: { kept: 1 } });
+    expect(lines[0]).toMatchObject({ password: '[redacted]', headers: { authorization: '[redacted]', accept: 'json' }, credentials: { clientId: 'c-1' }, detail: { kept: 1 } });
   });
 
   it('gives each component its own level; a name covers its dotted sub-components', () => {
