@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { Topics } from '@app/contracts';
+import { envelopeOfRecord, stringHeadersOf, Topics } from '@app/contracts';
 import { AdminClient, ProvisionedTenant } from '../local/admin-client';
 import { AuditLagProbe, secondsUntilAudited } from './audit-probe';
 import { CpuMeter, pidsNamed, postgresBackendsOf } from './process-cpu';
@@ -122,9 +122,9 @@ async function watchCreatedEvents(brokers: string) {
   await consumer.run({
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
-        const event = JSON.parse(m.value!.toString());
+        const event = envelopeOfRecord(stringHeadersOf(m.headers), m.value?.toString() ?? null) as { type?: string; subject?: string };
         if (event.type !== 'scim.user.created') continue;
-        counts.set(event.subject, (counts.get(event.subject) ?? 0) + 1);
+        counts.set(event.subject!, (counts.get(event.subject!) ?? 0) + 1);
         lastAt = Date.now();
       }
     },

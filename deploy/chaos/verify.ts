@@ -1,4 +1,5 @@
 import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { envelopeOfRecord, stringHeadersOf } from '@app/contracts';
 import type { ProvisionedTenant } from '../local/admin-client';
 import { CreateOutcome, isAmbiguous } from './burst';
 
@@ -24,7 +25,7 @@ export class CreatedEventTally {
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         this.lastRecordAt = Date.now();
-        const event = JSON.parse(message.value?.toString('utf8') ?? '{}') as { type?: string; subject?: string };
+        const event = envelopeOfRecord(stringHeadersOf(message.headers), message.value?.toString('utf8') ?? '{}') as { type?: string; subject?: string };
         if (event.type === 'scim.user.created' && event.subject) this.counts.set(event.subject, (this.counts.get(event.subject) ?? 0) + 1);
       },
     });

@@ -119,7 +119,7 @@ export class Subscriber {
   }
 }
 
-/** The CloudEvent of a record (structured mode, Kafka protocol binding), read by the CNCF SDK. */
+/** The CloudEvent of a record in either binding mode (structured or binary, Kafka protocol binding), read by the CNCF SDK. */
 export function cloudEventOf(message: KafkaMessage): CloudEvent<unknown> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = value.toString();

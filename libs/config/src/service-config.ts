@@ -139,6 +139,13 @@ export class ServiceBaseConfig extends KafkaConnectionConfig {
   @Matches(/^[A-Za-z0-9_*.[\]", -]*$/, { message: 'must be comma-separated field paths (letters, digits, ".", "*", "[]")' })
   LOG_REDACT = '';
 
+  /**
+   * How the service's outbox publishes CloudEvents on Kafka: `structured` (the whole event as the
+   * record value) or `binary` (`ce_*` headers, the data as the value). Consumers read both.
+   */
+  @IsIn(['structured', 'binary'])
+  CLOUDEVENTS_MODE: 'structured' | 'binary' = 'structured';
+
   /** How long a SIGTERM may take to finish the batch in flight and flush the outbox. */
   @Type(() => Number)
   @IsInt()

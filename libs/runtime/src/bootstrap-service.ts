@@ -159,6 +159,7 @@ export async function bootstrapService<C extends ServiceBaseConfig>(def: Service
           kafka,
           topics,
           relayId: def.name,
+          cloudEventsMode: config.CLOUDEVENTS_MODE,
           logger: logger.child('outbox-relay'),
           metrics,
         })

@@ -1,4 +1,4 @@
-import { DEAD_LETTER_SUFFIX, Headers } from '@app/contracts';
+import { CLOUDEVENTS_HEADER_PREFIX, DEAD_LETTER_SUFFIX, Headers } from '@app/contracts';
 
 /** A dead-letter record as the audit log keeps it: the original message and why it failed. */
 export interface CollectedDeadLetter {
@@ -53,7 +53,7 @@ export function collectDeadLetter(dltTopic: string, partition: number, record: R
     originalPartition: integerOrNull(all[Headers.dltOriginalPartition]),
     originalOffset: /^\d{1,19}$/.test(all[Headers.dltOriginalOffset] ?? '') ? all[Headers.dltOriginalOffset] : null,
     consumerGroup: clip(all[Headers.dltConsumerGroup], 255),
-    tenantId: clip(all[Headers.tenantId] ?? tenantOfValue(record.value), 100),
+    tenantId: clip(all[Headers.tenantId] ?? all[`${CLOUDEVENTS_HEADER_PREFIX}tenantid`] ?? tenantOfValue(record.value), 100),
     messageId: clip(all[Headers.messageId], MAX_ID),
     key: record.key,
     value: record.value,

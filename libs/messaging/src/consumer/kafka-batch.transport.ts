@@ -308,8 +308,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
 
   private decode(topic: string, partition: number, raw: KafkaMessage): { ok: true; message: InboundMessage } | { ok: false; error: Error } {
     try {
-      const value = this.validator.parse(topic, raw.value);
       const headers = headersOf(raw);
+      const value = this.validator.parse(topic, raw.value, headers);
       return {
         ok: true,
         message: {

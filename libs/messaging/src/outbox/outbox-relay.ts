@@ -1,7 +1,7 @@
 import { Admin, Kafka, Message, Partitioners, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { Headers, stateRecordsOf, Topics } from '@app/contracts';
+import { binaryRecordOf, type CloudEventsMode, Headers, isCloudEventEnvelope, stateRecordsOf, Topics } from '@app/contracts';
 import { ComponentLogger, MetricsRegistry, OutboxMetrics, outboxMetricsOf } from '@app/observability';
 import { PeriodicTask } from '@app/scheduling';
 import { TopicNames } from '../topic-names';
@@ -38,6 +38,8 @@ export interface OutboxRelayOptions {
    * their own and exist exactly when the row's event does.
    */
   derive?: DeriveRecords;
+  /** How CloudEvents rows go on Kafka (default structured); other rows are published as they are. */
+  cloudEventsMode?: CloudEventsMode;
 }
 
 /** A record derived from an outbox row; `value: null` is a tombstone. */
@@ -201,7 +203,7 @@ export class OutboxRelay {
     const ids = rows.map((r) => r.id);
     const transaction = await this.producer!.transaction();
     try {
-      await transaction.sendBatch({ acks: -1, topicMessages: messagesOf(rows, this.derive, this.options.topics) });
+      await transaction.sendBatch({ acks: -1, topicMessages: messagesOf(rows, this.derive, this.options.topics, this.options.cloudEventsMode) });
       await transaction.sendOffsets({
         consumerGroupId: this.checkpointGroup,
         topics: [
@@ -272,9 +274,15 @@ function countByTopic(rows: OutboxRow[]): Array<{ topic: string; count: number }
 /**
  * Each row's event, then the records derived from it, grouped by physical topic in row order.
  * Every one carries the row's id as `outbox-sequence`: per owning service it grows in commit
- * order, so a subscriber can tell which events a state record already covers.
+ * order, so a subscriber can tell which events a state record already covers. A CloudEvent goes
+ * out in the binding mode asked for (its row holds the structured envelope either way).
  */
-export function messagesOf(rows: readonly OutboxRow[], derive: DeriveRecords, topics: TopicNames): Array<{ topic: string; messages: Message[] }> {
+export function messagesOf(
+  rows: readonly OutboxRow[],
+  derive: DeriveRecords,
+  topics: TopicNames,
+  mode: CloudEventsMode = 'structured',
+): Array<{ topic: string; messages: Message[] }> {
   const byTopic = new Map<string, Message[]>();
   const add = (logical: string, message: Message) => {
     const topic = topics.physical(logical);
@@ -284,7 +292,12 @@ export function messagesOf(rows: readonly OutboxRow[], derive: DeriveRecords, to
   };
   for (const row of rows) {
     const sequence = { [Headers.outboxSequence]: row.id };
-    add(row.topic, { key: row.key, value: JSON.stringify(row.payload), headers: { ...row.headers, ...sequence } });
+    if (mode === 'binary' && isCloudEventEnvelope(row.payload)) {
+      const binary = binaryRecordOf(row.payload);
+      add(row.topic, { key: row.key, value: binary.value, headers: { ...row.headers, ...binary.headers, ...sequence } });
+    } else {
+      add(row.topic, { key: row.key, value: JSON.stringify(row.payload), headers: { ...row.headers, ...sequence } });
+    }
     for (const derived of derive(row.topic, row.payload)) {
       add(derived.topic, { key: derived.key, value: derived.value === null ? null : JSON.stringify(derived.value), headers: { ...sequence } });
     }
