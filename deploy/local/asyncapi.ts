@@ -35,7 +35,7 @@ export function asyncApiDocument(): Record<string, unknown> {
     },
   };
   return {
-    asyncapi: '3.0.0',
+    asyncapi: '3.1.0',
     info: {
       title: 'SCIM provisioning platform events',
       version: '1.0.0',

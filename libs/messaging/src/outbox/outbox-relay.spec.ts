@@ -1,4 +1,4 @@
-import { CloudEvent, Kafka } from 'cloudevents';
+import { CloudEvent, Kafka, type KafkaMessage as CloudEventsKafkaMessage } from 'cloudevents';
 import type { Message } from 'kafkajs';
 import { CLOUDEVENTS_CONTENT_TYPE, Headers, Topics } from '@app/contracts';
 import { RecordValidator } from '../consumer/record-validator';
@@ -68,7 +68,8 @@ describe('CloudEvents binding modes', () => {
   function sdkRead(message: Message): CloudEvent<unknown> {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-    const read = Kafka.toEvent({ headers, key: String(message.key), value: message.value === null ? '' : String(message.value), body: undefined });
+    const record: CloudEventsKafkaMessage<string> = { headers, key: String(message.key), value: message.value === null ? '' : String(message.value), body: undefined };
+    const read = Kafka.toEvent(record);
     return read as CloudEvent<unknown>;
   }
 
