@@ -40,7 +40,7 @@ afterAll(() => {
 const CONSUMER = `
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { Headers, Topics, envelopeOfRecord, type UserEvent } from '@scim-platform/contracts';
+import { Headers, Topics, envelopeOfRecord, type GroupEvent, type MembershipState, type ResourceState, type TenantEvent, type UserEvent } from '@scim-platform/contracts';
 import schema = require('@scim-platform/contracts/schemas/scim.user-events.v1.json');
 
 const event: UserEvent = {
@@ -57,9 +57,14 @@ const event: UserEvent = {
     changedAttributes: ['userName'],
   },
 };
+const time = '2026-12-04T00:00:00.000Z';
+const state: ResourceState = { kind: 'User', tenantId: 't-1', id: 'u-1', resource: { userName: 'ann' }, eventId: 'e-1', eventType: 'scim.user.created', time };
+const member: MembershipState = { kind: 'Membership', tenantId: 't-1', groupId: 'g-1', memberId: 'u-1', eventId: 'e-3', eventType: 'scim.membership.added', time };
+const tenant: TenantEvent['data'] = { tenant: { id: 't-1', name: 'Contoso', createdAt: time } };
+const membership: GroupEvent['data'] = { groupId: 'g-1', memberIds: ['u-1'] };
 const validate = addFormats(new Ajv({ strict: false })).compile(schema);
 const binary = envelopeOfRecord({ ce_specversion: '1.0', ce_id: 'e-2', ce_type: 'scim.user.exploded', 'content-type': 'application/json' }, '{}');
-console.log(JSON.stringify({ topic: Topics.userEvents, header: Headers.messageId, valid: validate(event), invalid: validate(binary) }));
+console.log(JSON.stringify({ topic: Topics.userEvents, header: Headers.messageId, valid: validate(event), invalid: validate(binary), kinds: [state.kind, member.kind], tenant: tenant.tenant.name, members: membership.memberIds }));
 `;
 
 describe('@scim-platform/contracts as an installed package', () => {
@@ -73,14 +78,26 @@ describe('@scim-platform/contracts as an installed package', () => {
     expect(compiled.output).toBe('');
     const ran = run(process.execPath, ['consumer.js'], project);
     expect(ran.status).toBe(0);
-    expect(JSON.parse(ran.output)).toEqual({ topic: 'scim.user-events.v1', header: 'message-id', valid: true, invalid: false });
+    expect(JSON.parse(ran.output)).toEqual({
+      topic: 'scim.user-events.v1',
+      header: 'message-id',
+      valid: true,
+      invalid: false,
+      kinds: ['User', 'Membership'],
+      tenant: 'Contoso',
+      members: ['u-1'],
+    });
   });
 
   it('its declarations are real types: a consumer with a wrong event type does not compile', () => {
-    writeFileSync(join(project, 'wrong.ts'), `import type { UserEvent } from '@scim-platform/contracts';\nexport const e: UserEvent['type'] = 'scim.user.exploded';\n`);
+    writeFileSync(
+      join(project, 'wrong.ts'),
+      `import type { ResourceState, UserEvent } from '@scim-platform/contracts';\nexport const e: UserEvent['type'] = 'scim.user.exploded';\nexport const s: ResourceState['kind'] = 'Membership';\n`,
+    );
     const compiled = run(process.execPath, [TSC, '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--noEmit', '--skipLibCheck', 'wrong.ts'], project);
     expect(compiled.status).not.toBe(0);
     expect(compiled.output).toContain('\'"scim.user.exploded"\' is not assignable');
+    expect(compiled.output).toContain('\'"Membership"\' is not assignable');
   });
 
   it('ships every schema as a file whose $id ends in its name; together they compile', () => {

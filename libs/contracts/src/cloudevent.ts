@@ -1,19 +1,12 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
 /**
  * CloudEvents 1.0 envelope in structured content mode (Kafka protocol binding §3.2): the whole
  * event is the record value, `content-type: application/cloudevents+json`. `tenantid` is an
- * extension attribute (lower-case alphanumerics, as the spec requires of attribute names).
+ * extension attribute (lower-case alphanumerics, as the spec requires of attribute names). The
+ * type follows from the schema below (each topic's events narrow it: events.ts, tenant-events.ts).
  */
-export interface CloudEvent<TType extends string = string, TData = unknown> {
-  specversion: '1.0';
-  id: string;
-  source: string;
-  type: TType;
-  subject: string;
-  time: string;
-  datacontenttype: 'application/json';
-  tenantid: string;
-  data: TData;
-}
+export type CloudEvent = FromSchema<typeof CLOUDEVENT_JSON_SCHEMA>;
 
 export const CLOUDEVENT_JSON_SCHEMA = {
   $id: 'https://scim-platform.local/schemas/cloudevent-envelope.json',

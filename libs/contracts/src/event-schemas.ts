@@ -4,18 +4,19 @@ import { CLOUDEVENT_JSON_SCHEMA } from './cloudevent';
  * JSON Schemas of the domain event topics, for downstream teams (also rendered into
  * docs/asyncapi.yaml and checked against it by a test). Consumers in this repo validate with them.
  */
-const resourceChange = (resourceSchema: object) => ({
-  type: 'object',
-  required: ['resource', 'changedAttributes'],
-  properties: {
-    resource: resourceSchema,
-    changedAttributes: {
-      type: 'array',
-      items: { type: 'string' },
-      description: 'Attribute paths that changed, e.g. "name.givenName", "emails", or the URN-qualified path of an extension attribute.',
+const resourceChange = <const R extends object>(resourceSchema: R) =>
+  ({
+    type: 'object',
+    required: ['resource', 'changedAttributes'],
+    properties: {
+      resource: resourceSchema,
+      changedAttributes: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Attribute paths that changed, e.g. "name.givenName", "emails", or the URN-qualified path of an extension attribute.',
+      },
     },
-  },
-});
+  }) as const;
 
 const scimUser = {
   type: 'object',
@@ -38,7 +39,7 @@ const scimUser = {
     },
   },
   additionalProperties: true,
-};
+} as const;
 
 export const USER_EVENT_JSON_SCHEMA = {
   ...CLOUDEVENT_JSON_SCHEMA,
@@ -73,9 +74,9 @@ const scimGroup = {
     },
   },
   additionalProperties: true,
-};
+} as const;
 
-const membershipChange = {
+export const MEMBERSHIP_CHANGE_JSON_SCHEMA = {
   type: 'object',
   required: ['groupId', 'memberIds'],
   description: 'Members added to or removed from one group by one command (or by one user deletion).',
@@ -83,7 +84,7 @@ const membershipChange = {
     groupId: { type: 'string', minLength: 1 },
     memberIds: { type: 'array', items: { type: 'string' }, minItems: 1 },
   },
-};
+} as const;
 
 export const GROUP_EVENT_JSON_SCHEMA = {
   ...CLOUDEVENT_JSON_SCHEMA,
@@ -93,6 +94,6 @@ export const GROUP_EVENT_JSON_SCHEMA = {
     ...CLOUDEVENT_JSON_SCHEMA.properties,
     type: { enum: ['scim.group.created', 'scim.group.updated', 'scim.group.deleted', 'scim.membership.added', 'scim.membership.removed'] },
     source: { const: '/scim/group-membership-service' },
-    data: { anyOf: [resourceChange(scimGroup), membershipChange] },
+    data: { anyOf: [resourceChange(scimGroup), MEMBERSHIP_CHANGE_JSON_SCHEMA] },
   },
 } as const;

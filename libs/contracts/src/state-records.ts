@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts';
 import type { GroupEvent, MembershipChange, ResourceChange, UserEvent } from './events';
 import { Topics } from './topics';
 
@@ -8,32 +9,19 @@ import { Topics } from './topics';
  * the event (libs/messaging OutboxRelay), in the same Kafka transaction: a state record exists if
  * and only if its event does. Both carry the `outbox-sequence` header, so a subscriber that read a
  * key's state knows which of that key's events it already covers. A deletion (or a membership's
- * removal) is a tombstone: the key with a null value, the sequence still in its headers.
+ * removal) is a tombstone: the key with a null value, the sequence still in its headers. The
+ * value types follow from STATE_RECORD_JSON_SCHEMA below.
  */
-export interface ResourceState {
-  kind: 'User' | 'Group';
-  tenantId: string;
-  id: string;
-  /** The resource as its latest event carried it (a group without members: see MembershipState). */
-  resource: Record<string, unknown>;
-  /** CloudEvents id, type and time of the event this state follows. */
-  eventId: string;
-  eventType: string;
-  time: string;
-}
+export type StateRecordValue = FromSchema<typeof STATE_RECORD_JSON_SCHEMA>;
+
+/**
+ * A user's or group's latest state: the resource as its latest event carried it (a group without
+ * members: see MembershipState), with the CloudEvents id, type and time of that event.
+ */
+export type ResourceState = Extract<StateRecordValue, { kind: 'User' | 'Group' }>;
 
 /** One member of one group. Keyed `tenant/group id/member id`, so each membership compacts on its own. */
-export interface MembershipState {
-  kind: 'Membership';
-  tenantId: string;
-  groupId: string;
-  memberId: string;
-  eventId: string;
-  eventType: string;
-  time: string;
-}
-
-export type StateRecordValue = ResourceState | MembershipState;
+export type MembershipState = Extract<StateRecordValue, { kind: 'Membership' }>;
 
 /** A record for a state topic; `value: null` is a tombstone. */
 export interface StateRecord {

@@ -1,17 +1,14 @@
-import { CLOUDEVENT_JSON_SCHEMA, type CloudEvent } from './cloudevent';
+import type { FromSchema } from 'json-schema-to-ts';
+import { CLOUDEVENT_JSON_SCHEMA } from './cloudevent';
 
 /**
  * The gateway's tenant registry, as events: a tenant created or its profile changed. Published
  * through the gateway's outbox on `scim.tenant-events.v1` (compacted, keyed by tenant id: the
  * latest event of every tenant stays), so the audit log and ops tools show tenants by name.
  */
-export type TenantEventType = 'scim.tenant.created' | 'scim.tenant.updated';
-
-export interface TenantChange {
-  tenant: { id: string; name: string; createdAt: string };
-}
-
-export type TenantEvent = CloudEvent<TenantEventType, TenantChange>;
+export type TenantEvent = FromSchema<typeof TENANT_EVENT_JSON_SCHEMA>;
+export type TenantEventType = TenantEvent['type'];
+export type TenantChange = TenantEvent['data'];
 
 export const TENANT_EVENT_JSON_SCHEMA = {
   ...CLOUDEVENT_JSON_SCHEMA,

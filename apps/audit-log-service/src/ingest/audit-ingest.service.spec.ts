@@ -58,13 +58,13 @@ function userEvent(id: string, type: UserEvent['type'], resource: Record<string,
   return {
     specversion: '1.0',
     id,
-    source: 'user-service',
+    source: '/scim/user-service',
     type,
     subject: 'u1',
     time: '2026-11-23T11:00:00Z',
     datacontenttype: 'application/json',
     tenantid: 't1',
-    data: { resource, changedAttributes },
+    data: { resource: resource as UserEvent['data']['resource'], changedAttributes },
   };
 }
 

@@ -174,7 +174,7 @@ export function changeOf(event: UserEvent | GroupEvent, correlationId: string | 
   }
   const data = event.data as ResourceChange;
   const deleted = event.type === 'scim.user.deleted' || event.type === 'scim.group.deleted';
-  const resource = isRecord(data.resource) ? data.resource : {};
+  const resource: Record<string, unknown> = isRecord(data.resource) ? data.resource : {};
   // A deletion's event may carry only the id: the resource's last state is what was removed.
   const after = deleted ? undefined : resource;
   const known = previous && !previous.deleted ? previous.state : undefined;

@@ -1,4 +1,4 @@
-import { CLOUDEVENTS_CONTENT_TYPE, Headers, type GroupEvent } from '@app/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, Headers, type GroupEvent, type GroupEventResource } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
 import type { JsonObject } from '@app/scim';
 
@@ -14,7 +14,11 @@ export type GroupChange =
  * one command (or one user deletion) really added or removed.
  */
 export function groupEventEntry(change: GroupChange, eventId: string, time: string): OutboxEntry<GroupEvent> {
-  const data = 'memberIds' in change ? { groupId: change.groupId, memberIds: change.memberIds } : { resource: change.resource, changedAttributes: change.changedAttributes };
+  // The stored group (without members): SCIM validation and the decider made it a whole resource (schemas, id, displayName, meta).
+  const data: GroupEvent['data'] =
+    'memberIds' in change
+      ? { groupId: change.groupId, memberIds: change.memberIds }
+      : { resource: change.resource as GroupEventResource, changedAttributes: change.changedAttributes };
   return {
     key: `${change.tenantId}/${change.groupId}`,
     messageId: eventId,

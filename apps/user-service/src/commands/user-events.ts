@@ -1,4 +1,4 @@
-import { CLOUDEVENTS_CONTENT_TYPE, Headers, type UserEvent } from '@app/contracts';
+import { CLOUDEVENTS_CONTENT_TYPE, Headers, type UserEvent, type UserEventResource } from '@app/contracts';
 import type { OutboxEntry } from '@app/messaging';
 import type { UserChange } from './user-decider';
 
@@ -22,7 +22,8 @@ export function userEventEntry(change: UserChange, eventId: string, time: string
       time,
       datacontenttype: 'application/json',
       tenantid: change.tenantId,
-      data: { resource: change.resource, changedAttributes: change.changedAttributes },
+      // The stored user: SCIM validation and the decider made it a whole resource (schemas, id, userName, meta).
+      data: { resource: change.resource as UserEventResource, changedAttributes: change.changedAttributes },
     },
   };
 }
