@@ -2,6 +2,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { AuditRoutes, type AuditedChange, type AuditPage } from '@app/contracts';
 import { cloudEventOf } from '../../apps/example-subscriber/src/subscriber';
 import { entraUser, ScimStack, type ScimClient } from './support/scim-stack';
+import { eventually } from './support/eventually';
 
 /**
  * CLOUDEVENTS_MODE=binary: the outbox publishes events in the Kafka binding's binary mode
@@ -18,16 +19,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(() => stack.stop(), 60_000);
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('CloudEvents in binary mode', () => {
   it('publishes ce_* headers with the data as the value; the CNCF SDK and the audit log read it', async () => {

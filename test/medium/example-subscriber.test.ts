@@ -4,6 +4,7 @@ import { Subscriber } from '../../apps/example-subscriber/src/subscriber';
 import type { CollectedRecord } from './support/kafka-helpers';
 import { uniqueId } from './support/names';
 import { entraUser, GROUP_SCHEMA, patchOp, ScimStack, type ScimClient } from './support/scim-stack';
+import { eventually } from './support/eventually';
 
 /**
  * The example subscriber (apps/example-subscriber) bootstraps from the state topics while the
@@ -39,16 +40,6 @@ async function createGroup(members: string[]): Promise<string> {
 
 async function ok(response: Promise<{ status: number }>): Promise<void> {
   expect([200, 204]).toContain((await response).status);
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /**

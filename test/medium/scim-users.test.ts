@@ -1,4 +1,5 @@
 import { ENTERPRISE, entraUser, ERROR_SCHEMA, GENESYS, patchOp, ScimClient, ScimStack, USER_SCHEMA } from './support/scim-stack';
+import { eventually } from './support/eventually';
 
 /**
  * Users end to end, as Microsoft Entra ID drives them: through the built gateway and
@@ -296,12 +297,7 @@ describe('trace context without a tracing backend (the default)', () => {
     const traceId = '6bf92f3577b34da6a3ce929d0e0e4738';
     const created = await entra.request('POST', '/Users', entraUser(), { traceparent: `00-${traceId}-00f067aa0ba902b9-01` });
     expect(created.status).toBe(201);
-    const deadline = Date.now() + 30_000;
-    let event: { headers: Record<string, string> } | undefined;
-    while (!event && Date.now() < deadline) {
-      event = stack.userEvents.records.find((r) => r.value?.includes(created.body.id as string));
-      if (!event) await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(event?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    const event = await eventually('the event is on its topic', () => stack.userEvents.records.find((r) => r.value?.includes(created.body.id as string)));
+    expect(event.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
   });
 });

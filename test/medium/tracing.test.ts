@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Topics } from '@app/contracts';
 import { entraUser, ScimStack, type ScimClient } from './support/scim-stack';
+import { eventually } from './support/eventually';
 
 /**
  * One trace follows a SCIM create through every hop: the gateway's HTTP server span (child of the
@@ -86,16 +87,6 @@ interface OtlpExport {
 function hex(id: string | undefined): string {
   if (!id) return '';
   return /^[0-9a-f]+$/.test(id) ? id : Buffer.from(id, 'base64').toString('hex');
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const receiver = new OtlpReceiver();
