@@ -1,4 +1,6 @@
-import { internalRoute, type InternalBodySchema } from './internal-routes';
+import type { FromSchema } from 'json-schema-to-ts';
+import { internalBodySchema, internalRoute } from './internal-routes';
+import type { NamedMembers } from './schema-type';
 /**
  * Commands: what the gateway asks an owning service to decide. Keyed by tenant id on their
  * topic, so one tenant's commands apply in the order the gateway accepted them. The commands of
@@ -60,32 +62,21 @@ export const ADDRESSED = { id: RESOURCE_ID_JSON_SCHEMA, ifMatch: IF_MATCH_JSON_S
 export const PATCH_OPERATIONS_JSON_SCHEMA = { type: 'array', items: PATCH_OPERATION_JSON_SCHEMA } as const;
 
 /** The owning service's decision, sent to the gateway instance named in the command's reply-to header. */
-export interface CommandReply {
-  commandId: string;
-  tenantId: string;
-  /** HTTP status the gateway answers with. */
-  status: number;
-  /** The resource after the change (2xx), or a SCIM error body (4xx). */
-  body?: Record<string, unknown>;
-  /** For 2xx: the resource's version, sent as the ETag. */
-  version?: string;
-  /** Unknown attributes the owner ignored under the tenant's `ignore` profile (PATCH paths). */
-  ignoredAttributes?: string[];
-}
-
 export const COMMAND_REPLY_JSON_SCHEMA = {
   $id: 'https://scim-platform.local/schemas/command-reply.json',
+  title: 'scim.command-replies.v1',
   type: 'object',
   required: ['commandId', 'tenantId', 'status'],
   properties: {
     commandId: { type: 'string', minLength: 1 },
     tenantId: { type: 'string', minLength: 1 },
-    status: { type: 'integer', minimum: 100, maximum: 599 },
-    body: { type: 'object' },
-    version: { type: 'string' },
-    ignoredAttributes: { type: 'array', items: { type: 'string' } },
+    status: { type: 'integer', minimum: 100, maximum: 599, description: 'HTTP status the gateway answers with.' },
+    body: { type: 'object', description: 'The resource after the change (2xx), or a SCIM error body (4xx).' },
+    version: { type: 'string', description: "For 2xx: the resource's version, sent as the ETag." },
+    ignoredAttributes: { type: 'array', items: { type: 'string' }, description: "Unknown attributes the owner ignored under the tenant's `ignore` profile (PATCH paths)." },
   },
 } as const;
+export type CommandReply = NamedMembers<FromSchema<typeof COMMAND_REPLY_JSON_SCHEMA>>;
 
 /**
  * Decisions delivered straight to the gateway instance that waits for them (the command's
@@ -103,10 +94,8 @@ export const COMMAND_REPLY_BATCH_JSON_SCHEMA = {
   additionalProperties: false,
   properties: { replies: { type: 'array', maxItems: 10_000, items: COMMAND_REPLY_JSON_SCHEMA } },
 } as const;
-export interface CommandReplyBatch {
-  replies: CommandReply[];
-}
-export const CommandReplyBatchBody: InternalBodySchema<CommandReplyBatch> = { jsonSchema: COMMAND_REPLY_BATCH_JSON_SCHEMA };
+export type CommandReplyBatch = FromSchema<typeof COMMAND_REPLY_BATCH_JSON_SCHEMA>;
+export const CommandReplyBatchBody = internalBodySchema(COMMAND_REPLY_BATCH_JSON_SCHEMA);
 
 /** Whether a reply-to header names an HTTP delivery route (else it is a gateway instance id on the reply topic). */
 export function isReplyUrl(replyTo: string): boolean {

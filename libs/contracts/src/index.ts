@@ -12,3 +12,4 @@ export * from './event-schemas';
 export * from './audit-api';
 export * from './tenant-events';
 export * from './state-records';
+export * from './schema-type';

@@ -1,4 +1,6 @@
-import { REDACTED } from '@app/contracts';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { REDACTED, REQUEST_RECORD_JSON_SCHEMA } from '@app/contracts';
 import {
   auditedBody,
   buildRequestRecord,
@@ -55,6 +57,20 @@ describe('buildRequestRecord', () => {
     });
     expect(record.requestBody).toEqual({ userName: 'ada@example.com', externalId: 'ext-1', password: REDACTED });
     expect(JSON.stringify(record)).not.toContain('hunter2');
+  });
+
+  it('builds records the topic schema accepts (what the audit log validates them with), unauthenticated and truncated ones too', () => {
+    const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile(REQUEST_RECORD_JSON_SCHEMA);
+    const records = [
+      buildRequestRecord(observed(), '/scim/v2'),
+      buildRequestRecord(observed({ tenantId: null, tokenId: null, clientRequestId: null, status: 401, requestBody: undefined, responsePayload: '' }), '/scim/v2'),
+      buildRequestRecord(observed({ url: '/scim/v2/Users?filter=userName%20eq%20%22a%22', method: 'GET', requestBody: undefined }), '/scim/v2'),
+      buildRequestRecord(observed({ requestBody: { userName: 'x'.repeat(100_000) }, requestBytes: 100_010 }), '/scim/v2'),
+    ];
+    for (const record of records) {
+      expect(validate(JSON.parse(JSON.stringify(record)))).toBe(true);
+      expect(validate.errors ?? null).toBeNull();
+    }
   });
 
   it('takes the scimType of an error answer and the user of an eq filter', () => {
