@@ -9,7 +9,8 @@ import addFormats from 'ajv-formats';
  * libs/contracts is a package a downstream team can install: `npm run contracts:pack` builds the
  * tarball, a fresh project installs it with npm, type-checks a consumer against its declarations
  * (and a consumer with a wrong event type fails to), and validates events with the schema files
- * it ships. Every shipped schema's $id ends in its file name and all compile together.
+ * it ships. Every shipped schema's $id is unique and ends in its file name; an ajv holding only
+ * the shipped files compiles every one of them (strict), each $ref resolved among those files.
  */
 const ROOT = resolve(__dirname, '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -40,7 +41,7 @@ afterAll(() => {
 const CONSUMER = `
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { Headers, Topics, envelopeOfRecord, type GroupEvent, type MembershipState, type ResourceState, type TenantEvent, type UserEvent } from '@scim-platform/contracts';
+import { Headers, Topics, envelopeOfRecord, type CommandReply, type GroupEvent, type MembershipState, type RequestRecord, type ResourceState, type TenantEvent, type UserEvent } from '@scim-platform/contracts';
 import schema = require('@scim-platform/contracts/schemas/scim.user-events.v1.json');
 
 const event: UserEvent = {
@@ -62,9 +63,14 @@ const state: ResourceState = { kind: 'User', tenantId: 't-1', id: 'u-1', resourc
 const member: MembershipState = { kind: 'Membership', tenantId: 't-1', groupId: 'g-1', memberId: 'u-1', eventId: 'e-3', eventType: 'scim.membership.added', time };
 const tenant: TenantEvent['data'] = { tenant: { id: 't-1', name: 'Contoso', createdAt: time } };
 const membership: GroupEvent['data'] = { groupId: 'g-1', memberIds: ['u-1'] };
+const request: RequestRecord = {
+  recordId: 'r-1', tenantId: 't-1', tokenId: null, method: 'GET', path: '/scim/v2/Users', query: '', status: 200, scimType: null,
+  latencyMs: 3, correlationId: 'c-1', clientRequestId: null, resourceIds: [], receivedAt: time, operation: 'list',
+};
+const reply: CommandReply = { commandId: 'c-1', tenantId: 't-1', status: 201, version: 'W/"1"' };
 const validate = addFormats(new Ajv({ strict: false })).compile(schema);
 const binary = envelopeOfRecord({ ce_specversion: '1.0', ce_id: 'e-2', ce_type: 'scim.user.exploded', 'content-type': 'application/json' }, '{}');
-console.log(JSON.stringify({ topic: Topics.userEvents, header: Headers.messageId, valid: validate(event), invalid: validate(binary), kinds: [state.kind, member.kind], tenant: tenant.tenant.name, members: membership.memberIds }));
+console.log(JSON.stringify({ topic: Topics.userEvents, header: Headers.messageId, valid: validate(event), invalid: validate(binary), kinds: [state.kind, member.kind], tenant: tenant.tenant.name, members: membership.memberIds, request: request.operation, reply: reply.status }));
 `;
 
 describe('@scim-platform/contracts as an installed package', () => {
@@ -86,29 +92,66 @@ describe('@scim-platform/contracts as an installed package', () => {
       kinds: ['User', 'Membership'],
       tenant: 'Contoso',
       members: ['u-1'],
+      request: 'list',
+      reply: 201,
     });
   });
 
   it('its declarations are real types: a consumer with a wrong event type does not compile', () => {
     writeFileSync(
       join(project, 'wrong.ts'),
-      `import type { ResourceState, UserEvent } from '@scim-platform/contracts';\nexport const e: UserEvent['type'] = 'scim.user.exploded';\nexport const s: ResourceState['kind'] = 'Membership';\n`,
+      [
+        `import type { RequestRecord, ResourceState, UserEvent } from '@scim-platform/contracts';`,
+        `export const e: UserEvent['type'] = 'scim.user.exploded';`,
+        `export const s: ResourceState['kind'] = 'Membership';`,
+        `export const r: RequestRecord['operation'] = 'explode';`,
+        '',
+      ].join('\n'),
     );
     const compiled = run(process.execPath, [TSC, '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--noEmit', '--skipLibCheck', 'wrong.ts'], project);
     expect(compiled.status).not.toBe(0);
     expect(compiled.output).toContain('\'"scim.user.exploded"\' is not assignable');
     expect(compiled.output).toContain('\'"Membership"\' is not assignable');
+    expect(compiled.output).toContain('\'"explode"\' is not assignable');
   });
 
-  it('ships every schema as a file whose $id ends in its name; together they compile', () => {
+  it('ships every schema as a file with a unique $id ending in its name; an ajv holding only those files compiles each, every $ref resolved among them', () => {
     const dir = join(project, 'node_modules', '@scim-platform', 'contracts', 'schemas');
-    const files = readdirSync(dir);
-    expect(files).toEqual(expect.arrayContaining(['cloudevent-envelope.json', 'scim.user-events.v1.json', 'scim.group-events.v1.json', 'tenant-event.json', 'state-record.json']));
-    const ajv = addFormats(new Ajv({ strict: false }));
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(
+      [
+        'cloudevent-envelope.json',
+        'command-reply.json',
+        'request-record.json',
+        'scim.group-commands.v1.json',
+        'scim.group-events.v1.json',
+        'scim.user-commands.v1.json',
+        'scim.user-events.v1.json',
+        'state-record.json',
+        'tenant-event.json',
+      ].sort(),
+    );
     const schemas = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { $id: string });
-    for (const [i, schema] of schemas.entries()) expect(schema.$id.endsWith(`/${files[i]}`)).toBe(true);
-    ajv.addSchema(schemas);
-    for (const schema of schemas) expect(() => ajv.getSchema(schema.$id)).not.toThrow();
+    for (const [i, schema] of schemas.entries()) expect(schema.$id).toMatch(new RegExp(`^https://[^/]+/schemas/${files[i].replace(/\./g, '\\.')}$`));
     expect(new Set(schemas.map((s) => s.$id)).size).toBe(schemas.length);
+
+    // Every $ref points into a shipped file (relative to the $id of the schema holding it).
+    const ids = new Set(schemas.map((s) => s.$id));
+    const refs: Array<{ from: string; ref: string }> = [];
+    const walk = (node: unknown, base: string): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, base));
+      if (typeof node !== 'object' || node === null) return;
+      const here = typeof (node as { $id?: unknown }).$id === 'string' ? new URL((node as { $id: string }).$id, base).href : base;
+      const ref = (node as { $ref?: unknown }).$ref;
+      if (typeof ref === 'string') refs.push({ from: here, ref: new URL(ref, here).href.split('#')[0] });
+      for (const value of Object.values(node)) walk(value, here);
+    };
+    for (const schema of schemas) walk(schema, schema.$id);
+    expect(refs.filter(({ ref }) => !ids.has(ref))).toEqual([]);
+
+    // Strict: an unknown keyword, a property required but not defined or a wrong type would fail to compile.
+    const ajv = addFormats(new Ajv({ strict: true, allErrors: true }));
+    ajv.addSchema(schemas);
+    for (const schema of schemas) expect(typeof ajv.getSchema(schema.$id)).toBe('function');
   });
 });
