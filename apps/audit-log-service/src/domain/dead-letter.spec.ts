@@ -56,6 +56,20 @@ describe('collectDeadLetter', () => {
     expect(garbage).toMatchObject({ tenantId: null, attempts: null, originalOffset: null });
   });
 
+  it('a CloudEvent in binary mode: the tenant from ce_tenantid, its ce_* headers kept for the replay', () => {
+    const binary = {
+      [Headers.messageId]: 'e-1',
+      ce_specversion: '1.0',
+      ce_id: 'e-1',
+      ce_type: 'scim.user.created',
+      ce_tenantid: 't-bin',
+      [Headers.contentType]: 'application/json',
+    };
+    const letter = collectDeadLetter('scim.user-events.v1.dlt', 0, record({ ...binary, [Headers.dltError]: 'boom' }, Buffer.from('{"resource":{}}')));
+    expect(letter).toMatchObject({ tenantId: 't-bin', messageId: 'e-1', error: 'boom' });
+    expect(letter.headers).toEqual(binary);
+  });
+
   it('refuses a topic that is not a dead-letter topic', () => {
     expect(() => collectDeadLetter('scim.user-events.v1', 0, record({}))).toThrow(/not a dead-letter topic/);
   });
