@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { envelopeOfRecord, stringHeadersOf, Topics } from '@app/contracts';
+import { envelopeOfRecord, Topics } from '@app/contracts';
+import { headersOf } from '@app/messaging';
 import { AdminClient, ProvisionedTenant } from '../local/admin-client';
 import { AuditLagProbe, secondsUntilAudited } from './audit-probe';
 import { CpuMeter, pidsNamed, postgresBackendsOf } from './process-cpu';
@@ -122,7 +123,7 @@ async function watchCreatedEvents(brokers: string) {
   await consumer.run({
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
-        const event = envelopeOfRecord(stringHeadersOf(m.headers), m.value?.toString() ?? null) as { type?: string; subject?: string };
+        const event = envelopeOfRecord(headersOf(m), m.value?.toString() ?? null) as { type?: string; subject?: string };
         if (event.type !== 'scim.user.created') continue;
         counts.set(event.subject!, (counts.get(event.subject!) ?? 0) + 1);
         lastAt = Date.now();

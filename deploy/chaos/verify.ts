@@ -1,5 +1,6 @@
 import { Consumer, Kafka, logLevel } from 'kafkajs';
-import { envelopeOfRecord, stringHeadersOf } from '@app/contracts';
+import { envelopeOfRecord } from '@app/contracts';
+import { headersOf } from '@app/messaging';
 import type { ProvisionedTenant } from '../local/admin-client';
 import { CreateOutcome, isAmbiguous } from './burst';
 
@@ -25,7 +26,7 @@ export class CreatedEventTally {
     await this.consumer.run({
       eachMessage: async ({ message }) => {
         this.lastRecordAt = Date.now();
-        const event = envelopeOfRecord(stringHeadersOf(message.headers), message.value?.toString('utf8') ?? '{}') as { type?: string; subject?: string };
+        const event = envelopeOfRecord(headersOf(message), message.value?.toString('utf8') ?? '{}') as { type?: string; subject?: string };
         if (event.type === 'scim.user.created' && event.subject) this.counts.set(event.subject, (this.counts.get(event.subject) ?? 0) + 1);
       },
     });

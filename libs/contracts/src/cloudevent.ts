@@ -74,13 +74,3 @@ export function envelopeOfBinaryRecord(headers: Readonly<Record<string, string>>
 export function envelopeOfRecord(headers: Readonly<Record<string, string>>, value: string | null): Record<string, unknown> {
   return envelopeOfBinaryRecord(headers, value) ?? (JSON.parse(value ?? 'null') as Record<string, unknown>);
 }
-
-/** Kafka record headers (Buffers, strings, arrays of them) as strings, the last value of a repeated header. */
-export function stringHeadersOf(headers: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const last: unknown = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last !== undefined && last !== null) out[name] = String(last);
-  }
-  return out;
-}

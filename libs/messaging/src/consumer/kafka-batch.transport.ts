@@ -292,7 +292,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     );
     messages.forEach((m, i) => (m.trace = traceHeadersOf(spans[i])));
     try {
-      await traceContext.with(trace.setSpan(contextFromHeaders(first.headers, ROOT_CONTEXT), spans[0]), () =>
+      await traceContext.with(trace.setSpan(ROOT_CONTEXT, spans[0]), () =>
         runWithCorrelation({ correlationId, tenantId: first.headers[Headers.tenantId] }, async () => {
           const result = isBatch ? await handler(arg) : await handler((arg as InboundMessage).value, new KafkaBatchContext([arg as InboundMessage]));
           if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });

@@ -111,7 +111,8 @@ export class TypedProducer {
 
   private async sendNow<T extends PayloadTopic>(topic: T, records: OutgoingRecord<TopicPayload<T>>[]): Promise<void> {
     const physical = this.topics.physical(topic);
-    const messages = records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), headers: withCorrelation(r.headers) }));
+    const context = contextHeaders();
+    const messages = records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), headers: withCorrelation(r.headers, context) }));
     if (this.lingerMs <= 0) {
       await this.sendRecord({ topic: physical, acks: -1, messages });
       return;
@@ -144,9 +145,15 @@ export class TypedProducer {
   }
 }
 
-/** A record's headers with the current correlation id and trace context, where it does not set its own. */
-export function withCorrelation(headers: Record<string, string> = {}): IHeaders {
+/** The current correlation id and trace context as record headers (read once per send, not per record). */
+function contextHeaders(): Record<string, string> {
   const correlationId = currentCorrelation()?.correlationId;
-  const withId = correlationId && !headers[Headers.correlationId] ? { ...headers, [Headers.correlationId]: correlationId } : headers;
-  return withId[Headers.traceparent] ? withId : { ...traceHeaders(), ...withId };
+  return { ...traceHeaders(), ...(correlationId ? { [Headers.correlationId]: correlationId } : {}) };
+}
+
+/** A record's headers with the current correlation id and trace context, where it does not set its own. */
+export function withCorrelation(headers: Record<string, string> = {}, context: Record<string, string> = contextHeaders()): IHeaders {
+  if (!headers[Headers.traceparent]) return { ...context, ...headers };
+  const { [Headers.traceparent]: _parent, [Headers.tracestate]: _state, ...correlation } = context;
+  return { ...correlation, ...headers };
 }
