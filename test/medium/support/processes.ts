@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ROOT } from './test-infra';
@@ -19,6 +19,8 @@ export class ServiceProcess {
   readonly exited: Promise<number | null>;
   private exitCode: number | null | undefined;
   private readonly child: ChildProcess;
+  /** Where this process's output starts in its log file (a restarted service appends to the same file). */
+  private readonly logStart: number;
 
   private constructor(
     readonly name: string,
@@ -29,6 +31,7 @@ export class ServiceProcess {
   ) {
     mkdirSync(join(ROOT, '.run', 'test-logs'), { recursive: true });
     const out = openSync(logFile, 'a');
+    this.logStart = fstatSync(out).size;
     this.child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
@@ -71,8 +74,10 @@ export class ServiceProcess {
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`${this.name} exited (${this.exitCode}) before ready:\n${this.logTail()}`);
       try {
+        // Ready only when this process says so too: a free port found twice by freePort() can put
+        // another service on this URL, whose health would otherwise pass for this one's.
         const res = await fetch(`${this.url}/health/ready`);
-        if (res.ok) return;
+        if (res.ok && this.saidReady()) return;
       } catch {
         // not listening yet
       }
@@ -84,6 +89,15 @@ export class ServiceProcess {
   async kill(signal: NodeJS.Signals): Promise<number | null> {
     if (this.running) this.child.kill(signal);
     return this.exited;
+  }
+
+  /** Whether this process (not an earlier one with the same log) logged its bootstrap's `ready` line. */
+  private saidReady(): boolean {
+    return readFileSync(this.logFile)
+      .subarray(this.logStart)
+      .toString('utf8')
+      .split('\n')
+      .some((l) => l.includes('"component":"bootstrap"') && l.includes('"message":"ready"'));
   }
 
   log(): string {

@@ -58,14 +58,16 @@ export class ScimStack {
       this.auditUrl = `http://127.0.0.1:${auditPort}`;
     }
     // With `instances`, N of each: instance i of a service asks instance i of the services it reads from.
+    // Each port is found just before its service binds it: found together, freePort() may give
+    // two services the same one (it only knows which ports are bound now).
     for (let i = 0; i < (options.instances ?? 1); i++) {
       const userPort = await freePort();
-      const groupPort = options.groups ? await freePort() : undefined;
-      const gatewayPort = await freePort();
       await this.startService('user-service', userPort, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
+      const groupPort = options.groups ? await freePort() : undefined;
       if (groupPort !== undefined) {
         await this.startService('group-membership-service', groupPort, { KAFKA_SESSION_TIMEOUT_MS: '6000', USER_SERVICE_URL: `http://127.0.0.1:${userPort}` });
       }
+      const gatewayPort = await freePort();
       await this.startService('scim-gateway', gatewayPort, {
         ADMIN_TOKEN: this.adminToken,
         USER_SERVICE_URL: `http://127.0.0.1:${userPort}`,
