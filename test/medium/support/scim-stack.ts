@@ -93,8 +93,9 @@ export class ScimStack {
       extraEnv: { ...this.commonEnv, ...extraEnv },
     });
     const p = ServiceProcess.built(name, env, `${this.prefix}${name}-${this.processes.size}`);
-    // A second process of a service (another gateway instance) is kept under a name of its own.
-    this.processes.set(this.processes.has(name) ? `${name}-${this.processes.size}` : name, p);
+    // A second running process of a service (another gateway instance) is kept under a name of its
+    // own; a restarted one takes the name of the one that died, so `processes.get(name)` is the live one.
+    this.processes.set(this.processes.get(name)?.running ? `${name}-${this.processes.size}` : name, p);
     await p.waitReady();
     return p;
   }
